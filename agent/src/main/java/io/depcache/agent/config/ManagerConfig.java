@@ -1,0 +1,69 @@
+package io.depcache.agent.config;
+
+import java.util.List;
+
+/**
+ * The settings of one manager: the defaults, overridden by {@code depcache.manager.<name>.*}.
+ *
+ * @param name the manager's name ({@code default} for the default one)
+ * @param backend {@code redis} or {@code memory}
+ * @param redisUrl {@code depcache.redis.url}; may hold a password, so never log it, use {@link
+ *     #redactedRedisUrl()}
+ * @param timeoutMs connect and socket timeout
+ * @param prefix namespace of every key
+ * @param ttlSeconds default ttl; {@code 0}: never expires
+ * @param serializer {@code java}, {@code json} or a class name
+ * @param serializerAllow extra allowed class patterns for deserialization
+ * @param signingKey HMAC key, or {@code null}
+ * @param failOnError {@code depcache.on-error=fail}
+ * @param nearCache {@code depcache.near-cache.enabled}
+ * @param clusterNodes {@code host:port} of Redis Cluster nodes; empty when not a cluster
+ * @param sentinelMaster the Sentinel master name, or {@code null}
+ * @param sentinelNodes {@code host:port} of the Sentinels; empty when not Sentinel
+ */
+public record ManagerConfig(
+    String name,
+    String backend,
+    String redisUrl,
+    int timeoutMs,
+    String prefix,
+    long ttlSeconds,
+    String serializer,
+    List<String> serializerAllow,
+    String signingKey,
+    boolean failOnError,
+    boolean nearCache,
+    List<String> clusterNodes,
+    String sentinelMaster,
+    List<String> sentinelNodes) {
+
+  /**
+   * The Redis URL with any password replaced by {@code ***}, for logs and messages.
+   *
+   * @return the redacted URL
+   */
+  public String redactedRedisUrl() {
+    return Redaction.redactUrl(redisUrl);
+  }
+
+  @Override
+  public String toString() {
+    return "ManagerConfig[name="
+        + name
+        + ", backend="
+        + backend
+        + ", redisUrl="
+        + redactedRedisUrl()
+        + ", timeoutMs="
+        + timeoutMs
+        + ", prefix="
+        + prefix
+        + ", ttlSeconds="
+        + ttlSeconds
+        + ", serializer="
+        + serializer
+        + ", failOnError="
+        + failOnError
+        + "]";
+  }
+}

@@ -1,0 +1,27 @@
+package io.depcache.agent.serial;
+
+import java.util.List;
+
+/**
+ * What one entry holds: a value (possibly {@code null}) or a cached exception, and the dependencies
+ * it was computed with (so that a hit hands them to the enclosing cached call).
+ *
+ * @param kind what the entry holds
+ * @param value the value for {@link Kind#VALUE}, else {@code null}
+ * @param exceptionClass the exception's class name for {@link Kind#EXCEPTION}
+ * @param exceptionMessage the exception's message for {@link Kind#EXCEPTION}, may be {@code null}
+ * @param dependencies every dependency of the entry, in declaration order
+ */
+public record StoredEntry(
+    Kind kind,
+    Object value,
+    String exceptionClass,
+    String exceptionMessage,
+    List<Dependency> dependencies) {
+  /** What an entry holds. */
+  public enum Kind {
+    VALUE,
+    NULL,
+    EXCEPTION
+  }
+}

@@ -1,0 +1,82 @@
+package io.depcache.agent.store;
+
+import java.util.Collection;
+
+/**
+ * Where entries and their dependency registrations live: Redis, or the JVM's memory.
+ *
+ * <p>Keys passed here are complete store keys, built with {@link KeyLayout}. Every method may throw
+ * {@link StoreException} when the store cannot be reached or answers with an error; callers decide
+ * whether that bypasses the cache or fails the call.
+ */
+public interface CacheStore extends AutoCloseable {
+  /**
+   * Reads an entry in one round trip.
+   *
+   * @param entryKey the entry's store key
+   * @return the stored bytes, or {@code null} when absent
+   */
+  byte[] get(String entryKey);
+
+  /**
+   * Tells whether an entry exists.
+   *
+   * @param entryKey the entry's store key
+   * @return whether it exists
+   */
+  boolean exists(String entryKey);
+
+  /**
+   * Writes an entry and registers it in each dependency set, atomically: either all of it happens
+   * or none of it does. A dependency set's expiry is raised to at least the entry's.
+   *
+   * @param entryKey the entry's store key
+   * @param value the bytes to store
+   * @param ttlMillis milliseconds to live; {@code 0}: never expires
+   * @param dependencyKeys the store keys of the dependency sets the entry joins
+   */
+  void put(String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys);
+
+  /**
+   * Deletes entries.
+   *
+   * @param entryKeys the entries' store keys
+   * @return how many existed and were removed
+   */
+  long delete(Collection<String> entryKeys);
+
+  /**
+   * Removes every entry registered in any of the dependency sets, and the sets, in batches so that
+   * no single command runs long.
+   *
+   * @param dependencyKeys the store keys of the dependency sets
+   * @return how many entries existed and were removed
+   */
+  long invalidate(Collection<String> dependencyKeys);
+
+  /**
+   * Removes every key that starts with {@code namespace} (entries and dependency sets), in batches.
+   *
+   * @param namespace a prefix from {@link KeyLayout#namespace(String, String)}
+   * @return how many entries were removed (dependency sets are not counted)
+   */
+  long clear(String namespace);
+
+  /**
+   * Returns an entry's remaining time to live.
+   *
+   * @param entryKey the entry's store key
+   * @return milliseconds; {@code -1} when it never expires; {@code -2} when absent
+   */
+  long ttlMillis(String entryKey);
+
+  /**
+   * Describes the store for logs, never with a password.
+   *
+   * @return e.g. {@code redis://localhost:6379/0}
+   */
+  String describe();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,10 @@
+/**
+ * Stores: the {@link io.depcache.agent.store.CacheStore} interface, the Redis store (Lua scripts as
+ * resources) and the memory store, and the fault handling around them (timeouts, circuit breaker,
+ * retried invalidations).
+ *
+ * <p>Owns every byte that goes to Redis and the key layout ({@link
+ * io.depcache.agent.store.KeyLayout}). Knows nothing about methods, frames or serialization: it
+ * stores bytes under keys. May call: Jedis, the JDK, and the agent's logging.
+ */
+package io.depcache.agent.store;

@@ -1,0 +1,48 @@
+package io.depcache.agent;
+
+import io.depcache.agent.config.AgentConfig;
+import io.depcache.agent.config.ManagerConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings that API.md names but this version does not implement yet: the agent refuses to start
+ * with them rather than silently ignore what the user asked for.
+ */
+final class Unsupported {
+  private Unsupported() {}
+
+  static String find(AgentConfig config) {
+    List<ManagerConfig> managers = new ArrayList<>();
+    managers.add(config.defaultManager());
+    for (String name : config.configuredManagerNames()) {
+      managers.add(config.manager(name));
+    }
+    List<String> problems = new ArrayList<>();
+    for (ManagerConfig m : managers) {
+      String where = m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
+      if (!m.clusterNodes().isEmpty()) {
+        problems.add(where + "redis.cluster.nodes: Redis Cluster is not supported by this version");
+      }
+      if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
+        problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
+      }
+      if (!"java".equals(m.serializer())) {
+        problems.add(
+            where + "serializer=" + m.serializer() + ": only 'java' is supported by this version");
+      }
+      if (m.signingKey() != null) {
+        problems.add(where + "signing-key: signed entries are not supported by this version");
+      }
+      if (m.nearCache()) {
+        problems.add(where + "near-cache.enabled: the near cache is not supported by this version");
+      }
+    }
+    if (!config.targets().isEmpty() || !config.invalidations().isEmpty()) {
+      problems.add(
+          "depcache.target.* / depcache.invalidate.*: methods named in the properties file are not"
+              + " supported by this version; annotate them with @DepCached");
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+}

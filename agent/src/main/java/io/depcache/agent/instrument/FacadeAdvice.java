@@ -1,0 +1,73 @@
+package io.depcache.agent.instrument;
+
+import io.depcache.bridge.Bridge;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * Rewrites the no-op bodies of {@code io.depcache.DepCache} to reach the agent, in every copy of
+ * the API: the one on the bootstrap path and any an application bundles in its own loader.
+ */
+final class FacadeAdvice {
+  private FacadeAdvice() {}
+
+  static final class AddDependency {
+    private AddDependency() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) String dependency) {
+      Bridge.addDependency(dependency, null);
+    }
+  }
+
+  static final class AddDependencyTo {
+    private AddDependencyTo() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) String dependency, @Advice.Argument(1) String manager) {
+      Bridge.addDependency(dependency, manager);
+    }
+  }
+
+  static final class SetTtl {
+    private SetTtl() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) long seconds) {
+      Bridge.setTtl(seconds);
+    }
+  }
+
+  static final class CurrentCacheKey {
+    private CurrentCacheKey() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.Return(readOnly = false) String key) {
+      key = Bridge.currentCacheKey();
+    }
+  }
+
+  static final class IsAgentActive {
+    private IsAgentActive() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.Return(readOnly = false) boolean active) {
+      active = Bridge.isActive();
+    }
+  }
+
+  static final class Manager {
+    private Manager() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(
+        @Advice.Origin Class<?> facade,
+        @Advice.AllArguments Object[] args,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object manager) {
+      Object real = Bridge.manager(args.length == 0 ? null : (String) args[0], facade);
+      if (real != null) {
+        manager = real;
+      }
+    }
+  }
+}

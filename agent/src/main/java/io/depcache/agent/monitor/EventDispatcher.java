@@ -1,0 +1,116 @@
+package io.depcache.agent.monitor;
+
+import io.depcache.CacheEvent;
+import io.depcache.CacheEventListener;
+import io.depcache.CacheEventType;
+import io.depcache.CacheEvents;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listeners of one manager, and their dispatch on the caller's thread.
+ *
+ * <p>{@link #wants} is a volatile read per type, so that a call with no listener builds no event:
+ * the hit path stays free of allocation when nobody listens.
+ */
+public final class EventDispatcher implements CacheEvents {
+  private static final Logger LOG = LoggerFactory.getLogger("depcache");
+  private static final CacheEventType[] TYPES = CacheEventType.values();
+
+  private final String manager;
+  private final List<List<CacheEventListener>> listeners;
+  private volatile boolean[] wanted = new boolean[TYPES.length];
+  private volatile long lastListenerFailureLog;
+
+  public EventDispatcher(String manager) {
+    this.manager = manager;
+    List<List<CacheEventListener>> all = new java.util.ArrayList<>(TYPES.length);
+    for (int i = 0; i < TYPES.length; i++) {
+      all.add(new CopyOnWriteArrayList<>());
+    }
+    this.listeners = List.copyOf(all);
+  }
+
+  @Override
+  public void on(CacheEventType type, CacheEventListener listener) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(listener, "listener");
+    listeners.get(type.ordinal()).add(listener);
+    refresh();
+  }
+
+  @Override
+  public void onAll(CacheEventListener listener) {
+    for (CacheEventType type : TYPES) {
+      on(type, listener);
+    }
+  }
+
+  @Override
+  public void off(CacheEventType type, CacheEventListener listener) {
+    listeners.get(type.ordinal()).remove(listener);
+    refresh();
+  }
+
+  @Override
+  public void offAll(CacheEventListener listener) {
+    for (List<CacheEventListener> forType : listeners) {
+      forType.removeIf(l -> l == listener);
+    }
+    refresh();
+  }
+
+  private synchronized void refresh() {
+    boolean[] now = new boolean[TYPES.length];
+    for (int i = 0; i < TYPES.length; i++) {
+      now[i] = !listeners.get(i).isEmpty();
+    }
+    wanted = now;
+  }
+
+  /** Whether any listener is registered for {@code type}. */
+  public boolean wants(CacheEventType type) {
+    return wanted[type.ordinal()];
+  }
+
+  /** Builds and dispatches an event when some listener wants it. */
+  public void fire(
+      CacheEventType type,
+      String key,
+      String method,
+      Set<String> dependencies,
+      long ttl,
+      long count) {
+    if (!wants(type)) {
+      return;
+    }
+    CacheEvent event =
+        new CacheEvent(
+            type, manager, key, method, dependencies, ttl, count, System.currentTimeMillis());
+    for (CacheEventListener listener : listeners.get(type.ordinal())) {
+      try {
+        listener.onEvent(event);
+      } catch (Throwable t) {
+        logListenerFailure(listener, event, t);
+      }
+    }
+  }
+
+  private void logListenerFailure(CacheEventListener listener, CacheEvent event, Throwable t) {
+    long now = System.currentTimeMillis();
+    // At most one line per second: a listener that always throws must not flood the log.
+    if (now - lastListenerFailureLog >= 1000) {
+      lastListenerFailureLog = now;
+      LOG.warn(
+          "cache event listener {} threw on {} of manager {}; the call went on",
+          listener.getClass().getName(),
+          event.type(),
+          manager,
+          t);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.depcache.agent.runtime;
+
+import io.depcache.agent.config.AgentConfig;
+import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.serial.AllowList;
+import io.depcache.agent.serial.JavaSerializer;
+import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.MemoryStore;
+import io.depcache.agent.store.RedisStore;
+import io.depcache.agent.store.ResilientStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The managers of the JVM, created on first use by name, and the stores they share: managers on
+ * the same Redis URL share one connection pool, so cross-manager dependencies can be written in
+ * one atomic script.
+ */
+public final class Managers implements AutoCloseable {
+  private final AgentConfig config;
+  private final Serializer javaSerializer;
+  private final Map<String, ManagerRuntime> byName = new ConcurrentHashMap<>();
+  private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
+  private final ExecutorService async;
+  private CallPath callPath;
+
+  /**
+   * Prepares the managers of a configuration; nothing connects until a manager is first used.
+   *
+   * @param config the agent's configuration
+   * @param allowList the deserialization allowlist, extended here by {@code
+   *     depcache.serializer.allow} of every manager
+   */
+  public Managers(AgentConfig config, AllowList allowList) {
+    this.config = config;
+    allowPatterns(allowList, config.defaultManager());
+    for (String name : config.configuredManagerNames()) {
+      allowPatterns(allowList, config.manager(name));
+    }
+    this.javaSerializer = new JavaSerializer(allowList);
+    AtomicInteger threads = new AtomicInteger();
+    int size = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            size,
+            size,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "depcache-async-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    this.async = pool;
+  }
+
+  private static void allowPatterns(AllowList allowList, ManagerConfig manager) {
+    for (String pattern : manager.serializerAllow()) {
+      allowList.allow(pattern);
+    }
+  }
+
+  void attach(CallPath path) {
+    this.callPath = path;
+  }
+
+  /**
+   * Returns the manager of that name, creating it on first use.
+   *
+   * @param name the name; {@code null} or empty for the default manager
+   * @return the manager
+   */
+  ManagerRuntime get(String name) {
+    String key = name == null || name.isEmpty() ? "default" : name;
+    ManagerRuntime manager = byName.get(key);
+    return manager != null ? manager : byName.computeIfAbsent(key, this::create);
+  }
+
+  private ManagerRuntime create(String name) {
+    ManagerConfig settings = config.manager(name);
+    CacheStore store = stores.computeIfAbsent(storeIdentity(settings), id -> openStore(settings));
+    return new ManagerRuntime(settings, store, javaSerializer, callPath, async);
+  }
+
+  private static String storeIdentity(ManagerConfig settings) {
+    return "memory".equals(settings.backend())
+        ? "memory"
+        : settings.redisUrl() + "#" + settings.timeoutMs();
+  }
+
+  private static CacheStore openStore(ManagerConfig settings) {
+    if ("memory".equals(settings.backend())) {
+      return new MemoryStore();
+    }
+    return new ResilientStore(RedisStore.connect(settings.redisUrl(), settings.timeoutMs()));
+  }
+
+  @Override
+  public void close() {
+    async.shutdownNow();
+    stores.values().forEach(CacheStore::close);
+  }
+}

@@ -1,0 +1,162 @@
+package io.depcache.agent.runtime;
+
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One instrumented method as the call path sees it: its parsed templates and settings, and the
+ * classes it needs at run time, resolved at the first call.
+ */
+final class MethodInfo {
+  final int id;
+  final MethodSpec spec;
+  final String keyBase;
+  final Template keyTemplate;
+  final List<Template> dependencyTemplates;
+  /** Why the method runs uncached, found at instrumentation time; {@code null} when it is fine. */
+  final String problem;
+
+  final OnceLog once = new OnceLog();
+  private volatile Resolved resolved;
+
+  /** The run-time classes of the method; held weakly so that an undeployed application unloads. */
+  private record Resolved(
+      WeakReference<ClassLoader> loader,
+      Class<?> boxedReturnType,
+      List<Class<? extends Throwable>> cacheExceptions) {}
+
+  MethodInfo(int id, MethodSpec spec) {
+    this.id = id;
+    this.spec = spec;
+    this.keyBase =
+        spec.ownerName()
+            + '#'
+            + spec.methodName()
+            + (spec.overloaded() ? "[" + String.join(",", spec.parameterTypeNames()) + "]" : "");
+    int count = spec.parameterTypeNames().size();
+    Template key = null;
+    List<Template> dependencies = new ArrayList<>();
+    String found = null;
+    try {
+      if (!spec.key().isEmpty()) {
+        key = Template.parse(spec.key(), spec.parameterNames(), count, false);
+      }
+      for (String dependency : spec.dependencies()) {
+        dependencies.add(Template.parse(dependency, spec.parameterNames(), count, false));
+      }
+    } catch (TemplateException e) {
+      found = "@DepCached on " + spec.signature() + ": " + e.getMessage();
+    }
+    if (found == null && "void".equals(spec.returnTypeName())) {
+      found = "@DepCached on " + spec.signature() + ": a void method has no result to cache";
+    }
+    this.keyTemplate = key;
+    this.dependencyTemplates = List.copyOf(dependencies);
+    this.problem = found;
+  }
+
+  /** The key of one call: the key template, or class, method and arguments in key form. */
+  String key(Object[] args) {
+    if (keyTemplate != null) {
+      return KeyForms.bound(keyTemplate.render(args, null));
+    }
+    StringBuilder key = new StringBuilder(keyBase.length() + 16 * args.length + 2);
+    key.append(keyBase).append('(');
+    for (int i = 0; i < args.length; i++) {
+      if (i > 0) {
+        key.append(',');
+      }
+      KeyForms.appendQuoted(key, args[i]);
+    }
+    return KeyForms.bound(key.append(')').toString());
+  }
+
+  Class<?> boxedReturnType(Class<?> owner) {
+    return resolve(owner).boxedReturnType();
+  }
+
+  List<Class<? extends Throwable>> cacheExceptions(Class<?> owner) {
+    return resolve(owner).cacheExceptions();
+  }
+
+  ClassLoader loader(Class<?> owner) {
+    ClassLoader loader = resolve(owner).loader().get();
+    return loader != null ? loader : owner.getClassLoader();
+  }
+
+  private Resolved resolve(Class<?> owner) {
+    Resolved r = resolved;
+    if (r == null) {
+      r = new Resolved(new WeakReference<>(owner.getClassLoader()), returnType(owner), exceptions(owner));
+      resolved = r;
+    }
+    return r;
+  }
+
+  private Class<?> returnType(Class<?> owner) {
+    for (Method method : owner.getDeclaredMethods()) {
+      if (method.getName().equals(spec.methodName())
+          && Arrays.stream(method.getParameterTypes())
+              .map(Class::getTypeName)
+              .toList()
+              .equals(spec.parameterTypeNames())) {
+        return box(method.getReturnType());
+      }
+    }
+    throw new IllegalStateException("method " + spec.signature() + " not found in " + owner);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Class<? extends Throwable>> exceptions(Class<?> owner) {
+    List<Class<? extends Throwable>> types = new ArrayList<>();
+    for (String name : spec.cacheExceptions()) {
+      try {
+        Class<?> type = Class.forName(name, false, owner.getClassLoader());
+        if (Throwable.class.isAssignableFrom(type)) {
+          types.add((Class<? extends Throwable>) type);
+        }
+      } catch (ClassNotFoundException | LinkageError e) {
+        once.warn(
+            "cacheExceptions:" + name,
+            "@DepCached on {}: cacheExceptions type {} cannot be loaded; it is not cached",
+            spec.signature(),
+            name);
+      }
+    }
+    return List.copyOf(types);
+  }
+
+  static Class<?> box(Class<?> type) {
+    if (!type.isPrimitive()) {
+      return type;
+    }
+    if (type == int.class) {
+      return Integer.class;
+    } else if (type == long.class) {
+      return Long.class;
+    } else if (type == boolean.class) {
+      return Boolean.class;
+    } else if (type == double.class) {
+      return Double.class;
+    } else if (type == float.class) {
+      return Float.class;
+    } else if (type == short.class) {
+      return Short.class;
+    } else if (type == byte.class) {
+      return Byte.class;
+    } else if (type == char.class) {
+      return Character.class;
+    }
+    return Void.class;
+  }
+
+  boolean primitiveReturn() {
+    return switch (spec.returnTypeName()) {
+      case "int", "long", "boolean", "double", "float", "short", "byte", "char" -> true;
+      default -> false;
+    };
+  }
+}

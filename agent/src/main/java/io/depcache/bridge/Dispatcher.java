@@ -1,0 +1,44 @@
+package io.depcache.bridge;
+
+/**
+ * What the agent's runtime offers to code in any class loader. Only JDK types cross it, so that it
+ * links the same way from the bootstrap loader, the system loader or a child-first loader with its
+ * own copy of the API.
+ */
+public interface Dispatcher {
+  /**
+   * Starts a cached call: a hit (see {@link #isHit}), a miss with a frame pushed, or {@code null}
+   * when the call runs uncached.
+   */
+  Object enter(int methodId, Class<?> owner, Object self, Object[] args);
+
+  /** Whether {@code call} from {@link #enter} is a hit whose body must be skipped. */
+  boolean isHit(Object call);
+
+  /**
+   * Ends a cached call: on a hit returns the cached value; on a miss stores {@code returned} (or
+   * {@code thrown}) and returns {@code returned} unchanged.
+   */
+  Object exit(Object call, Object returned, Throwable thrown);
+
+  /** The exception the call ends with: a cached one on a hit, else {@code thrown} unchanged. */
+  Throwable thrown(Object call, Throwable thrown);
+
+  /** After a method annotated {@code @Invalidates} returned normally. */
+  void invalidated(int ruleId, Class<?> owner, Object self, Object[] args, Object returned);
+
+  void addDependency(String dependency, String manager);
+
+  String currentCacheKey();
+
+  void setTtl(long seconds);
+
+  boolean isActive();
+
+  /**
+   * The manager {@code name} as an instance of the {@code CacheManager} that {@code facade} (a copy
+   * of {@code io.depcache.DepCache}) returns, or {@code null} when it cannot be offered as that
+   * type (a copy of the API bundled in a child-first loader keeps its disabled manager).
+   */
+  Object manager(String name, Class<?> facade);
+}

@@ -1,0 +1,104 @@
+package com.example.itapp;
+
+import com.example.fixtures.Calls;
+import com.example.fixtures.Dashboard;
+import com.example.fixtures.UserService;
+import io.depcache.DepCache;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The application of the end-to-end tests: reads one command per line on stdin and answers each
+ * with one line starting with {@code "= "} on stdout.
+ */
+public final class ItApp {
+  private ItApp() {}
+
+  public static void main(String[] args) throws Exception {
+    UserService users = new UserService();
+    Dashboard dashboard = new Dashboard(users);
+    System.out.println("= ready " + ProcessHandle.current().pid());
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.trim().split(" ");
+      String answer;
+      try {
+        answer = run(words, users, dashboard);
+      } catch (Throwable t) {
+        answer = "error " + t;
+      }
+      System.out.println("= " + answer);
+      if (words[0].equals("quit")) {
+        return;
+      }
+    }
+  }
+
+  private static String run(String[] words, UserService users, Dashboard dashboard)
+      throws Exception {
+    switch (words[0]) {
+      case "user":
+        return users.user(Long.parseLong(words[1])).name() + " computed=" + Calls.count("user");
+      case "dashboard":
+        return dashboard.dashboard(Long.parseLong(words[1]))
+            + " computed="
+            + Calls.count("dashboard");
+      case "invalidate":
+        return String.valueOf(DepCache.manager().invalidateDependency(words[1]));
+      case "active":
+        return String.valueOf(DepCache.isAgentActive());
+      case "rename":
+        users.nameSuffix = words.length > 1 ? words[1] : "";
+        return "ok";
+      case "own-libraries":
+        return ownLibraries(words[1]);
+      case "child-first":
+        return childFirst(words);
+      case "quit":
+        return "bye";
+      default:
+        return "unknown command " + words[0];
+    }
+  }
+
+  /** Uses the application's own Jedis and SLF4J, other versions than the agent's. */
+  private static String ownLibraries(String redisUrl) {
+    URI uri = URI.create(redisUrl);
+    try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(uri.getHost(), uri.getPort())) {
+      jedis.set("itapp:own-jedis", "works");
+      String value = jedis.get("itapp:own-jedis");
+      org.slf4j.LoggerFactory.getLogger("itapp").info("the application's own SLF4J logs this");
+      return "jedis="
+          + value
+          + " jedisJar="
+          + jarName(redis.clients.jedis.Jedis.class)
+          + " slf4jJar="
+          + jarName(org.slf4j.LoggerFactory.class);
+    }
+  }
+
+  private static String jarName(Class<?> type) {
+    return new File(type.getProtectionDomain().getCodeSource().getLocation().getPath()).getName();
+  }
+
+  /** Runs {@link ChildApp} in a child-first loader that bundles its own copy of the API. */
+  private static String childFirst(String[] words) throws Exception {
+    List<URL> urls = new ArrayList<>();
+    for (int i = 1; i < words.length; i++) {
+      urls.add(new File(words[i]).toURI().toURL());
+    }
+    ChildFirstLoader loader =
+        new ChildFirstLoader(urls.toArray(URL[]::new), ItApp.class.getClassLoader());
+    Class<?> app = loader.loadClass("com.example.itapp.ChildApp");
+    Object result = app.getMethod("run").invoke(null);
+    return result + " apiLoader=" + (loader.loadClass("io.depcache.DepCache").getClassLoader() == loader ? "child" : "parent");
+  }
+}

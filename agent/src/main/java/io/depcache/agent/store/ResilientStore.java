@@ -133,7 +133,10 @@ public final class ResilientStore implements CacheStore {
     }
     int left = pending.size();
     if (left > 0) {
-      LOG.warn("depcache: closing store {} with {} invalidations not applied", describe(), left);
+      LOG.warn(
+          "depcache: closing store {} with {} invalidations, deletes or clears not applied",
+          describe(),
+          left);
     }
     delegate.close();
   }

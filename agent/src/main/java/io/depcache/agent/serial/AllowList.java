@@ -120,6 +120,9 @@ public final class AllowList {
           "java.util.concurrent.locks.AbstractQueuedSynchronizer",
           "java.util.concurrent.locks.AbstractOwnableSynchronizer");
 
+  private static final Set<String> PRIMITIVES =
+      Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double", "void");
+
   private static final String[] BUILT_IN_PREFIXES = {
     "java.time.", "java.util.Collections$", "java.util.ImmutableCollections$"
   };
@@ -176,7 +179,7 @@ public final class AllowList {
    */
   public boolean allowPackageOf(String className) {
     String name = elementName(className);
-    if (name == null || isJdk(name)) {
+    if (name == null || isJdk(name) || PRIMITIVES.contains(name)) {
       return false;
     }
     int dot = name.lastIndexOf('.');

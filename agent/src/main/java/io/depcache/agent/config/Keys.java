@@ -167,8 +167,12 @@ final class Keys {
         bestDistance = distance;
       }
     }
-    int allowed = Math.max(2, (target.length() - PREFIX.length()) / 5);
-    if (best == null || bestDistance > allowed) {
+    if (best == null) {
+      return null;
+    }
+    // a fifth of the longer key, not counting the prefix, but always two edits
+    int longer = Math.max(target.length(), best.length()) - PREFIX.length();
+    if (bestDistance > Math.max(2, longer / 5)) {
       return null;
     }
     return environment ? normal(best) : best;

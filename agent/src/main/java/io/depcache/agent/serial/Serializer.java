@@ -1,5 +1,7 @@
 package io.depcache.agent.serial;
 
+import java.util.Arrays;
+
 /** Turns cached values into bytes and back. Implementations are thread-safe. */
 public interface Serializer {
   /**
@@ -28,4 +30,24 @@ public interface Serializer {
    *     allowed or no longer compatible
    */
   Object deserialize(byte[] data, ClassLoader loader);
+
+  /**
+   * Decodes a value from part of an array, so that a caller holding a larger buffer (an encoded
+   * entry) needs no copy. The default copies the range; implementations override it to read in
+   * place.
+   *
+   * @param data an array holding bytes from {@link #serialize(Object)}
+   * @param offset where those bytes start
+   * @param length how many there are
+   * @param loader the class loader of the cached method, which sees the application's classes
+   * @return the value
+   * @throws CorruptEntryException when the bytes cannot be decoded or name a class that is not
+   *     allowed or no longer compatible
+   */
+  default Object deserialize(byte[] data, int offset, int length, ClassLoader loader) {
+    if (offset == 0 && length == data.length) {
+      return deserialize(data, loader);
+    }
+    return deserialize(Arrays.copyOfRange(data, offset, offset + length), loader);
+  }
 }

@@ -1,0 +1,175 @@
+package io.depcache.agent.serial;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * JDK serialization behind an {@link AllowList}: the serializer named {@code java}.
+ *
+ * <p>Reading resolves classes through the cached method's class loader (the agent's own loader
+ * cannot see the application's classes) and refuses, before the class's {@code readObject} or
+ * {@code readResolve} can run, any class the allow list does not permit. The check happens twice:
+ * when a class name is resolved, so that it holds even if the application installs a serial filter
+ * factory that drops stream filters, and in the stream's {@link ObjectInputFilter}, which also
+ * bounds depth, references and array sizes. Arrays may hold in all only a few elements more than
+ * the stream has bytes (every element takes at least one byte), so a forged length cannot make the
+ * reader allocate far more memory than the entry occupies.
+ */
+public final class JavaSerializer implements Serializer {
+  /** Most cached values are small DTOs or short lists of them; the buffer doubles when needed. */
+  private static final int INITIAL_BUFFER = 512;
+
+  /**
+   * Array elements allowed per stream byte. Above one because collections size their hash tables
+   * (up to about three slots per element) through the filter as arrays too.
+   */
+  private static final long ELEMENTS_PER_BYTE = 8;
+
+  private static final long ELEMENTS_SLACK = 1024;
+
+  private final AllowList allowList;
+
+  /**
+   * Creates a serializer.
+   *
+   * @param allowList the classes it may read back; later additions take effect at once
+   */
+  public JavaSerializer(AllowList allowList) {
+    this.allowList = allowList;
+  }
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public byte[] serialize(Object value) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(INITIAL_BUFFER);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    } catch (NotSerializableException e) {
+      // the JDK puts the name of the offending class, alone, in the message
+      throw new NotSerializableValueException(
+          "a value of type "
+              + value.getClass().getName()
+              + " cannot be cached: "
+              + e.getMessage()
+              + " does not implement java.io.Serializable",
+          e);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      throw new NotSerializableValueException(
+          "a value of type " + value.getClass().getName() + " cannot be serialized: " + e, e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public Object deserialize(byte[] data, ClassLoader loader) {
+    return deserialize(data, 0, data.length, loader);
+  }
+
+  @Override
+  public Object deserialize(byte[] data, int offset, int length, ClassLoader loader) {
+    Input in = null;
+    try {
+      in = new Input(new ByteArrayInputStream(data, offset, length), loader, allowList, length);
+      return in.readObject();
+    } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+      throw corrupt(e, in == null ? null : in.rejection, loader);
+    }
+  }
+
+  private static CorruptEntryException corrupt(Throwable e, String rejection, ClassLoader loader) {
+    if (rejection != null) {
+      return new CorruptEntryException(rejection, e);
+    }
+    if (e instanceof InvalidClassException ice && ice.classname != null) {
+      // typically a changed serialVersionUID: the class evolved since the value was cached
+      return new CorruptEntryException(
+          "class "
+              + ice.classname
+              + " no longer matches the cached value: "
+              + e.getMessage().substring(ice.classname.length() + 2),
+          e);
+    }
+    if (e instanceof ClassNotFoundException) {
+      return new CorruptEntryException(
+          "class " + e.getMessage() + " of the cached value cannot be found by " + loader, e);
+    }
+    if (e instanceof IOException) {
+      return new CorruptEntryException("cached value is corrupt or truncated: " + e, e);
+    }
+    return new CorruptEntryException("cached value cannot be read: " + e, e);
+  }
+
+  /** An object stream that resolves classes in the cached method's loader, behind the list. */
+  private static final class Input extends ObjectInputStream implements ObjectInputFilter {
+    private final ClassLoader loader;
+    private final AllowList allowList;
+    private final int length;
+    private final long elementBudget;
+    private long elements;
+    String rejection;
+
+    Input(InputStream in, ClassLoader loader, AllowList allowList, int length) throws IOException {
+      super(in);
+      this.loader = loader;
+      this.allowList = allowList;
+      this.length = length;
+      this.elementBudget = ELEMENTS_PER_BYTE * length + ELEMENTS_SLACK;
+      setObjectInputFilter(this);
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      String name = desc.getName();
+      if (!allowList.permits(name)) {
+        rejection = AllowList.notAllowed(name);
+        throw new InvalidClassException(name, rejection);
+      }
+      try {
+        return Class.forName(name, false, loader);
+      } catch (ClassNotFoundException e) {
+        // primitives ("int" for int.class) and classes only the default resolution finds
+        return super.resolveClass(desc);
+      }
+    }
+
+    @Override
+    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
+      rejection = "dynamic proxy classes are not allowed for deserialization";
+      throw new InvalidClassException(rejection);
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      String why = allowList.rejection(info);
+      if (why == null && info.arrayLength() > 0) {
+        elements += info.arrayLength();
+        if (elements > elementBudget) {
+          why =
+              "arrays of "
+                  + elements
+                  + " elements in all cannot come from a stream of "
+                  + length
+                  + " bytes";
+        }
+      }
+      if (why != null) {
+        rejection = why;
+        return Status.REJECTED;
+      }
+      return Status.ALLOWED;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.depcache.agent.store;
+
+import io.depcache.agent.store.CircuitBreaker.Permit;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CacheStore} that wraps another so that a store outage costs almost nothing (DESIGN.md,
+ * "Fail-open").
+ *
+ * <p>After a {@link StoreException}, a circuit breaker makes every call fail fast with a {@code
+ * StoreException} and no network for a back-off (500 ms, doubling up to 5 s); then one call probes,
+ * and its success resumes normal work. Failed (or refused) invalidations, deletes and clears are
+ * remembered and retried by one daemon thread, {@code depcache-retry}, until they succeed; the
+ * circuit stays open until they did, so no stale entry is read in between. The failed call still
+ * throws: its caller decides whether to bypass the cache or fail.
+ */
+public final class ResilientStore implements CacheStore {
+  private static final Logger LOG = LoggerFactory.getLogger("depcache");
+  static final int MAX_PENDING_KEYS = 100_000;
+
+  private final CacheStore delegate;
+  private final PendingWork pending;
+  private final CircuitBreaker breaker;
+  private final Object retryLock = new Object();
+  private Thread retryThread;
+  private volatile boolean closed;
+
+  /**
+   * Wraps a store with the default back-off (500 ms to 5 s) and pending bound (100,000 keys).
+   *
+   * @param delegate the store to protect
+   * @param overflowNamespace the namespace to clear when more invalidations wait than the bound (it
+   *     must cover every key this store sees, e.g. {@code "depcache:"}); {@code null}: drop the
+   *     oldest with a warning
+   */
+  public ResilientStore(CacheStore delegate, String overflowNamespace) {
+    this(delegate, overflowNamespace, 500, 5_000, MAX_PENDING_KEYS, System::nanoTime);
+  }
+
+  ResilientStore(
+      CacheStore delegate,
+      String overflowNamespace,
+      long initialBackoffMillis,
+      long maxBackoffMillis,
+      int maxPendingKeys,
+      LongSupplier clockNanos) {
+    this.delegate = delegate;
+    this.pending = new PendingWork(maxPendingKeys, overflowNamespace);
+    this.breaker =
+        new CircuitBreaker(
+            delegate.describe(),
+            initialBackoffMillis,
+            maxBackoffMillis,
+            clockNanos,
+            pending::hasWork);
+  }
+
+  @Override
+  public byte[] get(String entryKey) {
+    return guard("get", () -> delegate.get(entryKey));
+  }
+
+  @Override
+  public boolean exists(String entryKey) {
+    return guard("exists", () -> delegate.exists(entryKey));
+  }
+
+  @Override
+  public void put(
+      String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
+    guard(
+        "put",
+        () -> {
+          delegate.put(entryKey, value, ttlMillis, dependencyKeys);
+          return null;
+        });
+  }
+
+  @Override
+  public long delete(Collection<String> entryKeys) {
+    try {
+      return guard("delete", () -> delegate.delete(entryKeys));
+    } catch (StoreException e) {
+      remember(() -> pending.addDeletes(List.copyOf(entryKeys)));
+      throw e;
+    }
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys) {
+    try {
+      return guard("invalidate", () -> delegate.invalidate(dependencyKeys));
+    } catch (StoreException e) {
+      remember(() -> pending.addInvalidations(List.copyOf(dependencyKeys)));
+      throw e;
+    }
+  }
+
+  @Override
+  public long clear(String namespace) {
+    try {
+      return guard("clear", () -> delegate.clear(namespace));
+    } catch (StoreException e) {
+      remember(() -> pending.addClear(namespace));
+      throw e;
+    }
+  }
+
+  @Override
+  public long ttlMillis(String entryKey) {
+    return guard("ttl", () -> delegate.ttlMillis(entryKey));
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+
+  /** Stops the retry thread (what still waits is lost, with a warning) and closes the store. */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (retryLock) {
+      if (retryThread != null) {
+        retryThread.interrupt();
+      }
+    }
+    int left = pending.size();
+    if (left > 0) {
+      LOG.warn(
+          "depcache: closing store {} with {} invalidations, deletes or clears not applied",
+          describe(),
+          left);
+    }
+    delegate.close();
+  }
+
+  /** Whether calls currently fail fast. */
+  boolean isCircuitOpen() {
+    return breaker.isOpen();
+  }
+
+  /** How many invalidations, deletes and clears wait for a retry. */
+  int pendingCount() {
+    return pending.size();
+  }
+
+  private <T> T guard(String operation, Supplier<T> call) {
+    Permit permit = breaker.acquire();
+    if (permit == Permit.REJECT) {
+      throw new StoreException(
+          "depcache " + operation + " on " + describe() + " refused: circuit open after a failure");
+    }
+    boolean answered = false;
+    try {
+      T result = call.get();
+      answered = true;
+      breaker.succeeded(permit);
+      return result;
+    } catch (StoreException e) {
+      answered = true;
+      breaker.failed(permit, e);
+      throw e;
+    } finally {
+      if (!answered) {
+        breaker.released(permit);
+      }
+    }
+  }
+
+  private void remember(Runnable record) {
+    if (closed) {
+      return;
+    }
+    record.run();
+    synchronized (retryLock) {
+      if (retryThread == null) {
+        retryThread = new Thread(this::retryLoop, "depcache-retry");
+        retryThread.setDaemon(true);
+        retryThread.start();
+      }
+    }
+  }
+
+  private void retryLoop() {
+    while (!closed) {
+      try {
+        pending.awaitWork();
+        long wait = breaker.nanosUntilProbe();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+          continue;
+        }
+        pending.applyTo(delegate);
+        breaker.retrySucceeded();
+      } catch (InterruptedException e) {
+        return;
+      } catch (StoreException e) {
+        breaker.failed(Permit.PROBE, e);
+      } catch (RuntimeException e) {
+        // Never let the thread die: what waits would never be applied.
+        LOG.warn("depcache: retrying invalidations on {} failed: {}", describe(), e.toString());
+        breaker.failed(Permit.PROBE, new StoreException(e.toString(), e));
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.depcache.agent.store;
+
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A store that counts the calls reaching it, so tests see which calls a decorator let through;
+ * {@link #down} makes it fail like an unreachable Redis.
+ */
+final class CountingStore implements CacheStore {
+  final CacheStore delegate;
+  final AtomicInteger calls = new AtomicInteger();
+  final AtomicInteger invalidations = new AtomicInteger();
+  final AtomicInteger clears = new AtomicInteger();
+  volatile boolean down;
+
+  CountingStore(CacheStore delegate) {
+    this.delegate = delegate;
+  }
+
+  private <T> T count(Supplier<T> call) {
+    calls.incrementAndGet();
+    if (down) {
+      throw new StoreException("test store is down");
+    }
+    return call.get();
+  }
+
+  @Override
+  public byte[] get(String entryKey) {
+    return count(() -> delegate.get(entryKey));
+  }
+
+  @Override
+  public boolean exists(String entryKey) {
+    return count(() -> delegate.exists(entryKey));
+  }
+
+  @Override
+  public void put(
+      String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
+    count(
+        () -> {
+          delegate.put(entryKey, value, ttlMillis, dependencyKeys);
+          return null;
+        });
+  }
+
+  @Override
+  public long delete(Collection<String> entryKeys) {
+    return count(() -> delegate.delete(entryKeys));
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys) {
+    invalidations.incrementAndGet();
+    return count(() -> delegate.invalidate(dependencyKeys));
+  }
+
+  @Override
+  public long clear(String namespace) {
+    clears.incrementAndGet();
+    return count(() -> delegate.clear(namespace));
+  }
+
+  @Override
+  public long ttlMillis(String entryKey) {
+    return count(() -> delegate.ttlMillis(entryKey));
+  }
+
+  @Override
+  public String describe() {
+    return "counting " + delegate.describe();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

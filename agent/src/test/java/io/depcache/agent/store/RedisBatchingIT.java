@@ -1,0 +1,93 @@
+package io.depcache.agent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.depcache.agent.testing.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/** No store command blocks Redis, however many dependents: checked through Redis' own SLOWLOG. */
+class RedisBatchingIT {
+  private static final int DEPENDENTS = 100_000;
+  private static final String NS = KeyLayout.namespace("batch", "m");
+
+  private static RedisServer server;
+  private static RedisClient admin;
+
+  @BeforeAll
+  static void startServer() {
+    server = RedisServer.start();
+    admin = RedisClient.create(server.url());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    admin.close();
+    server.close();
+  }
+
+  /** Writes the entries and their one dependency set directly, pipelined, to save time. */
+  private static void writeDependents(String dependencyKey, String entryPrefix) {
+    try (AbstractPipeline pipeline = admin.pipelined()) {
+      List<String> batch = new ArrayList<>();
+      for (int i = 0; i < DEPENDENTS; i++) {
+        String key = entryPrefix + i;
+        pipeline.set(key, "v");
+        batch.add(key);
+        if (batch.size() == 1000) {
+          pipeline.sadd(dependencyKey, batch.toArray(new String[0]));
+          batch.clear();
+        }
+      }
+      pipeline.sync();
+    }
+    assertThat(admin.scard(dependencyKey)).isEqualTo(DEPENDENTS);
+  }
+
+  /** Commands slower than 10 ms since the last reset, as Redis recorded them. */
+  private static List<Object> slowCommands() {
+    return (List<Object>) admin.sendCommand(Protocol.Command.SLOWLOG, "GET", "128");
+  }
+
+  private static void watchSlowCommands() {
+    admin.configSet("slowlog-log-slower-than", "10000");
+    admin.slowlogReset();
+  }
+
+  @Test
+  void invalidatingAHundredThousandDependentsRemovesAllWithoutASlowCommand() {
+    String dependencyKey = KeyLayout.dependencyKey(NS, "hot");
+    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "inv:"));
+    watchSlowCommands();
+
+    try (RedisStore store = RedisStore.connect(server.url(), 2_000)) {
+      assertThat(store.invalidate(List.of(dependencyKey))).isEqualTo(DEPENDENTS);
+    }
+
+    assertThat(slowCommands()).isEmpty();
+    assertThat(admin.dbSize()).isZero();
+  }
+
+  @Test
+  void clearingAHundredThousandKeysRemovesAllWithoutASlowCommand() {
+    String dependencyKey = KeyLayout.dependencyKey(NS, "big");
+    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "clr:"));
+    admin.set("unrelated", "stays");
+    watchSlowCommands();
+
+    try (RedisStore store = RedisStore.connect(server.url(), 2_000)) {
+      assertThat(store.clear(NS)).isEqualTo(DEPENDENTS);
+    }
+
+    assertThat(slowCommands()).isEmpty();
+    assertThat(admin.exists(dependencyKey)).isFalse();
+    assertThat(admin.get("unrelated")).isEqualTo("stays");
+    admin.del("unrelated");
+  }
+}

@@ -1,0 +1,84 @@
+package io.depcache.agent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.depcache.agent.testing.TestRedis;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+class RedisStoreIT extends CacheStoreContract {
+  @Override
+  CacheStore createStore() {
+    return RedisStore.connect(TestRedis.url(), 2_000);
+  }
+
+  @Test
+  void putStillWorksAfterTheServerForgotTheScript() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      store.put(entry("a"), bytes("one"), 60_000, List.of(dep("d")));
+      admin.scriptFlush();
+
+      store.put(entry("b"), bytes("two"), 60_000, List.of(dep("d")));
+
+      assertThat(store.get(entry("b"))).isEqualTo(bytes("two"));
+      assertThat(admin.smembers(dep("d"))).containsExactlyInAnyOrder(entry("a"), entry("b"));
+    }
+  }
+
+  @Test
+  void putWritesNothingWhenADependencyKeyIsNotASet() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      admin.set(dep("broken"), "not a set");
+
+      assertThatThrownBy(
+              () -> store.put(entry("a"), bytes("x"), 60_000, List.of(dep("ok"), dep("broken"))))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("WRONGTYPE");
+
+      assertThat(store.exists(entry("a"))).isFalse();
+      assertThat(store.exists(dep("ok"))).isFalse();
+    }
+  }
+
+  @Test
+  void entriesAndSetsUseTheDocumentedKeyLayout() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      store.put(entry("user:1"), bytes("x"), 60_000, List.of(dep("user:1")));
+
+      assertThat(admin.type(ns + "e:user:1")).isEqualTo("string");
+      assertThat(admin.smembers(ns + "d:user:1")).containsExactly(ns + "e:user:1");
+    }
+  }
+
+  @Test
+  void invalidatingANonSetDependencyKeyRemovesItAndCountsNothing() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      admin.set(dep("odd"), "not a set");
+
+      assertThat(store.invalidate(List.of(dep("odd")))).isZero();
+      assertThat(store.exists(dep("odd"))).isFalse();
+    }
+  }
+
+  @Test
+  void redisDownAtConstructionIsFineAndFailuresNameTheOperationWithoutThePassword()
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "redis://app:s3cret@127.0.0.1:" + closedPort + "/2";
+
+    try (RedisStore down = RedisStore.connect(url, 200)) {
+      assertThat(down.describe()).isEqualTo("redis://app:***@127.0.0.1:" + closedPort + "/2");
+      assertThatThrownBy(() -> down.get("k"))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("GET")
+          .hasMessageContaining("redis://app:***@127.0.0.1:" + closedPort)
+          .hasMessageNotContaining("s3cret");
+    }
+  }
+}

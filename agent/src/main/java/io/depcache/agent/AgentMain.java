@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the configuration and, when it is valid and enabled, connects the runtime to the bridge
- * and installs the instrumentation. Runs after the API is on the bootstrap path.
+ * Reads the configuration and, when it is valid and enabled, connects the runtime to the bridge and
+ * installs the instrumentation. Runs after the API is on the bootstrap path.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
@@ -70,8 +70,7 @@ public final class AgentMain {
         AgentInstaller.install(instrumentation, registry, allowList);
     Installation installation =
         new Installation(instrumentation, transformer, callPath, managers, registry);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(managers::close, "depcache-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(managers::close, "depcache-shutdown"));
     LOG.info("depcache agent installed: {}", config.describe());
     return installation;
   }

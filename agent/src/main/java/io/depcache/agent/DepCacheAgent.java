@@ -11,10 +11,10 @@ import java.util.jar.JarFile;
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}).
  *
- * <p>It does as little as possible: refuse a second installation, append the API and the bridge
- * to the bootstrap class path before anything touches an API class, then hand over to {@link
- * AgentMain}. It references no API class itself, and no {@link Throwable} ever leaves it: a
- * failing agent prints one line and the application starts as if it were not there.
+ * <p>It does as little as possible: refuse a second installation, append the API and the bridge to
+ * the bootstrap class path before anything touches an API class, then hand over to {@link
+ * AgentMain}. It references no API class itself, and no {@link Throwable} ever leaves it: a failing
+ * agent prints one line and the application starts as if it were not there.
  */
 public final class DepCacheAgent {
   /** Set once the agent is installed; a second premain or attach then does nothing. */

@@ -20,7 +20,8 @@ final class Unsupported {
     }
     List<String> problems = new ArrayList<>();
     for (ManagerConfig m : managers) {
-      String where = m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
+      String where =
+          m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
       if (!m.clusterNodes().isEmpty()) {
         problems.add(where + "redis.cluster.nodes: Redis Cluster is not supported by this version");
       }

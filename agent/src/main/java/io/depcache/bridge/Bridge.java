@@ -4,9 +4,9 @@ package io.depcache.bridge;
  * The static entry points that advice inlined into application classes calls.
  *
  * <p>It lives on the bootstrap class path so that every class loader resolves this one class, and
- * it uses only JDK types so that it never drags the API or the agent's internals into the
- * loader of the instrumented class. Until the agent sets a {@link Dispatcher}, every method is a
- * no-op that lets the original code run.
+ * it uses only JDK types so that it never drags the API or the agent's internals into the loader of
+ * the instrumented class. Until the agent sets a {@link Dispatcher}, every method is a no-op that
+ * lets the original code run.
  */
 public final class Bridge {
   private static volatile Dispatcher dispatcher;

@@ -19,7 +19,13 @@ public final class ChildApp {
   public static String run() {
     String first = price("A1");
     String second = price("A1");
-    return "first=" + first + " second=" + second + " computed=" + computed
-        + " active=" + DepCache.isAgentActive();
+    return "first="
+        + first
+        + " second="
+        + second
+        + " computed="
+        + computed
+        + " active="
+        + DepCache.isAgentActive();
   }
 }

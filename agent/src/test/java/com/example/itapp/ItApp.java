@@ -72,7 +72,8 @@ public final class ItApp {
   /** Uses the application's own Jedis and SLF4J, other versions than the agent's. */
   private static String ownLibraries(String redisUrl) {
     URI uri = URI.create(redisUrl);
-    try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(uri.getHost(), uri.getPort())) {
+    try (redis.clients.jedis.Jedis jedis =
+        new redis.clients.jedis.Jedis(uri.getHost(), uri.getPort())) {
       jedis.set("itapp:own-jedis", "works");
       String value = jedis.get("itapp:own-jedis");
       org.slf4j.LoggerFactory.getLogger("itapp").info("the application's own SLF4J logs this");
@@ -99,6 +100,10 @@ public final class ItApp {
         new ChildFirstLoader(urls.toArray(URL[]::new), ItApp.class.getClassLoader());
     Class<?> app = loader.loadClass("com.example.itapp.ChildApp");
     Object result = app.getMethod("run").invoke(null);
-    return result + " apiLoader=" + (loader.loadClass("io.depcache.DepCache").getClassLoader() == loader ? "child" : "parent");
+    return result
+        + " apiLoader="
+        + (loader.loadClass("io.depcache.DepCache").getClassLoader() == loader
+            ? "child"
+            : "parent");
   }
 }

@@ -72,8 +72,7 @@ public final class AgentInstaller {
                             .on(named("addDependency").and(takesArguments(2))))
                     .visit(Advice.to(FacadeAdvice.SetTtl.class).on(named("setTtl")))
                     .visit(
-                        Advice.to(FacadeAdvice.CurrentCacheKey.class)
-                            .on(named("currentCacheKey")))
+                        Advice.to(FacadeAdvice.CurrentCacheKey.class).on(named("currentCacheKey")))
                     .visit(Advice.to(FacadeAdvice.IsAgentActive.class).on(named("isAgentActive")))
                     .visit(Advice.to(FacadeAdvice.Manager.class).on(named("manager"))))
         .type(not(named(FACADE)).and(declaresMethod(cached)))

@@ -5,9 +5,9 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
- * Inlined into every cached method: a hit skips the body and returns (or throws) the cached
- * result; a miss runs the body and stores what it returns. Each side is one call into the bridge,
- * and {@code suppress} keeps any fault of ours away from the application.
+ * Inlined into every cached method: a hit skips the body and returns (or throws) the cached result;
+ * a miss runs the body and stores what it returns. Each side is one call into the bridge, and
+ * {@code suppress} keeps any fault of ours away from the application.
  */
 final class CachedAdvice {
   private CachedAdvice() {}

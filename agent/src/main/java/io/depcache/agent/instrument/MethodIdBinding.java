@@ -7,8 +7,8 @@ import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 
 /**
- * Puts each method's registry number into its advice as a constant, so that the hot path finds
- * the method's settings by array index rather than by reflection or a map lookup.
+ * Puts each method's registry number into its advice as a constant, so that the hot path finds the
+ * method's settings by array index rather than by reflection or a map lookup.
  */
 final class MethodIdBinding implements Advice.OffsetMapping.Factory<MethodId> {
   private final MethodRegistry registry;
@@ -30,7 +30,8 @@ final class MethodIdBinding implements Advice.OffsetMapping.Factory<MethodId> {
       AnnotationDescription.Loadable<MethodId> annotation,
       AdviceType adviceType) {
     return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
-      int id = registry.register(SpecReader.read(instrumentedType, instrumentedMethod), loaderIdentity);
+      int id =
+          registry.register(SpecReader.read(instrumentedType, instrumentedMethod), loaderIdentity);
       return new Advice.OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(id));
     };
   }

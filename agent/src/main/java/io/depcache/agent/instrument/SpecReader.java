@@ -55,8 +55,8 @@ final class SpecReader {
   }
 
   /**
-   * Reads an annotation value; a value left at its default is read from the annotation type when
-   * it can be found, else {@code fallback} (the default API.md documents).
+   * Reads an annotation value; a value left at its default is read from the annotation type when it
+   * can be found, else {@code fallback} (the default API.md documents).
    */
   private static <T> T value(
       AnnotationDescription annotation, String name, Class<T> type, T fallback) {
@@ -69,7 +69,8 @@ final class SpecReader {
   }
 
   private static List<String> typeNames(AnnotationDescription annotation, String name) {
-    TypeDescription[] types = value(annotation, name, TypeDescription[].class, new TypeDescription[0]);
+    TypeDescription[] types =
+        value(annotation, name, TypeDescription[].class, new TypeDescription[0]);
     List<String> names = new ArrayList<>(types.length);
     for (TypeDescription type : types) {
       names.add(type.getName());

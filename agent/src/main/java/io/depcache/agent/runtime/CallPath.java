@@ -13,14 +13,15 @@ import java.lang.reflect.Constructor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The call path of cached methods: key, lookup, frame, store. Advice reaches it through the
- * bridge; {@link CacheManager#getOrCompute} reaches it directly.
+ * The call path of cached methods: key, lookup, frame, store. Advice reaches it through the bridge;
+ * {@link CacheManager#getOrCompute} reaches it directly.
  *
- * <p>Every fault here stays here: a cached method whose key, template, serialization or store
- * fails runs its body as if it were not cached, and the problem is logged once.
+ * <p>Every fault here stays here: a cached method whose key, template, serialization or store fails
+ * runs its body as if it were not cached, and the problem is logged once.
  */
 public final class CallPath implements Dispatcher {
   private final Managers managers;
@@ -250,6 +251,10 @@ public final class CallPath implements Dispatcher {
         return new Hit(null, null);
       case EXCEPTION:
         return new Hit(null, rebuild(entry, method, loader));
+      case OPTIONAL_EMPTY:
+        return new Hit(Optional.empty(), null);
+      case OPTIONAL:
+        return new Hit(Optional.of(entry.value()), null);
       default:
         Object value = entry.value();
         if (method != null && value != null && !method.boxedReturnType(owner).isInstance(value)) {
@@ -318,16 +323,10 @@ public final class CallPath implements Dispatcher {
               thrown.getClass().getName(),
               thrown.getMessage(),
               List.copyOf(frame.dependencies));
-    } else if (returned == null) {
-      if (method != null && !method.spec.cacheNulls()) {
-        return;
-      }
-      entry =
-          new StoredEntry(StoredEntry.Kind.NULL, null, null, null, List.copyOf(frame.dependencies));
+    } else if (returned == null && method != null && !method.spec.cacheNulls()) {
+      return;
     } else {
-      entry =
-          new StoredEntry(
-              StoredEntry.Kind.VALUE, returned, null, null, List.copyOf(frame.dependencies));
+      entry = entryOf(returned, List.copyOf(frame.dependencies));
     }
     if (!sameStore(frame)) {
       return;
@@ -344,8 +343,25 @@ public final class CallPath implements Dispatcher {
       return;
     }
     long ttl = frame.ttlOverride != Frame.TTL_UNSET ? frame.ttlOverride : ttlOf(method);
-    manager.write(frame.key, method == null ? null : method.spec.displayName(), bytes, ttl,
+    manager.write(
+        frame.key,
+        method == null ? null : method.spec.displayName(),
+        bytes,
+        ttl,
         frame.dependencies);
+  }
+
+  /** The entry for a value: {@code null} and {@code Optional} have kinds of their own. */
+  static StoredEntry entryOf(Object value, List<Dependency> dependencies) {
+    if (value == null) {
+      return new StoredEntry(StoredEntry.Kind.NULL, null, null, null, dependencies);
+    }
+    if (value instanceof Optional<?> optional) {
+      return optional.isPresent()
+          ? new StoredEntry(StoredEntry.Kind.OPTIONAL, optional.get(), null, null, dependencies)
+          : new StoredEntry(StoredEntry.Kind.OPTIONAL_EMPTY, null, null, null, dependencies);
+    }
+    return new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, dependencies);
   }
 
   private static long ttlOf(MethodInfo method) {

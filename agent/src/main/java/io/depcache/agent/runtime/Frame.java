@@ -13,6 +13,7 @@ final class Frame {
 
   final ManagerRuntime manager;
   final MethodInfo method;
+
   /** {@code null} when the call has no stable key: it is tracked but never stored. */
   final String key;
 
@@ -21,11 +22,12 @@ final class Frame {
   final Set<Dependency> dependencies = new LinkedHashSet<>();
   long ttlOverride = TTL_UNSET;
 
-  /** Why the result must not be stored; inherited by enclosing frames when dependencies are lost. */
+  /**
+   * Why the result must not be stored; inherited by enclosing frames when dependencies are lost.
+   */
   String poisoned;
 
-  Frame(
-      ManagerRuntime manager, MethodInfo method, String key, Class<?> owner, ClassLoader loader) {
+  Frame(ManagerRuntime manager, MethodInfo method, String key, Class<?> owner, ClassLoader loader) {
     this.manager = manager;
     this.method = method;
     this.key = key;

@@ -23,8 +23,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * How arguments appear in keys and templates: the same text for equal values in every JVM and
- * after every restart, and never an identity hash.
+ * How arguments appear in keys and templates: the same text for equal values in every JVM and after
+ * every restart, and never an identity hash.
  *
  * <p>In a derived key, strings are quoted and escaped so that {@code f("a,b")} and {@code f("a",
  * "b")} differ; in a template, strings appear as they are. Unordered sets and maps are sorted by
@@ -141,7 +141,8 @@ final class KeyForms {
     } else if (OWN_TO_STRING.get(value.getClass())) {
       String text = String.valueOf(value);
       if (IDENTITY_TEXT.matcher(text).find()) {
-        throw new UnstableKeyException(value.getClass(), "its toString() contains an identity hash");
+        throw new UnstableKeyException(
+            value.getClass(), "its toString() contains an identity hash");
       }
       out.append(text);
     } else {

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -87,7 +88,12 @@ final class ManagerRuntime implements CacheManager {
     try {
       StoredEntry entry = EntryCodec.decode(raw, serializer, contextLoader());
       events.fire(CacheEventType.HIT, key, null, names(entry.dependencies()), -1, 1);
-      return entry.kind() == StoredEntry.Kind.VALUE ? (T) entry.value() : null;
+      return switch (entry.kind()) {
+        case VALUE -> (T) entry.value();
+        case OPTIONAL -> (T) Optional.of(entry.value());
+        case OPTIONAL_EMPTY -> (T) Optional.empty();
+        default -> null;
+      };
     } catch (CorruptEntryException e) {
       discardCorrupt(key, null, e);
       return null;
@@ -115,10 +121,7 @@ final class ManagerRuntime implements CacheManager {
         deps.add(new Dependency(name(), requireDependency(dependency)));
       }
     }
-    StoredEntry entry =
-        value == null
-            ? new StoredEntry(StoredEntry.Kind.NULL, null, null, null, List.copyOf(deps))
-            : new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, List.copyOf(deps));
+    StoredEntry entry = CallPath.entryOf(value, List.copyOf(deps));
     byte[] bytes;
     try {
       bytes = EntryCodec.encode(entry, serializer);
@@ -220,8 +223,8 @@ final class ManagerRuntime implements CacheManager {
   }
 
   /**
-   * Runs a store operation under the manager's error policy: with {@code on-error=bypass} a
-   * failure is an ERROR event and {@code fallback}; with {@code fail} it throws.
+   * Runs a store operation under the manager's error policy: with {@code on-error=bypass} a failure
+   * is an ERROR event and {@code fallback}; with {@code fail} it throws.
    */
   <T> T guard(String operation, String key, Supplier<T> action, T fallback) {
     try {

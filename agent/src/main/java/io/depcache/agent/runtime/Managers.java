@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The managers of the JVM, created on first use by name, and the stores they share: managers on
- * the same Redis URL share one connection pool, so cross-manager dependencies can be written in
- * one atomic script.
+ * The managers of the JVM, created on first use by name, and the stores they share: managers on the
+ * same Redis URL share one connection pool, so cross-manager dependencies can be written in one
+ * atomic script.
  */
 public final class Managers implements AutoCloseable {
   private final AgentConfig config;
@@ -100,7 +100,9 @@ public final class Managers implements AutoCloseable {
     if ("memory".equals(settings.backend())) {
       return new MemoryStore();
     }
-    return new ResilientStore(RedisStore.connect(settings.redisUrl(), settings.timeoutMs()));
+    // On overflow of pending invalidations, clearing the whole prefix is the safe fallback.
+    return new ResilientStore(
+        RedisStore.connect(settings.redisUrl(), settings.timeoutMs()), settings.prefix() + ":");
   }
 
   @Override

@@ -16,6 +16,7 @@ final class MethodInfo {
   final String keyBase;
   final Template keyTemplate;
   final List<Template> dependencyTemplates;
+
   /** Why the method runs uncached, found at instrumentation time; {@code null} when it is fine. */
   final String problem;
 
@@ -90,7 +91,9 @@ final class MethodInfo {
   private Resolved resolve(Class<?> owner) {
     Resolved r = resolved;
     if (r == null) {
-      r = new Resolved(new WeakReference<>(owner.getClassLoader()), returnType(owner), exceptions(owner));
+      r =
+          new Resolved(
+              new WeakReference<>(owner.getClassLoader()), returnType(owner), exceptions(owner));
       resolved = r;
     }
     return r;

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the instrumentation read about one cached method, without loading any class: its shape
- * and the values of its {@code @DepCached}.
+ * What the instrumentation read about one cached method, without loading any class: its shape and
+ * the values of its {@code @DepCached}.
  *
  * @param ownerName binary name of the declaring class
  * @param methodName the method's name
@@ -13,8 +13,8 @@ import java.util.Set;
  * @param parameterNames the parameters' names, or {@code null} when the class was compiled without
  *     {@code -parameters}
  * @param returnTypeName the erasure of the return type
- * @param valuePackages the packages of the declaring class and of every class in the generic
- *     return type, allowed for deserialization
+ * @param valuePackages the packages of the declaring class and of every class in the generic return
+ *     type, allowed for deserialization
  * @param overloaded whether the declaring class has another method of the same name
  * @param ttl seconds; {@code -1}: the manager's default
  * @param dependencies dependency templates

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A key or dependency template: literal text with placeholders {@code {0}}, {@code {0.id}},
- * {@code {userId}}, {@code {userId.team.id}} and, where allowed, {@code {result}}. {@code {{} and
- * {@code }}} stand for literal braces.
+ * A key or dependency template: literal text with placeholders {@code {0}}, {@code {0.id}}, {@code
+ * {userId}}, {@code {userId.team.id}} and, where allowed, {@code {result}}. {@code {{} and {@code
+ * }}} stand for literal braces.
  *
- * <p>Parsed once when the method is instrumented, so that a template naming an argument the
- * method does not have is an error then, not at the first call.
+ * <p>Parsed once when the method is instrumented, so that a template naming an argument the method
+ * does not have is an error then, not at the first call.
  */
 final class Template {
   /** Stops a template over large collections from producing an unbounded number of strings. */
@@ -61,12 +61,17 @@ final class Template {
           parts.add(literal.toString());
           literal.setLength(0);
         }
-        parts.add(placeholder(text, text.substring(i + 1, end), parameterNames, parameterCount,
-            allowResult));
+        parts.add(
+            placeholder(
+                text, text.substring(i + 1, end), parameterNames, parameterCount, allowResult));
         i = end + 1;
       } else if (c == '}') {
         throw new TemplateException(
-            "template '" + text + "' has a '}' at " + i + " without an opening '{' (write }} for a"
+            "template '"
+                + text
+                + "' has a '}' at "
+                + i
+                + " without an opening '{' (write }} for a"
                 + " literal brace)");
       } else {
         literal.append(c);
@@ -90,7 +95,10 @@ final class Template {
     for (String segment : segments) {
       if (segment.isBlank() || !segment.strip().equals(segment)) {
         throw new TemplateException(
-            "template '" + text + "' has a malformed placeholder {" + inside
+            "template '"
+                + text
+                + "' has a malformed placeholder {"
+                + inside
                 + "}: expected {0}, {0.property}, {name} or {name.property}");
       }
     }
@@ -107,20 +115,36 @@ final class Template {
       argument = Integer.parseInt(head);
       if (argument >= parameterCount) {
         throw new TemplateException(
-            "template '" + text + "' refers to argument " + argument + " but the method has "
-                + parameterCount + " parameter" + (parameterCount == 1 ? "" : "s"));
+            "template '"
+                + text
+                + "' refers to argument "
+                + argument
+                + " but the method has "
+                + parameterCount
+                + " parameter"
+                + (parameterCount == 1 ? "" : "s"));
       }
     } else if (parameterNames == null) {
       throw new TemplateException(
-          "template '" + text + "' refers to the parameter '" + head + "' by name, but the class"
+          "template '"
+              + text
+              + "' refers to the parameter '"
+              + head
+              + "' by name, but the class"
               + " was compiled without -parameters: compile with -parameters (maven-compiler-plugin"
               + " <parameters>true</parameters>) or use its index, e.g. {0}");
     } else {
       argument = parameterNames.indexOf(head);
       if (argument < 0) {
         throw new TemplateException(
-            "template '" + text + "' refers to '" + head + "', which is not a parameter of the"
-                + " method (parameters: " + parameterNames + ")");
+            "template '"
+                + text
+                + "' refers to '"
+                + head
+                + "', which is not a parameter of the"
+                + " method (parameters: "
+                + parameterNames
+                + ")");
       }
     }
     return new Placeholder(argument, path, inside);
@@ -205,7 +229,11 @@ final class Template {
     for (String property : placeholder.path()) {
       if (value == null) {
         throw new UnresolvableException(
-            "template '" + text + "': {" + placeholder.source() + "} meets null before ."
+            "template '"
+                + text
+                + "': {"
+                + placeholder.source()
+                + "} meets null before ."
                 + property,
             null);
       }

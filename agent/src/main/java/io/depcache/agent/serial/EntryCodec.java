@@ -15,14 +15,15 @@ import java.util.Objects;
  * <pre>
  * byte     magic 0xDC
  * byte     format version, 1
- * byte     kind: 0 VALUE, 1 NULL, 2 EXCEPTION
+ * byte     kind: 0 VALUE, 1 NULL, 2 EXCEPTION, 3 OPTIONAL, 4 OPTIONAL_EMPTY
  * varint   m, the number of distinct managers
  * m x      string: a manager's name, in order of first use
  * varint   n, the number of dependencies
  * n x      varint: the index of the dependency's manager (below m); string: the dependency
  * then, by kind:
  *   VALUE      the serializer's bytes, up to the end
- *   NULL       nothing: the entry ends here
+ *   OPTIONAL   the serializer's bytes of the Optional's content, up to the end
+ *   NULL       nothing: the entry ends here (also OPTIONAL_EMPTY)
  *   EXCEPTION  string: the exception's class name; byte 0 (no message) or 1, then string: message
  *
  * string   varint byte length, then that many bytes of UTF-8
@@ -84,9 +85,9 @@ public final class EntryCodec {
     size += varintSize(managers.size()) + varintSize(n);
 
     byte[] tail;
-    if (kind == Kind.VALUE) {
+    if (kind == Kind.VALUE || kind == Kind.OPTIONAL) {
       if (entry.value() == null) {
-        throw new IllegalArgumentException("a VALUE entry needs a value; null is Kind.NULL");
+        throw new IllegalArgumentException("a " + kind + " entry needs a value; null is Kind.NULL");
       }
       tail = serializer.serialize(entry.value());
     } else if (kind == Kind.EXCEPTION) {
@@ -129,8 +130,9 @@ public final class EntryCodec {
     List<Dependency> dependencies = in.dependencies();
     switch (kind) {
       case NULL:
+      case OPTIONAL_EMPTY:
         in.expectEnd();
-        return new StoredEntry(Kind.NULL, null, null, null, dependencies);
+        return new StoredEntry(kind, null, null, null, dependencies);
       case EXCEPTION:
         String exceptionClass = in.string();
         String message = in.flag() ? in.string() : null;
@@ -150,7 +152,7 @@ public final class EntryCodec {
           throw new CorruptEntryException(
               "serializer " + serializer.name() + " cannot read the value: " + e, e);
         }
-        return new StoredEntry(Kind.VALUE, value, null, null, dependencies);
+        return new StoredEntry(kind, value, null, null, dependencies);
     }
   }
 

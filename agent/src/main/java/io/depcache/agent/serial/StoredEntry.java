@@ -7,7 +7,7 @@ import java.util.List;
  * it was computed with (so that a hit hands them to the enclosing cached call).
  *
  * @param kind what the entry holds
- * @param value the value for {@link Kind#VALUE}, else {@code null}
+ * @param value the value for {@link Kind#VALUE} and {@link Kind#OPTIONAL}, else {@code null}
  * @param exceptionClass the exception's class name for {@link Kind#EXCEPTION}
  * @param exceptionMessage the exception's message for {@link Kind#EXCEPTION}, may be {@code null}
  * @param dependencies every dependency of the entry, in declaration order
@@ -22,6 +22,12 @@ public record StoredEntry(
   public enum Kind {
     VALUE,
     NULL,
-    EXCEPTION
+    EXCEPTION,
+    /**
+     * {@code Optional.of(value)}: cached by content, since {@code Optional} is not serializable.
+     */
+    OPTIONAL,
+    /** {@code Optional.empty()}. */
+    OPTIONAL_EMPTY
   }
 }

@@ -89,8 +89,7 @@ class AgentJarIT {
       assertThat(app.send("user 2")).isEqualTo("user2 computed=1");
       assertThat(app.send("user 2")).isEqualTo("user2 computed=1");
       String libraries = app.send("own-libraries " + TestRedis.url());
-      assertThat(libraries)
-          .contains("jedis=works", "jedisJar=jedis-5.", "slf4jJar=slf4j-api-1.7.");
+      assertThat(libraries).contains("jedis=works", "jedisJar=jedis-5.", "slf4jJar=slf4j-api-1.7.");
       assertThat(app.log()).contains("the application's own SLF4J logs this");
     }
   }

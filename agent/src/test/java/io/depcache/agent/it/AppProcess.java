@@ -77,8 +77,11 @@ final class AppProcess implements AutoCloseable {
     command.add(String.join(File.pathSeparator, classPath));
     command.add("com.example.itapp.ItApp");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(k -> k.startsWith("DEPCACHE_") || k.startsWith("REDIS_")
-        || k.startsWith("DEP_CACHE_"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("DEPCACHE_") || k.startsWith("REDIS_") || k.startsWith("DEP_CACHE_"));
     return new AppProcess(builder.start());
   }
 
@@ -97,7 +100,8 @@ final class AppProcess implements AutoCloseable {
     try {
       String answer = answers.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (answer == null) {
-        throw new AssertionError("no answer within " + ANSWER_TIMEOUT_SECONDS + " s; output:\n" + log);
+        throw new AssertionError(
+            "no answer within " + ANSWER_TIMEOUT_SECONDS + " s; output:\n" + log);
       }
       return answer;
     } catch (InterruptedException e) {

@@ -32,8 +32,8 @@ final class ItSettings {
   }
 
   /**
-   * The JDKs to run the applications on: the one running the tests, and every home listed in
-   * {@code depcache.it.javaHomes} (a listed home that does not exist fails the run).
+   * The JDKs to run the applications on: the one running the tests, and every home listed in {@code
+   * depcache.it.javaHomes} (a listed home that does not exist fails the run).
    */
   static List<String> javaHomes() {
     List<String> homes = new ArrayList<>();
@@ -55,7 +55,11 @@ final class ItSettings {
     String value = System.getProperty(property);
     if (value == null || !Files.exists(Path.of(value))) {
       throw new AssertionError(
-          "system property " + property + " = " + value + " does not name an existing path;"
+          "system property "
+              + property
+              + " = "
+              + value
+              + " does not name an existing path;"
               + " run the end-to-end tests through mvn verify");
     }
     return value;

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a cached method does, through the real agent installed into this JVM, against each
- * backend: subclasses choose memory or Redis.
+ * What a cached method does, through the real agent installed into this JVM, against each backend:
+ * subclasses choose memory or Redis.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CachingBehaviourTest {
@@ -279,7 +279,7 @@ abstract class CachingBehaviourTest {
     assertThat(manager.invalidateDependencies(List.of("d1", "d2"))).isEqualTo(2);
     assertThat(manager.exists("k2")).isFalse();
     assertThat(manager.delete("k", "nothing")).isEqualTo(1);
-    assertThat(manager.get("k")).isNull();
+    assertThat(manager.<Object>get("k")).isNull();
     assertThatThrownBy(() -> manager.set("bad", new Box("x")))
         .hasMessageContaining("bad")
         .hasMessageContaining(Box.class.getName());
@@ -312,9 +312,13 @@ abstract class CachingBehaviourTest {
     StatsCollector stats = new StatsCollector();
     manager.events().onAll(seen::add);
     manager.events().onAll(stats);
-    manager.events().on(CacheEventType.HIT, e -> {
-      throw new IllegalStateException("listener bug");
-    });
+    manager
+        .events()
+        .on(
+            CacheEventType.HIT,
+            e -> {
+              throw new IllegalStateException("listener bug");
+            });
     try {
       users.user(21);
       users.user(21);
@@ -322,8 +326,10 @@ abstract class CachingBehaviourTest {
     } finally {
       manager.events().offAll(seen::add);
     }
-    assertThat(seen).extracting(CacheEvent::type).contains(CacheEventType.MISS, CacheEventType.SET,
-        CacheEventType.HIT, CacheEventType.INVALIDATE);
+    assertThat(seen)
+        .extracting(CacheEvent::type)
+        .contains(
+            CacheEventType.MISS, CacheEventType.SET, CacheEventType.HIT, CacheEventType.INVALIDATE);
     CacheEvent set = seen.stream().filter(e -> e.type() == CacheEventType.SET).findFirst().get();
     assertThat(set.manager()).isEqualTo("default");
     assertThat(set.method()).isEqualTo("com.example.fixtures.UserService#user");

@@ -8,6 +8,9 @@ package io.depcache.agent.store;
  * {prefix}:{manager}:d:{dependency}  a dependency set: the entry keys (complete store keys) that
  *                                    depend on it; it expires no earlier than its longest-lived
  *                                    member
+ * {prefix}:{manager}:d:{dependency}\0invalidating:{uuid}
+ *                                    a dependency set while RedisStore invalidates it: renamed
+ *                                    away first so that new registrations start a fresh set
  * </pre>
  *
  * A dependency set holds complete entry keys, so an entry of one manager can depend on a dependency

@@ -59,10 +59,6 @@ final class LuaScript {
     }
   }
 
-  String sha() {
-    return new String(sha, StandardCharsets.US_ASCII);
-  }
-
   private static String sha1Hex(byte[] source) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));

@@ -76,7 +76,16 @@ public final class RedisStore implements CacheStore {
           RedisClient.builder().clientConfig(clientConfig).fromURI(url).poolConfig(pool).build();
       return new RedisStore(client, redacted);
     } catch (RuntimeException e) {
-      throw new StoreException("connect to " + redacted + " failed: " + e.getMessage(), e);
+      // A URL parser may quote the whole URL, password included: then keep neither its message
+      // nor the cause, which a stack trace would print.
+      String detail = String.valueOf(e.getMessage());
+      int scheme = url.indexOf("://");
+      int at = url.lastIndexOf('@');
+      if (scheme >= 0 && at > scheme + 3 && detail.contains(url.substring(scheme + 3, at))) {
+        throw new StoreException(
+            "connect to " + redacted + " failed: " + e.getClass().getSimpleName());
+      }
+      throw new StoreException("connect to " + redacted + " failed: " + detail, e);
     }
   }
 

@@ -2,11 +2,14 @@ package io.depcache.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.depcache.agent.testing.TestRedis;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 
 class RedisStoreIT extends CacheStoreContract {
@@ -79,6 +82,17 @@ class RedisStoreIT extends CacheStoreContract {
           .hasMessageContaining("GET")
           .hasMessageContaining("redis://app:***@127.0.0.1:" + closedPort)
           .hasMessageNotContaining("s3cret");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis://app:s3cret@:notaport/x", "redis://app:s3cret@bad host:1/0"})
+  void anInvalidUrlIsAStoreExceptionWithoutThePassword(String url) {
+    Throwable thrown = catchThrowable(() -> RedisStore.connect(url, 200));
+
+    assertThat(thrown).isInstanceOf(StoreException.class).hasMessageContaining("connect");
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
     }
   }
 }

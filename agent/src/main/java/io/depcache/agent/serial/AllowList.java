@@ -17,13 +17,8 @@ import java.util.regex.Pattern;
  * package and all its subpackages ({@code com.example.**}). An array is permitted when its element
  * type is; primitive arrays always are.
  *
- * <p>Built in: the boxed primitives, {@code String}, {@code BigInteger}, {@code BigDecimal}, the
- * {@code java.util} and {@code java.util.concurrent} collections and maps together with the JDK
- * classes their serialized form names ({@code CollSer}, {@code Collections$*}, {@code
- * ImmutableCollections$*}, {@code Arrays$ArrayList}, ...), {@code java.time.**}, {@code UUID},
- * {@code Date}, {@code Locale}, {@code Currency}, {@code URI}, {@code Enum} and {@code Record}.
- * {@code java.net.URL} is deliberately left out: {@code URL.hashCode} resolves host names, so a
- * forged {@code HashMap<URL, ?>} makes the reader perform DNS lookups (the "URLDNS" gadget).
+ * <p>Built in: the JDK value types and collections that {@link JdkClasses} lists. Anything else is
+ * refused.
  *
  * <p>Thread-safe. Reads take no lock: {@link #permits} runs for every class descriptor of every
  * cache hit, while {@link #allow} runs rarely (configuration, and instrumentation finding a cached
@@ -39,96 +34,6 @@ public final class AllowList {
       "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
   private static final Pattern PATTERN =
       Pattern.compile("(?:" + IDENTIFIER + "\\.)*" + IDENTIFIER + "(?:\\.\\*\\*?)?");
-
-  private static final Set<String> BUILT_IN_CLASSES =
-      Set.of(
-          "java.lang.Object", // only ever as the element type of Object[]
-          "boolean", // primitives appear as names when a Class object such as int.class is read
-          "byte",
-          "char",
-          "short",
-          "int",
-          "long",
-          "float",
-          "double",
-          "void",
-          "java.lang.Boolean",
-          "java.lang.Byte",
-          "java.lang.Character",
-          "java.lang.Short",
-          "java.lang.Integer",
-          "java.lang.Long",
-          "java.lang.Float",
-          "java.lang.Double",
-          "java.lang.Number",
-          "java.lang.String",
-          "java.lang.String$CaseInsensitiveComparator",
-          "java.lang.Enum",
-          "java.lang.Record",
-          "java.math.BigInteger",
-          "java.math.BigDecimal",
-          "java.math.MathContext",
-          "java.math.RoundingMode",
-          "java.net.URI",
-          "java.util.Collection",
-          "java.util.List",
-          "java.util.Set",
-          "java.util.Map",
-          "java.util.Map$Entry",
-          "java.util.ArrayList",
-          "java.util.LinkedList",
-          "java.util.Vector",
-          "java.util.Stack",
-          "java.util.ArrayDeque",
-          "java.util.PriorityQueue",
-          "java.util.HashMap",
-          "java.util.LinkedHashMap",
-          "java.util.TreeMap",
-          "java.util.Hashtable",
-          "java.util.IdentityHashMap",
-          "java.util.EnumMap",
-          "java.util.HashSet",
-          "java.util.LinkedHashSet",
-          "java.util.TreeSet",
-          "java.util.EnumSet",
-          "java.util.EnumSet$SerializationProxy",
-          "java.util.RegularEnumSet",
-          "java.util.JumboEnumSet",
-          "java.util.BitSet",
-          "java.util.CollSer",
-          "java.util.Arrays$ArrayList",
-          "java.util.AbstractMap$SimpleEntry",
-          "java.util.AbstractMap$SimpleImmutableEntry",
-          "java.util.Comparators$NaturalOrderComparator",
-          "java.util.UUID",
-          "java.util.Date",
-          "java.util.Locale",
-          "java.util.Currency",
-          "java.util.concurrent.ConcurrentHashMap",
-          "java.util.concurrent.ConcurrentHashMap$KeySetView",
-          "java.util.concurrent.ConcurrentHashMap$Segment",
-          "java.util.concurrent.ConcurrentSkipListMap",
-          "java.util.concurrent.ConcurrentSkipListSet",
-          "java.util.concurrent.ConcurrentLinkedQueue",
-          "java.util.concurrent.ConcurrentLinkedDeque",
-          "java.util.concurrent.CopyOnWriteArrayList",
-          "java.util.concurrent.CopyOnWriteArraySet",
-          // ConcurrentHashMap still writes its pre-Java-8 segments, which are ReentrantLocks
-          "java.util.concurrent.locks.ReentrantLock",
-          "java.util.concurrent.locks.ReentrantLock$Sync",
-          "java.util.concurrent.locks.ReentrantLock$NonfairSync",
-          "java.util.concurrent.locks.AbstractQueuedSynchronizer",
-          "java.util.concurrent.locks.AbstractOwnableSynchronizer");
-
-  private static final Set<String> PRIMITIVES =
-      Set.of("boolean", "byte", "char", "short", "int", "long", "float", "double", "void");
-
-  private static final String[] BUILT_IN_PREFIXES = {
-    "java.time.", "java.util.Collections$", "java.util.ImmutableCollections$"
-  };
-
-  /** Packages whose classes are covered, as far as they are safe, by the built-in list. */
-  private static final String[] JDK_PACKAGES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
   private volatile Rules rules = Rules.EMPTY;
   private final ObjectInputFilter filter =
@@ -179,7 +84,7 @@ public final class AllowList {
    */
   public boolean allowPackageOf(String className) {
     String name = elementName(className);
-    if (name == null || isJdk(name) || PRIMITIVES.contains(name)) {
+    if (name == null || JdkClasses.isJdk(name) || JdkClasses.isPrimitive(name)) {
       return false;
     }
     int dot = name.lastIndexOf('.');
@@ -262,15 +167,7 @@ public final class AllowList {
   }
 
   private boolean permitsElement(String name) {
-    if (BUILT_IN_CLASSES.contains(name)) {
-      return true;
-    }
-    for (String prefix : BUILT_IN_PREFIXES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return rules.matches(name);
+    return JdkClasses.safe(name) || rules.matches(name);
   }
 
   /** The element type's name of an array name, the name itself otherwise; null for primitives. */
@@ -287,15 +184,6 @@ public final class AllowList {
     }
     boolean primitive = i == className.length() - 1 && "ZBCSIJFD".indexOf(className.charAt(i)) >= 0;
     return primitive ? null : className;
-  }
-
-  private static boolean isJdk(String name) {
-    for (String prefix : JDK_PACKAGES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -4,8 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.depcache.agent.serial.StoredEntry.Kind;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,8 +20,7 @@ import java.util.Objects;
  * n x      varint: the index of the dependency's manager (below m); string: the dependency
  * then, by kind:
  *   VALUE      the serializer's bytes, up to the end
- *   OPTIONAL   the serializer's bytes of the Optional's content, up to the end
- *   NULL       nothing: the entry ends here (also OPTIONAL_EMPTY)
+ *   NULL       nothing: the entry ends here
  *   EXCEPTION  string: the exception's class name; byte 0 (no message) or 1, then string: message
  *
  * string   varint byte length, then that many bytes of UTF-8
@@ -41,7 +38,12 @@ public final class EntryCodec {
   static final byte MAGIC = (byte) 0xDC;
   static final byte VERSION = 1;
 
-  private static final Kind[] KINDS = Kind.values();
+  // kinds have codes of their own: reordering StoredEntry.Kind must not change the format
+  static final byte KIND_VALUE = 0;
+  static final byte KIND_NULL = 1;
+  static final byte KIND_EXCEPTION = 2;
+  static final byte KIND_OPTIONAL = 3;
+  static final byte KIND_OPTIONAL_EMPTY = 4;
 
   private EntryCodec() {}
 
@@ -99,7 +101,14 @@ public final class EntryCodec {
     Writer out = new Writer(size + tail.length);
     out.bytes[0] = MAGIC;
     out.bytes[1] = VERSION;
-    out.bytes[2] = (byte) kind.ordinal();
+    out.bytes[2] =
+        switch (kind) {
+          case VALUE -> KIND_VALUE;
+          case NULL -> KIND_NULL;
+          case EXCEPTION -> KIND_EXCEPTION;
+          case OPTIONAL -> KIND_OPTIONAL;
+          case OPTIONAL_EMPTY -> KIND_OPTIONAL_EMPTY;
+        };
     out.pos = 3;
     out.varint(managers.size());
     for (byte[] manager : managers) {
@@ -125,34 +134,38 @@ public final class EntryCodec {
    * @throws CorruptEntryException when the bytes are not a readable entry of this format
    */
   public static StoredEntry decode(byte[] bytes, Serializer serializer, ClassLoader loader) {
-    Reader in = new Reader(bytes);
+    EntryReader in = new EntryReader(bytes);
     Kind kind = in.header();
     List<Dependency> dependencies = in.dependencies();
-    switch (kind) {
-      case NULL:
-      case OPTIONAL_EMPTY:
+    return switch (kind) {
+      case NULL, OPTIONAL_EMPTY -> {
         in.expectEnd();
-        return new StoredEntry(kind, null, null, null, dependencies);
-      case EXCEPTION:
+        yield new StoredEntry(kind, null, null, null, dependencies);
+      }
+      case EXCEPTION -> {
         String exceptionClass = in.string();
         String message = in.flag() ? in.string() : null;
         in.expectEnd();
-        return new StoredEntry(Kind.EXCEPTION, null, exceptionClass, message, dependencies);
-      default:
-        int length = bytes.length - in.pos;
-        if (length == 0) {
-          throw new CorruptEntryException("entry holds no value bytes");
-        }
-        Object value;
-        try {
-          value = serializer.deserialize(bytes, in.pos, length, loader);
-        } catch (CorruptEntryException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          throw new CorruptEntryException(
-              "serializer " + serializer.name() + " cannot read the value: " + e, e);
-        }
-        return new StoredEntry(kind, value, null, null, dependencies);
+        yield new StoredEntry(Kind.EXCEPTION, null, exceptionClass, message, dependencies);
+      }
+      case VALUE, OPTIONAL ->
+          new StoredEntry(kind, value(bytes, in.pos, serializer, loader), null, null, dependencies);
+    };
+  }
+
+  private static Object value(byte[] bytes, int offset, Serializer serializer, ClassLoader loader) {
+    int length = bytes.length - offset;
+    if (length == 0) {
+      throw new CorruptEntryException("entry holds no value bytes");
+    }
+    try {
+      return serializer.deserialize(bytes, offset, length, loader);
+    } catch (CorruptEntryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a custom serializer may fail in its own way; callers handle one type
+      throw new CorruptEntryException(
+          "serializer " + serializer.name() + " cannot read the value: " + e, e);
     }
   }
 
@@ -164,7 +177,7 @@ public final class EntryCodec {
    * @throws CorruptEntryException when the header is not readable
    */
   public static List<Dependency> decodeDependencies(byte[] bytes) {
-    Reader in = new Reader(bytes);
+    EntryReader in = new EntryReader(bytes);
     in.header();
     return in.dependencies();
   }
@@ -218,131 +231,6 @@ public final class EntryCodec {
       varint(utf8.length);
       System.arraycopy(utf8, 0, bytes, pos, utf8.length);
       pos += utf8.length;
-    }
-  }
-
-  /** Reads an entry, checking every length against what remains. */
-  private static final class Reader {
-    final byte[] bytes;
-    int pos;
-
-    Reader(byte[] bytes) {
-      this.bytes = Objects.requireNonNull(bytes, "bytes");
-    }
-
-    Kind header() {
-      if (bytes.length < 3) {
-        throw new CorruptEntryException(
-            "not a depcache entry: " + bytes.length + " bytes, shorter than the header");
-      }
-      if (bytes[0] != MAGIC) {
-        throw new CorruptEntryException(
-            String.format(
-                "not a depcache entry: first byte 0x%02x instead of 0x%02x",
-                bytes[0] & 0xFF, MAGIC & 0xFF));
-      }
-      if (bytes[1] != VERSION) {
-        throw new CorruptEntryException(
-            "entry format version "
-                + (bytes[1] & 0xFF)
-                + " is not supported (expected "
-                + VERSION
-                + ")");
-      }
-      int kind = bytes[2] & 0xFF;
-      if (kind >= KINDS.length) {
-        throw new CorruptEntryException("unknown entry kind " + kind);
-      }
-      pos = 3;
-      return KINDS[kind];
-    }
-
-    List<Dependency> dependencies() {
-      // each manager takes at least one byte, each dependency at least two
-      int m = count(1, "managers");
-      String[] managers = new String[m];
-      for (int i = 0; i < m; i++) {
-        managers[i] = string();
-      }
-      int n = count(2, "dependencies");
-      if (n == 0) {
-        return List.of();
-      }
-      Dependency[] dependencies = new Dependency[n];
-      for (int i = 0; i < n; i++) {
-        int manager = varint();
-        if (manager >= m) {
-          throw new CorruptEntryException(
-              "dependency " + i + " names manager " + manager + " of " + m);
-        }
-        dependencies[i] = new Dependency(managers[manager], string());
-      }
-      return Collections.unmodifiableList(Arrays.asList(dependencies));
-    }
-
-    String string() {
-      int length = varint();
-      if (length > bytes.length - pos) {
-        throw truncated("a string of " + length + " bytes");
-      }
-      String s = new String(bytes, pos, length, UTF_8);
-      pos += length;
-      return s;
-    }
-
-    boolean flag() {
-      if (pos >= bytes.length) {
-        throw truncated("a flag");
-      }
-      byte b = bytes[pos++];
-      if (b != 0 && b != 1) {
-        throw new CorruptEntryException("flag byte " + b + " at offset " + (pos - 1));
-      }
-      return b == 1;
-    }
-
-    void expectEnd() {
-      if (pos != bytes.length) {
-        throw new CorruptEntryException(
-            (bytes.length - pos) + " unexpected bytes after the entry at offset " + pos);
-      }
-    }
-
-    private int count(int minBytesEach, String what) {
-      int count = varint();
-      if (count > (bytes.length - pos) / minBytesEach) {
-        throw truncated(count + " " + what);
-      }
-      return count;
-    }
-
-    private int varint() {
-      int value = 0;
-      for (int shift = 0; shift < 35; shift += 7) {
-        if (pos >= bytes.length) {
-          throw truncated("a length");
-        }
-        byte b = bytes[pos++];
-        value |= (b & 0x7F) << shift;
-        if (b >= 0) {
-          if (value < 0 || (shift == 28 && (b & 0x70) != 0)) {
-            break;
-          }
-          return value;
-        }
-      }
-      throw new CorruptEntryException("malformed length at offset " + pos);
-    }
-
-    private CorruptEntryException truncated(String what) {
-      return new CorruptEntryException(
-          "entry is truncated or corrupt: it needs "
-              + what
-              + " at offset "
-              + pos
-              + ", but only "
-              + (bytes.length - pos)
-              + " bytes remain");
     }
   }
 }

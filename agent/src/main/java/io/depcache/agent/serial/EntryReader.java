@@ -1,0 +1,140 @@
+package io.depcache.agent.serial;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.depcache.agent.serial.StoredEntry.Kind;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads the format that {@link EntryCodec} documents, checking every length against the bytes that
+ * remain before it allocates anything.
+ */
+final class EntryReader {
+  final byte[] bytes;
+  int pos;
+
+  EntryReader(byte[] bytes) {
+    this.bytes = Objects.requireNonNull(bytes, "bytes");
+  }
+
+  Kind header() {
+    if (bytes.length < 3) {
+      throw new CorruptEntryException(
+          "not a depcache entry: " + bytes.length + " bytes, shorter than the header");
+    }
+    if (bytes[0] != EntryCodec.MAGIC) {
+      throw new CorruptEntryException(
+          String.format(
+              "not a depcache entry: first byte 0x%02x instead of 0x%02x",
+              bytes[0] & 0xFF, EntryCodec.MAGIC & 0xFF));
+    }
+    if (bytes[1] != EntryCodec.VERSION) {
+      throw new CorruptEntryException(
+          "entry format version "
+              + (bytes[1] & 0xFF)
+              + " is not supported (expected "
+              + EntryCodec.VERSION
+              + ")");
+    }
+    pos = 3;
+    return switch (bytes[2]) {
+      case EntryCodec.KIND_VALUE -> Kind.VALUE;
+      case EntryCodec.KIND_NULL -> Kind.NULL;
+      case EntryCodec.KIND_EXCEPTION -> Kind.EXCEPTION;
+      case EntryCodec.KIND_OPTIONAL -> Kind.OPTIONAL;
+      case EntryCodec.KIND_OPTIONAL_EMPTY -> Kind.OPTIONAL_EMPTY;
+      default -> throw new CorruptEntryException("unknown entry kind " + (bytes[2] & 0xFF));
+    };
+  }
+
+  List<Dependency> dependencies() {
+    // each manager takes at least one byte, each dependency at least two
+    int m = count(1, "managers");
+    String[] managers = new String[m];
+    for (int i = 0; i < m; i++) {
+      managers[i] = string();
+    }
+    int n = count(2, "dependencies");
+    if (n == 0) {
+      return List.of();
+    }
+    Dependency[] dependencies = new Dependency[n];
+    for (int i = 0; i < n; i++) {
+      int manager = varint();
+      if (manager >= m) {
+        throw new CorruptEntryException(
+            "dependency " + i + " names manager " + manager + " of " + m);
+      }
+      dependencies[i] = new Dependency(managers[manager], string());
+    }
+    return Collections.unmodifiableList(Arrays.asList(dependencies));
+  }
+
+  String string() {
+    int length = varint();
+    if (length > bytes.length - pos) {
+      throw truncated("a string of " + length + " bytes");
+    }
+    String s = new String(bytes, pos, length, UTF_8);
+    pos += length;
+    return s;
+  }
+
+  boolean flag() {
+    if (pos >= bytes.length) {
+      throw truncated("a flag");
+    }
+    byte b = bytes[pos++];
+    if (b != 0 && b != 1) {
+      throw new CorruptEntryException("flag byte " + b + " at offset " + (pos - 1));
+    }
+    return b == 1;
+  }
+
+  void expectEnd() {
+    if (pos != bytes.length) {
+      throw new CorruptEntryException(
+          (bytes.length - pos) + " unexpected bytes after the entry at offset " + pos);
+    }
+  }
+
+  private int count(int minBytesEach, String what) {
+    int count = varint();
+    if (count > (bytes.length - pos) / minBytesEach) {
+      throw truncated(count + " " + what);
+    }
+    return count;
+  }
+
+  private int varint() {
+    int value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (pos >= bytes.length) {
+        throw truncated("a length");
+      }
+      byte b = bytes[pos++];
+      value |= (b & 0x7F) << shift;
+      if (b >= 0) {
+        if (value < 0 || (shift == 28 && (b & 0x70) != 0)) {
+          break;
+        }
+        return value;
+      }
+    }
+    throw new CorruptEntryException("malformed length at offset " + pos);
+  }
+
+  private CorruptEntryException truncated(String what) {
+    return new CorruptEntryException(
+        "entry is truncated or corrupt: it needs "
+            + what
+            + " at offset "
+            + pos
+            + ", but only "
+            + (bytes.length - pos)
+            + " bytes remain");
+  }
+}

@@ -48,9 +48,11 @@ final class Sources {
       int eq = p.indexOf('=');
       String written = eq < 0 ? p.trim() : p.substring(0, eq).trim();
       if (eq <= 0 || written.isEmpty()) {
+        // a bare URL passed by mistake may carry a password before its '@'
+        int at = written.lastIndexOf('@');
         problems.add(
             "agent argument '"
-                + written
+                + (at < 0 ? written : "***" + written.substring(at))
                 + "' must be key=value (arguments: k=v,k2=v2; \\, for a"
                 + " comma inside a value)");
         continue;

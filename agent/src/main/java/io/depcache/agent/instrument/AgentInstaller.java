@@ -56,8 +56,10 @@ public final class AgentInstaller {
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        // EXTENDED keeps the MethodParameters attribute, which {name} templates need.
+        // EXTENDED keeps the MethodParameters attribute, which {name} templates need; POOL_FIRST
+        // reads loaded classes from their class files too, so a retransformation sees the same.
         .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .with(new ErrorLogger())
         .ignore(ignored())
         .type(named(FACADE))

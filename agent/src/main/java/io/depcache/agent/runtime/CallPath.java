@@ -44,6 +44,15 @@ public final class CallPath implements Dispatcher {
 
   @Override
   public Object enter(int methodId, Class<?> owner, Object self, Object[] args) {
+    try {
+      return start(methodId, owner, args);
+    } catch (Throwable t) {
+      internalError("enter", methodId, t);
+      return null;
+    }
+  }
+
+  private Object start(int methodId, Class<?> owner, Object[] args) {
     MethodInfo method = registry.get(methodId);
     if (!active || method == null || method.problem != null) {
       return null;
@@ -84,6 +93,33 @@ public final class CallPath implements Dispatcher {
 
   @Override
   public Object exit(Object call, Object returned, Throwable thrown) {
+    try {
+      return finish(call, returned, thrown);
+    } catch (Throwable t) {
+      internalError("exit", call instanceof Frame f && f.method != null ? f.method.id : -1, t);
+      return returned;
+    }
+  }
+
+  /** A bug of ours: logged once per place and method, and the call goes on as if uncached. */
+  private void internalError(String where, int methodId, Throwable t) {
+    MethodInfo method = registry.get(methodId);
+    String what = method == null ? "a cached call" : method.spec.signature();
+    if (t instanceof Error e
+        && !(t instanceof LinkageError)
+        && !(t instanceof StackOverflowError)) {
+      // OutOfMemoryError and the like are the JVM's, not ours: never hide them.
+      throw e;
+    }
+    once.error(
+        "internal:" + where + ":" + methodId,
+        "depcache {} of {} failed; the call runs" + " uncached",
+        where,
+        what,
+        t);
+  }
+
+  private Object finish(Object call, Object returned, Throwable thrown) {
     if (call instanceof Hit hit) {
       return hit.exception() == null ? hit.value() : returned;
     }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * n x      varint: the index of the dependency's manager (below m); string: the dependency
  * then, by kind:
  *   VALUE      the serializer's bytes, up to the end
- *   NULL       nothing: the entry ends here
+ *   OPTIONAL   the serializer's bytes of the Optional's content, up to the end
+ *   NULL       nothing: the entry ends here (also OPTIONAL_EMPTY)
  *   EXCEPTION  string: the exception's class name; byte 0 (no message) or 1, then string: message
  *
  * string   varint byte length, then that many bytes of UTF-8

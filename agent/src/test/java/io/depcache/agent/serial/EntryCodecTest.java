@@ -68,6 +68,16 @@ class EntryCodecTest {
   }
 
   @Test
+  void optionalEntriesRoundTrip() {
+    StoredEntry present =
+        new StoredEntry(Kind.OPTIONAL, List.of("content"), null, null, DEPENDENCIES);
+    StoredEntry empty = new StoredEntry(Kind.OPTIONAL_EMPTY, null, null, null, DEPENDENCIES);
+
+    assertThat(roundTrip(present)).isEqualTo(present);
+    assertThat(roundTrip(empty)).isEqualTo(empty);
+  }
+
+  @Test
   void missingDependencyListReadsBackEmpty() {
     assertThat(roundTrip(value("v", null)).dependencies()).isEmpty();
   }
@@ -162,8 +172,8 @@ class EntryCodecTest {
     assertCorrupt(bytes, "entry format version 2 is not supported (expected 1)");
 
     bytes[1] = 1;
-    bytes[2] = 3;
-    assertCorrupt(bytes, "unknown entry kind 3");
+    bytes[2] = 5;
+    assertCorrupt(bytes, "unknown entry kind 5");
   }
 
   @Test
@@ -173,6 +183,8 @@ class EntryCodecTest {
             value(List.of("a", 1), DEPENDENCIES),
             new StoredEntry(Kind.EXCEPTION, null, "x.Boom", "msg", DEPENDENCIES),
             new StoredEntry(Kind.EXCEPTION, null, "x.Boom", null, List.of()),
+            new StoredEntry(Kind.OPTIONAL, 42, null, null, DEPENDENCIES),
+            new StoredEntry(Kind.OPTIONAL_EMPTY, null, null, null, List.of()),
             new StoredEntry(Kind.NULL, null, null, null, DEPENDENCIES))) {
       byte[] bytes = EntryCodec.encode(entry, serializer);
       for (int length = 0; length < bytes.length; length++) {
@@ -217,7 +229,7 @@ class EntryCodecTest {
     for (int i = 0; i < 20_000; i++) {
       byte[] tail = new byte[random.nextInt(40)];
       random.nextBytes(tail);
-      byte[] bytes = concat(header(random.nextInt(3)), tail);
+      byte[] bytes = concat(header(random.nextInt(6)), tail);
       try {
         EntryCodec.decode(bytes, serializer, LOADER);
       } catch (CorruptEntryException expected) {

@@ -20,6 +20,7 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
@@ -60,6 +61,11 @@ public final class AgentInstaller {
         // reads loaded classes from their class files too, so a retransformation sees the same.
         .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+        // The API on the bootstrap path was appended from a jar that the boot loader's own
+        // locator does not read; the system loader's resources reach it (and the class path).
+        .with(
+            AgentBuilder.LocationStrategy.ForClassLoader.STRONG.withFallbackTo(
+                ClassFileLocator.ForClassLoader.ofSystemLoader()))
         .with(new ErrorLogger())
         .ignore(ignored())
         .type(named(FACADE))

@@ -29,9 +29,10 @@ final class CachedAdvice {
       @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (call != null) {
-      Throwable outcome = Bridge.thrown(call, thrown);
+      // exit first: a failing store under on-error=fail becomes the call's exception.
+      Throwable outcome = thrown;
       returned = Bridge.exit(call, returned, thrown);
-      thrown = outcome;
+      thrown = Bridge.thrown(call, outcome);
     }
   }
 }

@@ -76,7 +76,13 @@ public final class CallPath implements Dispatcher {
       return frame;
     }
     Frame parent = stack.peek();
-    Hit hit = lookup(manager, key, method, owner, loader, parent);
+    Hit hit;
+    try {
+      hit = lookup(manager, key, method, owner, loader, parent);
+    } catch (DepCacheException e) {
+      // on-error=fail: the store failed and the user asked for the call to fail with it.
+      return new Hit(null, e);
+    }
     if (hit != null) {
       return hit;
     }
@@ -126,7 +132,11 @@ public final class CallPath implements Dispatcher {
     if (call instanceof Frame frame) {
       pop(frame);
       if (frame.key != null && frame.poisoned == null) {
-        store(frame, returned, thrown);
+        try {
+          store(frame, returned, thrown);
+        } catch (DepCacheException e) {
+          frame.failure = e; // on-error=fail
+        }
       }
       handUp(frame);
     }
@@ -135,7 +145,13 @@ public final class CallPath implements Dispatcher {
 
   @Override
   public Throwable thrown(Object call, Throwable thrown) {
-    return call instanceof Hit hit && hit.exception() != null ? hit.exception() : thrown;
+    if (call instanceof Hit hit && hit.exception() != null) {
+      return hit.exception();
+    }
+    if (call instanceof Frame frame && frame.failure != null && thrown == null) {
+      return frame.failure;
+    }
+    return thrown;
   }
 
   @Override
@@ -239,6 +255,9 @@ public final class CallPath implements Dispatcher {
       throw new DepCacheException("the loader of key '" + key + "' failed", e);
     } finally {
       exit(frame, value, thrown);
+      if (frame.failure != null && thrown == null) {
+        throw frame.failure;
+      }
     }
   }
 

@@ -27,6 +27,9 @@ final class Frame {
    */
   String poisoned;
 
+  /** A store failure under {@code on-error=fail}: the call ends with it. */
+  RuntimeException failure;
+
   Frame(ManagerRuntime manager, MethodInfo method, String key, Class<?> owner, ClassLoader loader) {
     this.manager = manager;
     this.method = method;

@@ -45,14 +45,6 @@ public final class Bridge {
     return call == null || d == null ? thrown : d.thrown(call, thrown);
   }
 
-  public static void invalidated(
-      int ruleId, Class<?> owner, Object self, Object[] args, Object returned) {
-    Dispatcher d = dispatcher;
-    if (d != null) {
-      d.invalidated(ruleId, owner, self, args, returned);
-    }
-  }
-
   public static void addDependency(String dependency, String manager) {
     Dispatcher d = dispatcher;
     if (d != null) {

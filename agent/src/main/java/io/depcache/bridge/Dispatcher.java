@@ -24,9 +24,6 @@ public interface Dispatcher {
   /** The exception the call ends with: a cached one on a hit, else {@code thrown} unchanged. */
   Throwable thrown(Object call, Throwable thrown);
 
-  /** After a method annotated {@code @Invalidates} returned normally. */
-  void invalidated(int ruleId, Class<?> owner, Object self, Object[] args, Object returned);
-
   void addDependency(String dependency, String manager);
 
   String currentCacheKey();

@@ -154,11 +154,6 @@ public final class CallPath implements Dispatcher {
     return thrown;
   }
 
-  @Override
-  public void invalidated(int ruleId, Class<?> owner, Object self, Object[] args, Object returned) {
-    // Declarative invalidation arrives with the issue on config-file targets and @Invalidates.
-  }
-
   // ---- the facade -----------------------------------------------------------------------------
 
   @Override
@@ -222,7 +217,14 @@ public final class CallPath implements Dispatcher {
 
   @Override
   public Object manager(String name, Class<?> facade) {
-    CacheManager manager = managers.get(name);
+    CacheManager manager;
+    try {
+      manager = managers.get(name);
+    } catch (IllegalArgumentException e) {
+      once.error(
+          "manager:" + name, "DepCache.manager: {}; returning a disabled manager", e.getMessage());
+      return null;
+    }
     return facade == null || MANAGER_TYPE.get(facade).isInstance(manager) ? manager : null;
   }
 

@@ -81,7 +81,16 @@ public final class Managers implements AutoCloseable {
   ManagerRuntime get(String name) {
     String key = name == null || name.isEmpty() ? "default" : name;
     ManagerRuntime manager = byName.get(key);
-    return manager != null ? manager : byName.computeIfAbsent(key, this::create);
+    return manager != null ? manager : byName.computeIfAbsent(validName(key), this::create);
+  }
+
+  private static String validName(String name) {
+    // The name is part of every Redis key of the manager: keep it to one unambiguous segment.
+    if (!name.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException(
+          "manager name '" + name + "' must be letters, digits, '_', '.' or '-'");
+    }
+    return name;
   }
 
   private ManagerRuntime create(String name) {

@@ -1,0 +1,149 @@
+package io.depcache.agent.runtime;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.fixtures.Calls;
+import com.example.fixtures.Catalog;
+import io.depcache.CacheEvent;
+import io.depcache.CacheEventListener;
+import io.depcache.CacheEventType;
+import io.depcache.CacheManager;
+import io.depcache.DepCache;
+import io.depcache.agent.AgentMain;
+import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.testing.TestRedis;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * An entry that cannot be read is a miss (DESIGN.md, "Safe values"): the body runs, an ERROR event
+ * fires, and a good entry replaces the bad one. Bad entries are written under the exact store key
+ * of a cached call, as raw bytes with a plain client or as a wrong-typed value through the manager.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CorruptEntryTest {
+  private final String prefix = AgentTestSupport.uniquePrefix();
+  private final List<CacheEvent> errors = new CopyOnWriteArrayList<>();
+  private final CacheEventListener onError = errors::add;
+  private final Catalog catalog = new Catalog();
+  private AgentMain.Installation installation;
+  private RedisClient redis;
+  private CacheManager manager;
+
+  @BeforeEach
+  void setUp() {
+    if (installation == null) {
+      installation =
+          AgentTestSupport.install(
+              Map.of("depcache.redis.url", TestRedis.url(), "depcache.prefix", prefix));
+      redis = RedisClient.create(TestRedis.url());
+    }
+    manager = DepCache.manager();
+    manager.clear();
+    manager.events().on(CacheEventType.ERROR, onError);
+    Calls.reset();
+  }
+
+  @AfterEach
+  void removeListener() {
+    manager.events().off(CacheEventType.ERROR, onError);
+    errors.clear();
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (installation != null) {
+      installation.uninstall();
+      redis.close();
+    }
+  }
+
+  @Test
+  void foreignBytesAreAMissAndAreReplaced() {
+    String key = primeItem(1);
+    redis.set(storeKey(key), "{\"not\":\"a depcache entry\"}".getBytes(UTF_8));
+
+    assertMissThenHit(() -> catalog.item(1), "item1", "item", key);
+    assertThat(manager.<String>get(key)).isEqualTo("item1");
+  }
+
+  @Test
+  void aTruncatedEntryIsAMissAndIsReplaced() {
+    String key = primeItem(2);
+    byte[] good = redis.get(storeKey(key));
+    assertThat(good).isNotNull();
+    redis.set(storeKey(key), Arrays.copyOf(good, good.length / 2));
+
+    assertMissThenHit(() -> catalog.item(2), "item2", "item", key);
+    assertThat(redis.get(storeKey(key))).isEqualTo(good);
+  }
+
+  @Test
+  void anEmptyEntryIsAMissAndIsReplaced() {
+    String key = primeItem(3);
+    redis.set(storeKey(key), new byte[0]);
+
+    assertMissThenHit(() -> catalog.item(3), "item3", "item", key);
+  }
+
+  @Test
+  void anEntryOfTheWrongTypeIsAMissAndIsReplaced() {
+    String key = primeItem(4);
+    manager.set(key, 42);
+
+    assertMissThenHit(() -> catalog.item(4), "item4", "item", key);
+    assertThat(manager.<Object>get(key)).isEqualTo("item4");
+  }
+
+  @Test
+  void aNullEntryForAPrimitiveResultIsAMissAndIsReplaced() {
+    assertThat(catalog.length("abc")).isEqualTo(3);
+    String key = Catalog.lastKey;
+    manager.set(key, null);
+
+    assertMissThenHit(() -> catalog.length("abc"), 3, "length", key);
+    assertThat(manager.<Object>get(key)).isEqualTo(3);
+  }
+
+  /** Caches {@code item(id)} and returns its key, as the method itself saw it. */
+  private String primeItem(long id) {
+    assertThat(catalog.item(id)).isEqualTo("item" + id);
+    assertThat(catalog.item(id)).isEqualTo("item" + id);
+    assertThat(Calls.count("item")).isEqualTo(1);
+    assertThat(Catalog.lastKey).isNotNull();
+    return Catalog.lastKey;
+  }
+
+  private byte[] storeKey(String key) {
+    return KeyLayout.entryKey(KeyLayout.namespace(prefix, "default"), key).getBytes(UTF_8);
+  }
+
+  private void assertMissThenHit(Supplier<Object> call, Object expected, String body, String key) {
+    int ran = Calls.count(body);
+    errors.clear();
+
+    assertThat(call.get()).isEqualTo(expected);
+    assertThat(Calls.count(body)).as("the body ran on the unreadable entry").isEqualTo(ran + 1);
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.key()).isEqualTo(key);
+              assertThat(e.method()).isEqualTo("com.example.fixtures.Catalog#" + body);
+            });
+
+    assertThat(call.get()).isEqualTo(expected);
+    assertThat(Calls.count(body)).as("the next call is a hit").isEqualTo(ran + 1);
+    assertThat(errors).hasSize(1);
+  }
+}

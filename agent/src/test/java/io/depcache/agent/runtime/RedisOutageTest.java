@@ -134,7 +134,7 @@ class RedisOutageTest {
   }
 
   @Test
-  void onErrorFailMakesManualOperationsThrowWhileCachedCallsStillRunTheirBodies() {
+  void onErrorFailMakesManualOperationsAndCachedCallsThrow() {
     CacheManager manager = install("fail");
     server.stop();
 
@@ -144,11 +144,10 @@ class RedisOutageTest {
     assertThatThrownBy(() -> manager.get("k")).isInstanceOf(DepCacheException.class);
     assertThatThrownBy(() -> manager.getOrCompute("k", 60, () -> "v"))
         .isInstanceOf(DepCacheException.class);
-    // README: with on-error=fail only manual operations throw; a cached method still runs its
-    // body (CallPath keeps every fault inside the call).
-    assertThat(catalog.item(7)).isEqualTo("item7");
-    assertThat(catalog.item(7)).isEqualTo("item7");
-    assertThat(Calls.count("item")).isEqualTo(2);
+    // With on-error=fail the user asked for store faults to surface: the cached call throws
+    // DepCacheException before its body runs.
+    assertThatThrownBy(() -> catalog.item(7)).isInstanceOf(DepCacheException.class);
+    assertThat(Calls.count("item")).isZero();
     assertThat(errors).isNotEmpty();
   }
 

@@ -22,6 +22,16 @@ final class Frame {
   final Set<Dependency> dependencies = new LinkedHashSet<>();
   long ttlOverride = TTL_UNSET;
 
+  /** The invalidation sequence seen by the lookup that missed: the write is fenced by it. */
+  long sequence = EntryIo.UNFENCED;
+
+  final long startedNanos = System.nanoTime();
+
+  /** The single flight this frame leads, or {@code null}. */
+  SingleFlight.Flight flight;
+
+  String flightKey;
+
   /**
    * Why the result must not be stored; inherited by enclosing frames when dependencies are lost.
    */

@@ -40,6 +40,7 @@ final class ManagerRuntime implements CacheManager {
   final EventDispatcher events;
   private final CallPath callPath;
   private final AsyncManager async;
+  private final Repeater repeater;
   private final OnceLog once = new OnceLog();
 
   ManagerRuntime(
@@ -47,7 +48,8 @@ final class ManagerRuntime implements CacheManager {
       CacheStore store,
       Serializer serializer,
       CallPath callPath,
-      Executor executor) {
+      Executor executor,
+      Repeater repeater) {
     this.config = config;
     this.store = store;
     this.serializer = serializer;
@@ -55,6 +57,7 @@ final class ManagerRuntime implements CacheManager {
     this.events = new EventDispatcher(config.name());
     this.callPath = callPath;
     this.async = new AsyncManager(this, executor);
+    this.repeater = repeater;
   }
 
   String entryKey(String key) {
@@ -121,7 +124,7 @@ final class ManagerRuntime implements CacheManager {
         deps.add(new Dependency(name(), requireDependency(dependency)));
       }
     }
-    StoredEntry entry = CallPath.entryOf(value, List.copyOf(deps));
+    StoredEntry entry = EntryIo.entryOf(value, List.copyOf(deps));
     byte[] bytes;
     try {
       bytes = EntryCodec.encode(entry, serializer);
@@ -129,27 +132,46 @@ final class ManagerRuntime implements CacheManager {
       throw new DepCacheException(
           "cannot cache the value of key '" + key + "': " + e.getMessage(), e);
     }
-    write(key, null, bytes, ttlSeconds, deps);
+    write(key, null, bytes, ttlSeconds, deps, -1);
   }
 
-  /** Writes an encoded entry with its dependency registrations; false when the store failed. */
-  boolean write(String key, String method, byte[] bytes, long ttlSeconds, Set<Dependency> deps) {
+  /**
+   * Writes an encoded entry with its dependency registrations.
+   *
+   * @param sequence the invalidation sequence the computation started at, fencing the write; a
+   *     negative one writes unconditionally (manual {@link #set})
+   */
+  EntryIo.Written write(
+      String key,
+      String method,
+      byte[] bytes,
+      long ttlSeconds,
+      Set<Dependency> deps,
+      long sequence) {
     List<String> depKeys = new ArrayList<>(deps.size());
     for (Dependency dep : deps) {
       depKeys.add(callPath.dependencyKey(dep));
     }
     long ttlMillis = ttlMillis(ttlSeconds);
-    boolean written =
+    EntryIo.Written written =
         guard(
             "set",
             key,
             () -> {
-              store.put(entryKey(key), bytes, ttlMillis, depKeys);
-              return true;
+              if (sequence < 0) {
+                store.put(entryKey(key), bytes, ttlMillis, depKeys);
+                return EntryIo.Written.WRITTEN;
+              }
+              return store.putIfUnchangedSince(entryKey(key), bytes, ttlMillis, depKeys, sequence)
+                  ? EntryIo.Written.WRITTEN
+                  : EntryIo.Written.REFUSED;
             },
-            false);
-    if (written) {
+            EntryIo.Written.SKIPPED);
+    if (written == EntryIo.Written.WRITTEN) {
       events.fire(CacheEventType.SET, key, method, names(deps), ttlMillis / 1000, 1);
+    } else if (written == EntryIo.Written.REFUSED) {
+      OnceLog.LOG.debug(
+          "depcache manager {}: {} not stored: invalidated while it was computed", name(), key);
     }
     return written;
   }
@@ -187,6 +209,7 @@ final class ManagerRuntime implements CacheManager {
     }
     long removed = guard("invalidate", null, () -> store.invalidate(depKeys), 0L);
     events.fire(CacheEventType.INVALIDATE, null, null, names, -1, removed);
+    repeater.repeat(this, depKeys, names);
     return removed;
   }
 

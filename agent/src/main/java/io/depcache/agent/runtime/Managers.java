@@ -28,6 +28,7 @@ public final class Managers implements AutoCloseable {
   private final Map<String, ManagerRuntime> byName = new ConcurrentHashMap<>();
   private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
   private final ExecutorService async;
+  private final Repeater repeater;
   private CallPath callPath;
 
   /**
@@ -60,6 +61,11 @@ public final class Managers implements AutoCloseable {
             });
     pool.allowCoreThreadTimeOut(true);
     this.async = pool;
+    this.repeater = new Repeater(config.invalidateRepeatAfterMs());
+  }
+
+  long singleFlightWaitMillis() {
+    return config.singleFlightWaitMs();
   }
 
   private static void allowPatterns(AllowList allowList, ManagerConfig manager) {
@@ -96,7 +102,7 @@ public final class Managers implements AutoCloseable {
   private ManagerRuntime create(String name) {
     ManagerConfig settings = config.manager(name);
     CacheStore store = stores.computeIfAbsent(storeIdentity(settings), id -> openStore(settings));
-    return new ManagerRuntime(settings, store, javaSerializer, callPath, async);
+    return new ManagerRuntime(settings, store, javaSerializer, callPath, async, repeater);
   }
 
   private static String storeIdentity(ManagerConfig settings) {
@@ -111,11 +117,13 @@ public final class Managers implements AutoCloseable {
     }
     // On overflow of pending invalidations, clearing the whole prefix is the safe fallback.
     return new ResilientStore(
-        RedisStore.connect(settings.redisUrl(), settings.timeoutMs()), settings.prefix() + ":");
+        RedisStore.connect(settings.redisUrl(), settings.timeoutMs(), settings.prefix() + ":seq"),
+        settings.prefix() + ":");
   }
 
   @Override
   public void close() {
+    repeater.close();
     async.shutdownNow();
     stores.values().forEach(CacheStore::close);
   }

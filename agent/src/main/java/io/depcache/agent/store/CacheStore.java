@@ -11,6 +11,45 @@ import java.util.Collection;
  */
 public interface CacheStore extends AutoCloseable {
   /**
+   * How long the fence of an invalidation or delete lasts. A computation that takes longer than
+   * this cannot be proven fresh and is not stored (see {@link #putIfUnchangedSince}).
+   */
+  long FENCE_RETENTION_MILLIS = 15 * 60 * 1000L;
+
+  /**
+   * An entry and the store's invalidation sequence, read together.
+   *
+   * @param value the entry's bytes, or {@code null} when absent
+   * @param sequence the number of invalidations and deletes the store has fenced so far
+   */
+  record Lookup(byte[] value, long sequence) {}
+
+  /**
+   * Reads an entry and the invalidation sequence in one round trip: a hit costs no more than {@link
+   * #get}, and a miss knows which invalidations its computation may have missed.
+   *
+   * @param entryKey the entry's store key
+   * @return the entry (or {@code null}) and the sequence
+   */
+  Lookup lookup(String entryKey);
+
+  /**
+   * Writes like {@link #put}, unless the entry's key or one of the dependency sets was fenced (by
+   * {@link #invalidate} or {@link #delete}) after {@code sequence}: then nothing is written. The
+   * check and the write are one atomic step, so an invalidation is either seen here or removes what
+   * was written.
+   *
+   * @param sequence from the {@link #lookup} that missed, before the value was computed
+   * @return {@code true} when written, {@code false} when refused
+   */
+  boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long sequence);
+
+  /**
    * Reads an entry in one round trip.
    *
    * @param entryKey the entry's store key
@@ -38,7 +77,8 @@ public interface CacheStore extends AutoCloseable {
   void put(String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys);
 
   /**
-   * Deletes entries.
+   * Deletes entries, first fencing their keys so that a computation that started before the delete
+   * cannot write the entry back (see {@link #putIfUnchangedSince}).
    *
    * @param entryKeys the entries' store keys
    * @return how many existed and were removed
@@ -47,7 +87,8 @@ public interface CacheStore extends AutoCloseable {
 
   /**
    * Removes every entry registered in any of the dependency sets, and the sets, in batches so that
-   * no single command runs long.
+   * no single command runs long. First fences the dependencies: a computation that started before
+   * this call can no longer store a result that depends on them.
    *
    * @param dependencyKeys the store keys of the dependency sets
    * @return how many entries existed and were removed

@@ -11,6 +11,10 @@ package io.depcache.agent.store;
  * {prefix}:{manager}:d:{dependency}\0invalidating:{uuid}
  *                                    a dependency set while RedisStore invalidates it: renamed
  *                                    away first so that new registrations start a fresh set
+ * {entry or dependency key}\0fence  the invalidation sequence at which that key was last deleted
+ *                                    or invalidated; a write whose computation started earlier is
+ *                                    refused (see CacheStore#putIfUnchangedSince)
+ * {prefix}:seq                       the store's invalidation sequence (INCR by every fence)
  * </pre>
  *
  * A dependency set holds complete entry keys, so an entry of one manager can depend on a dependency
@@ -18,6 +22,17 @@ package io.depcache.agent.store;
  */
 public final class KeyLayout {
   private KeyLayout() {}
+
+  /**
+   * The fence of an entry or dependency key: the invalidation sequence at which it was last deleted
+   * or invalidated, kept for {@link CacheStore#FENCE_RETENTION_MILLIS}.
+   *
+   * @param key an entry key or a dependency key
+   * @return {@code key + "\0fence"}, in the same namespace so that {@code clear} removes it
+   */
+  public static String fenceKey(String key) {
+    return key + "\u0000fence";
+  }
 
   /**
    * The prefix shared by every key of one manager.

@@ -41,6 +41,12 @@ public final class MemoryStore implements CacheStore {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** Fence key to {sequence, expiresAt}, as {@link RedisStore} keeps them. */
+  private final Map<String, long[]> fences = new ConcurrentHashMap<>();
+
+  private volatile long sequence;
+
   private final Map<String, DependencySet> sets = new ConcurrentHashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final LongSupplier clockMillis;
@@ -60,6 +66,56 @@ public final class MemoryStore implements CacheStore {
   public byte[] get(String entryKey) {
     Entry entry = live(entryKey);
     return entry == null ? null : entry.value();
+  }
+
+  @Override
+  public Lookup lookup(String entryKey) {
+    // The sequence first: a lookup that sees an entry also sees every fence raised before it.
+    long seen = sequence;
+    return new Lookup(get(entryKey), seen);
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long since) {
+    if (since < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0, got " + since);
+    }
+    writeLock.lock();
+    try {
+      long now = clockMillis.getAsLong();
+      if (fencedAfter(entryKey, since, now)) {
+        return false;
+      }
+      for (String dependencyKey : dependencyKeys) {
+        if (fencedAfter(dependencyKey, since, now)) {
+          return false;
+        }
+      }
+      put(entryKey, value, ttlMillis, dependencyKeys);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private boolean fencedAfter(String key, long since, long now) {
+    long[] fence = fences.get(KeyLayout.fenceKey(key));
+    return fence != null && fence[1] > now && fence[0] > since;
+  }
+
+  /** Under the write lock: one new sequence, marked on each key's fence. */
+  private void fence(Collection<String> keys, long now) {
+    long next = sequence + 1;
+    long[] fence = {next, now + FENCE_RETENTION_MILLIS};
+    for (String key : keys) {
+      fences.put(KeyLayout.fenceKey(key), fence);
+    }
+    sequence = next;
   }
 
   @Override
@@ -99,6 +155,7 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
+      fence(entryKeys, now);
       long removed = 0;
       for (String key : entryKeys) {
         removed += removeEntry(key, now);
@@ -114,6 +171,7 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
+      fence(dependencyKeys, now);
       long removed = 0;
       for (String dependencyKey : dependencyKeys) {
         DependencySet set = sets.remove(dependencyKey);
@@ -147,6 +205,7 @@ public final class MemoryStore implements CacheStore {
         }
       }
       sets.keySet().removeIf(key -> key.startsWith(namespace));
+      fences.keySet().removeIf(key -> key.startsWith(namespace));
       return removed;
     } finally {
       writeLock.unlock();
@@ -180,6 +239,7 @@ public final class MemoryStore implements CacheStore {
     try {
       entries.clear();
       sets.clear();
+      fences.clear();
     } finally {
       writeLock.unlock();
     }
@@ -222,6 +282,7 @@ public final class MemoryStore implements CacheStore {
     nextSweep = now + SWEEP_INTERVAL_MILLIS;
     entries.values().removeIf(entry -> entry.expiresAt() <= now);
     sets.values().removeIf(set -> set.expiresAt <= now);
+    fences.values().removeIf(fence -> fence[1] <= now);
   }
 
   /** How many keys (entries and sets) are held, expired or not; for tests of the sweep. */

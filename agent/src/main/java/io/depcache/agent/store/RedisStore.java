@@ -33,9 +33,13 @@ public final class RedisStore implements CacheStore {
   static final int BATCH = 500;
 
   private static final LuaScript PUT = LuaScript.load("put.lua");
+  private static final LuaScript FENCE = LuaScript.load("fence.lua");
+  private static final byte[] FENCE_RETENTION = bytes(Long.toString(FENCE_RETENTION_MILLIS));
+  private static final byte[] UNFENCED = bytes("-1");
 
   private final UnifiedJedis client;
   private final String redactedUrl;
+  private final byte[] sequenceKey;
 
   /**
    * Temporary sets renamed away by an invalidation that then failed: their members are still
@@ -44,8 +48,13 @@ public final class RedisStore implements CacheStore {
   private final Queue<byte[]> unfinishedSets = new ConcurrentLinkedQueue<>();
 
   RedisStore(UnifiedJedis client, String redactedUrl) {
+    this(client, redactedUrl, "depcache:seq");
+  }
+
+  RedisStore(UnifiedJedis client, String redactedUrl, String sequenceKey) {
     this.client = client;
     this.redactedUrl = redactedUrl;
+    this.sequenceKey = bytes(sequenceKey);
   }
 
   /**
@@ -57,6 +66,19 @@ public final class RedisStore implements CacheStore {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   public static RedisStore connect(String url, int timeoutMs) {
+    return connect(url, timeoutMs, "depcache:seq");
+  }
+
+  /**
+   * Creates a store for a Redis URL without connecting yet.
+   *
+   * @param url {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS
+   * @param timeoutMs the connect, read and pool-wait timeout of every call, in milliseconds
+   * @param sequenceKey the key of the store's invalidation sequence, e.g. {@code depcache:seq}
+   * @return the store
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
     String redacted = Redaction.redactUrl(url);
     try {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -74,7 +96,7 @@ public final class RedisStore implements CacheStore {
       // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
       RedisClient client =
           RedisClient.builder().clientConfig(clientConfig).fromURI(url).poolConfig(pool).build();
-      return new RedisStore(client, redacted);
+      return new RedisStore(client, redacted, sequenceKey);
     } catch (RuntimeException e) {
       // A URL parser may quote the whole URL, password included: then keep neither its message
       // nor the cause, which a stack trace would print.
@@ -95,6 +117,15 @@ public final class RedisStore implements CacheStore {
   }
 
   @Override
+  public Lookup lookup(String entryKey) {
+    List<byte[]> both = call("MGET", () -> client.mget(bytes(entryKey), sequenceKey));
+    byte[] sequence = both.get(1);
+    return new Lookup(
+        both.get(0),
+        sequence == null ? 0 : Long.parseLong(new String(sequence, StandardCharsets.US_ASCII)));
+  }
+
+  @Override
   public boolean exists(String entryKey) {
     return call("EXISTS", () -> client.exists(bytes(entryKey)));
   }
@@ -102,16 +133,72 @@ public final class RedisStore implements CacheStore {
   @Override
   public void put(
       String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
+    write(entryKey, value, ttlMillis, dependencyKeys, -1);
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long sequence) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
+    }
+    return write(entryKey, value, ttlMillis, dependencyKeys, sequence);
+  }
+
+  private boolean write(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long sequence) {
     if (ttlMillis < 0) {
       throw new IllegalArgumentException("ttlMillis must be >= 0, got " + ttlMillis);
     }
-    List<byte[]> keys = new ArrayList<>(dependencyKeys.size() + 1);
+    int fenced = sequence >= 0 ? 2 : 1;
+    List<byte[]> keys = new ArrayList<>((dependencyKeys.size() + 1) * fenced);
     keys.add(bytes(entryKey));
     for (String dependencyKey : dependencyKeys) {
       keys.add(bytes(dependencyKey));
     }
-    List<byte[]> args = List.of(value, bytes(Long.toString(ttlMillis)));
-    call("put script", () -> PUT.run(client, keys, args));
+    if (sequence >= 0) {
+      keys.add(bytes(KeyLayout.fenceKey(entryKey)));
+      for (String dependencyKey : dependencyKeys) {
+        keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
+      }
+    }
+    List<byte[]> args =
+        List.of(
+            value,
+            bytes(Long.toString(ttlMillis)),
+            sequence >= 0 ? bytes(Long.toString(sequence)) : UNFENCED);
+    Object joined = call("put script", () -> PUT.run(client, keys, args));
+    return !(joined instanceof Long count) || count >= 0;
+  }
+
+  /** Raises the sequence and marks each key's fence with it, in one script. */
+  private void fence(Collection<String> keys) {
+    List<byte[]> scriptKeys = new ArrayList<>(Math.min(keys.size(), BATCH) + 1);
+    scriptKeys.add(sequenceKey);
+    for (String key : keys) {
+      scriptKeys.add(bytes(KeyLayout.fenceKey(key)));
+      // In batches, so that fencing many keys never becomes one long script.
+      if (scriptKeys.size() > BATCH) {
+        runFence(scriptKeys);
+        scriptKeys.subList(1, scriptKeys.size()).clear();
+      }
+    }
+    if (scriptKeys.size() > 1) {
+      runFence(scriptKeys);
+    }
+  }
+
+  private void runFence(List<byte[]> scriptKeys) {
+    List<byte[]> batch = List.copyOf(scriptKeys);
+    call("fence script", () -> FENCE.run(client, batch, List.of(FENCE_RETENTION)));
   }
 
   @Override
@@ -119,12 +206,18 @@ public final class RedisStore implements CacheStore {
     if (entryKeys.isEmpty()) {
       return 0;
     }
+    fence(entryKeys);
     byte[][] keys = entryKeys.stream().map(RedisStore::bytes).toArray(byte[][]::new);
     return call("UNLINK", () -> client.unlink(keys));
   }
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
+    // Fenced before anything is removed: a write racing this call is either refused by the fence
+    // or lands in the set that is renamed and drained below.
+    if (!dependencyKeys.isEmpty()) {
+      fence(dependencyKeys);
+    }
     long removed = 0;
     for (byte[] unfinished; (unfinished = unfinishedSets.peek()) != null; ) {
       removed += drain(unfinished);

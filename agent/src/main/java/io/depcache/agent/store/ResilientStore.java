@@ -67,6 +67,23 @@ public final class ResilientStore implements CacheStore {
   }
 
   @Override
+  public Lookup lookup(String entryKey) {
+    return guard("get", () -> delegate.lookup(entryKey));
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long sequence) {
+    return guard(
+        "put",
+        () -> delegate.putIfUnchangedSince(entryKey, value, ttlMillis, dependencyKeys, sequence));
+  }
+
+  @Override
   public boolean exists(String entryKey) {
     return guard("exists", () -> delegate.exists(entryKey));
   }

@@ -1,12 +1,29 @@
 -- Writes one entry and registers it in its dependency sets, atomically.
--- KEYS[1]: the entry key; KEYS[2..n]: the dependency sets it joins.
--- ARGV[1]: the value; ARGV[2]: time to live in milliseconds, 0 for no expiry.
+-- KEYS[1]: the entry key; KEYS[2..n]: the dependency sets it joins; when fenced, KEYS[n+1..2n]:
+-- the fence keys of KEYS[1..n], in the same order.
+-- ARGV[1]: the value; ARGV[2]: time to live in milliseconds, 0 for no expiry; ARGV[3]: the
+-- invalidation sequence the computation started at, or -1 for an unfenced write.
+-- Returns the number of dependency sets joined, or -1 when a fence refused the write.
 -- A dependency set must live at least as long as its longest-lived member, or an invalidation
 -- could miss an entry whose set expired first.
 local ttl = tonumber(ARGV[2])
+local since = tonumber(ARGV[3] or '-1')
+local n = #KEYS
+
+if since >= 0 then
+  n = #KEYS / 2
+  -- An invalidation or delete fenced one of these keys after the computation started: its
+  -- result may predate the change, so it must not be stored.
+  for i = n + 1, #KEYS do
+    local mark = redis.call('GET', KEYS[i])
+    if mark and tonumber(mark) > since then
+      return -1
+    end
+  end
+end
 
 -- Check every set before writing anything: a script that fails halfway is not rolled back.
-for i = 2, #KEYS do
+for i = 2, n do
   local kind = redis.call('TYPE', KEYS[i]).ok
   if kind ~= 'set' and kind ~= 'none' then
     return redis.error_reply('WRONGTYPE depcache dependency key ' .. KEYS[i] .. ' holds a ' .. kind)
@@ -19,7 +36,7 @@ else
   redis.call('SET', KEYS[1], ARGV[1])
 end
 
-for i = 2, #KEYS do
+for i = 2, n do
   local set = KEYS[i]
   -- -2: the set is new; -1: some member never expires, so neither does the set.
   local current = redis.call('PTTL', set)
@@ -32,4 +49,4 @@ for i = 2, #KEYS do
     redis.call('PEXPIRE', set, ttl)
   end
 end
-return #KEYS - 1
+return n - 1

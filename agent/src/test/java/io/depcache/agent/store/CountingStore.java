@@ -33,6 +33,22 @@ final class CountingStore implements CacheStore {
   }
 
   @Override
+  public Lookup lookup(String entryKey) {
+    return count(() -> delegate.lookup(entryKey));
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      Collection<String> dependencyKeys,
+      long sequence) {
+    return count(
+        () -> delegate.putIfUnchangedSince(entryKey, value, ttlMillis, dependencyKeys, sequence));
+  }
+
+  @Override
   public boolean exists(String entryKey) {
     return count(() -> delegate.exists(entryKey));
   }

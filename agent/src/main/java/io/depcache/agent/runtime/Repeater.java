@@ -1,0 +1,56 @@
+package io.depcache.agent.runtime;
+
+import io.depcache.CacheEventType;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Repeats each invalidation once, {@code depcache.invalidate.repeat-after-ms} later.
+ *
+ * <p>The window it closes: a writer updates the database in a transaction and invalidates before
+ * the transaction commits (or a replica lags). A reader that misses in between reads the old row,
+ * starts its computation after the invalidation's fence, and stores the old value legitimately as
+ * far as the fence can tell. Repeating the invalidation after the commit (or the lag) has surely
+ * happened removes that entry. Choose the delay above the longest such window.
+ */
+final class Repeater implements AutoCloseable {
+  private final long delayMillis;
+  private final ScheduledExecutorService scheduler;
+
+  Repeater(long delayMillis) {
+    this.delayMillis = delayMillis;
+    this.scheduler =
+        delayMillis <= 0
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                task -> {
+                  Thread thread = new Thread(task, "depcache-repeat");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+  }
+
+  void repeat(ManagerRuntime manager, List<String> dependencyKeys, Set<String> names) {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.schedule(
+        () -> {
+          long removed =
+              manager.guard("invalidate", null, () -> manager.store.invalidate(dependencyKeys), 0L);
+          manager.events.fire(CacheEventType.INVALIDATE, null, null, names, -1, removed);
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+  }
+}

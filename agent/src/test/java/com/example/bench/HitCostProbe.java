@@ -33,7 +33,8 @@ import redis.clients.jedis.RedisClient;
  * test: nothing here asserts a time.
  */
 public final class HitCostProbe {
-  private static final int WARMUP_ROUNDS = 5;
+  /** Calls per variant before measuring: enough for C2 to compile the three paths. */
+  private static final int WARMUP_CALLS = 20_000;
 
   /** One line of an order: the small records a typical DTO carries a list of. */
   record Line(int position, String sku, String title, int quantity, long priceCents)
@@ -164,7 +165,7 @@ public final class HitCostProbe {
           };
       List<Variant> variants = List.of(hit, getDecode, get);
 
-      run(variants, WARMUP_ROUNDS, block);
+      run(variants, Math.max(5, (WARMUP_CALLS + block - 1) / block), block);
       for (Variant v : variants) {
         v.samples = new long[rounds * block];
         v.count = 0;

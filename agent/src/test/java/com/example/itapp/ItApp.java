@@ -62,11 +62,41 @@ public final class ItApp {
         return ownLibraries(words[1]);
       case "child-first":
         return childFirst(words);
+      case "stampede":
+        return stampede(users, Long.parseLong(words[1]), Integer.parseInt(words[2]), words[3]);
       case "quit":
         return "bye";
       default:
         return "unknown command " + words[0];
     }
+  }
+
+  /** At a wall-clock instant, many threads miss on one key at once. */
+  private static String stampede(UserService users, long startAt, int threads, String id)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
+    List<java.util.concurrent.Future<String>> calls = new ArrayList<>();
+    int before = Calls.count("slow");
+    for (int i = 0; i < threads; i++) {
+      calls.add(
+          pool.submit(
+              () -> {
+                ready.countDown();
+                ready.await();
+                long wait = startAt - System.currentTimeMillis();
+                if (wait > 0) {
+                  Thread.sleep(wait);
+                }
+                return users.slow(Long.parseLong(id));
+              }));
+    }
+    for (java.util.concurrent.Future<String> call : calls) {
+      call.get();
+    }
+    pool.shutdown();
+    return "computed=" + (Calls.count("slow") - before);
   }
 
   /** Uses the application's own Jedis and SLF4J, other versions than the agent's. */

@@ -32,6 +32,7 @@ public final class CallPath implements Dispatcher {
   private final MethodRegistry registry;
   private final EntryIo entries;
   private final SingleFlight singleFlight;
+  private final Leases leases;
   private final ThreadLocal<ArrayDeque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
   private final OnceLog once = new OnceLog();
   private volatile boolean active = true;
@@ -41,6 +42,7 @@ public final class CallPath implements Dispatcher {
     this.registry = registry;
     this.entries = new EntryIo(managers);
     this.singleFlight = new SingleFlight(managers.singleFlightWaitMillis());
+    this.leases = new Leases(entries, managers.leaseWaitMillis());
     managers.attach(this);
   }
 
@@ -110,6 +112,16 @@ public final class CallPath implements Dispatcher {
     } else {
       frame.flight = flight;
       frame.flightKey = flightKey;
+      if (leases.enabled() && frame.sequence != EntryIo.UNFENCED) {
+        Hit other = leases.acquireOrAwait(frame, owner, parent);
+        if (other != null) {
+          singleFlight.land(
+              flightKey,
+              flight,
+              new SingleFlight.Outcome(other.value(), other.exception(), other.dependencies()));
+          return other;
+        }
+      }
     }
     stack.push(frame);
     return frame;
@@ -150,6 +162,9 @@ public final class CallPath implements Dispatcher {
         }
         handUp(frame);
       } finally {
+        if (frame.leaseToken != null) {
+          leases.release(frame);
+        }
         if (frame.flight != null) {
           singleFlight.land(
               frame.flightKey,

@@ -49,6 +49,18 @@ final class EntryIo {
       Class<?> owner,
       ClassLoader loader,
       Frame parent) {
+    return lookup(manager, key, method, owner, loader, parent, true);
+  }
+
+  /** As {@link #lookup}; a miss of a repeated lookup (waiting for a lease) is not an event. */
+  Object lookup(
+      ManagerRuntime manager,
+      String key,
+      MethodInfo method,
+      Class<?> owner,
+      ClassLoader loader,
+      Frame parent,
+      boolean reportMiss) {
     String methodName = method == null ? null : method.spec.displayName();
     CacheStore.Lookup found =
         manager.guard("get", key, () -> manager.store.lookup(manager.entryKey(key)), null);
@@ -75,7 +87,9 @@ final class EntryIo {
         found = manager.guard("get", key, () -> manager.store.lookup(manager.entryKey(key)), null);
       }
     }
-    manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
+    if (reportMiss) {
+      manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
+    }
     return found == null ? UNFENCED : found.sequence();
   }
 
@@ -86,13 +100,13 @@ final class EntryIo {
         if (method != null && method.primitiveReturn()) {
           throw new CorruptEntryException("a null entry for a method returning a primitive");
         }
-        return new Hit(null, null);
+        return new Hit(null, null, entry.dependencies());
       case EXCEPTION:
-        return new Hit(null, rebuild(entry, method, loader));
+        return new Hit(null, rebuild(entry, method, loader), entry.dependencies());
       case OPTIONAL_EMPTY:
-        return new Hit(Optional.empty(), null);
+        return new Hit(Optional.empty(), null, entry.dependencies());
       case OPTIONAL:
-        return new Hit(Optional.of(entry.value()), null);
+        return new Hit(Optional.of(entry.value()), null, entry.dependencies());
       default:
         Object value = entry.value();
         if (method != null && value != null && !method.boxedReturnType(owner).isInstance(value)) {
@@ -102,7 +116,7 @@ final class EntryIo {
                   + " but the method returns "
                   + method.spec.returnTypeName());
         }
-        return new Hit(value, null);
+        return new Hit(value, null, entry.dependencies());
     }
   }
 

@@ -32,6 +32,9 @@ final class Frame {
 
   String flightKey;
 
+  /** The cross-JVM lease this frame holds ({@code depcache.lease.enabled}), or {@code null}. */
+  String leaseToken;
+
   /**
    * Why the result must not be stored; inherited by enclosing frames when dependencies are lost.
    */

@@ -1,4 +1,14 @@
 package io.depcache.agent.runtime;
 
-/** A cached call answered from the store: the value to return, or the exception to throw. */
-record Hit(Object value, Throwable exception) {}
+import io.depcache.agent.serial.Dependency;
+import java.util.List;
+
+/**
+ * A cached call answered without running its body: the value to return, or the exception to throw,
+ * and the dependencies that come with it.
+ */
+record Hit(Object value, Throwable exception, List<Dependency> dependencies) {
+  Hit(Object value, Throwable exception) {
+    this(value, exception, List.of());
+  }
+}

@@ -68,6 +68,11 @@ public final class Managers implements AutoCloseable {
     return config.singleFlightWaitMs();
   }
 
+  /** How long a miss waits for another JVM's leased computation; 0 when leases are off. */
+  long leaseWaitMillis() {
+    return config.leaseEnabled() ? Math.max(1, config.leaseWaitMs()) : 0;
+  }
+
   private static void allowPatterns(AllowList allowList, ManagerConfig manager) {
     for (String pattern : manager.serializerAllow()) {
       allowList.allow(pattern);

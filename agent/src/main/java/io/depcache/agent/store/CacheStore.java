@@ -58,6 +58,25 @@ public interface CacheStore extends AutoCloseable {
   byte[] get(String entryKey);
 
   /**
+   * Takes the lease on computing an entry, for every JVM on this store: only the holder computes;
+   * the others wait for its value. A lease held by a process that died expires by itself.
+   *
+   * @param entryKey the entry's store key
+   * @param token identifies the holder, for {@link #releaseLease}
+   * @param millis how long the lease lasts at most
+   * @return whether this caller now holds the lease
+   */
+  boolean tryLease(String entryKey, String token, long millis);
+
+  /**
+   * Gives a lease back, if {@code token} still holds it.
+   *
+   * @param entryKey the entry's store key
+   * @param token the holder's token
+   */
+  void releaseLease(String entryKey, String token);
+
+  /**
    * Tells whether an entry exists.
    *
    * @param entryKey the entry's store key

@@ -14,6 +14,8 @@ package io.depcache.agent.store;
  * {entry or dependency key}\0fence  the invalidation sequence at which that key was last deleted
  *                                    or invalidated; a write whose computation started earlier is
  *                                    refused (see CacheStore#putIfUnchangedSince)
+ * {entry key}\0lease                 who computes the entry now (depcache.lease.enabled), with a
+ *                                    short expiry
  * {prefix}:seq                       the store's invalidation sequence (INCR by every fence)
  * </pre>
  *
@@ -32,6 +34,16 @@ public final class KeyLayout {
    */
   public static String fenceKey(String key) {
     return key + "\u0000fence";
+  }
+
+  /**
+   * The lease of an entry key.
+   *
+   * @param entryKey an entry key
+   * @return {@code entryKey + "\0lease"}
+   */
+  public static String leaseKey(String entryKey) {
+    return entryKey + "\u0000lease";
   }
 
   /**

@@ -47,6 +47,10 @@ public final class MemoryStore implements CacheStore {
 
   private volatile long sequence;
 
+  private record Lease(String token, long expiresAt) {}
+
+  private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+
   private final Map<String, DependencySet> sets = new ConcurrentHashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final LongSupplier clockMillis;
@@ -116,6 +120,22 @@ public final class MemoryStore implements CacheStore {
       fences.put(KeyLayout.fenceKey(key), fence);
     }
     sequence = next;
+  }
+
+  @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    // One JVM: single flight already lets one thread compute; the lease only has to agree.
+    long now = clockMillis.getAsLong();
+    String key = KeyLayout.leaseKey(entryKey);
+    Lease mine = new Lease(token, now + millis);
+    return leases.compute(key, (k, held) -> held == null || held.expiresAt() <= now ? mine : held)
+        == mine;
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    leases.computeIfPresent(
+        KeyLayout.leaseKey(entryKey), (k, held) -> held.token().equals(token) ? null : held);
   }
 
   @Override

@@ -16,6 +16,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -34,6 +35,7 @@ public final class RedisStore implements CacheStore {
 
   private static final LuaScript PUT = LuaScript.load("put.lua");
   private static final LuaScript FENCE = LuaScript.load("fence.lua");
+  private static final LuaScript RELEASE = LuaScript.load("release.lua");
   private static final byte[] FENCE_RETENTION = bytes(Long.toString(FENCE_RETENTION_MILLIS));
   private static final byte[] UNFENCED = bytes("-1");
 
@@ -123,6 +125,19 @@ public final class RedisStore implements CacheStore {
     return new Lookup(
         both.get(0),
         sequence == null ? 0 : Long.parseLong(new String(sequence, StandardCharsets.US_ASCII)));
+  }
+
+  @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    byte[] key = bytes(KeyLayout.leaseKey(entryKey));
+    SetParams params = SetParams.setParams().nx().px(millis);
+    return call("SET NX", () -> client.set(key, bytes(token), params)) != null;
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    List<byte[]> keys = List.of(bytes(KeyLayout.leaseKey(entryKey)));
+    call("release script", () -> RELEASE.run(client, keys, List.of(bytes(token))));
   }
 
   @Override

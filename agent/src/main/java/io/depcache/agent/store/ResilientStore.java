@@ -84,6 +84,21 @@ public final class ResilientStore implements CacheStore {
   }
 
   @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    return guard("lease", () -> delegate.tryLease(entryKey, token, millis));
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    guard(
+        "lease",
+        () -> {
+          delegate.releaseLease(entryKey, token);
+          return null;
+        });
+  }
+
+  @Override
   public boolean exists(String entryKey) {
     return guard("exists", () -> delegate.exists(entryKey));
   }

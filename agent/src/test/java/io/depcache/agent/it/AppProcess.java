@@ -87,16 +87,21 @@ final class AppProcess implements AutoCloseable {
 
   /** Sends one command and returns its answer. */
   String send(String command) throws IOException {
+    ask(command);
+    return next();
+  }
+
+  /** Sends one command without waiting; {@link #next()} reads its answer. */
+  void ask(String command) throws IOException {
     stdin.write(command + "\n");
     stdin.flush();
-    return next();
   }
 
   String log() {
     return log.toString();
   }
 
-  private String next() {
+  String next() {
     try {
       String answer = answers.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (answer == null) {

@@ -49,6 +49,20 @@ final class CountingStore implements CacheStore {
   }
 
   @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    return count(() -> delegate.tryLease(entryKey, token, millis));
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    count(
+        () -> {
+          delegate.releaseLease(entryKey, token);
+          return null;
+        });
+  }
+
+  @Override
   public boolean exists(String entryKey) {
     return count(() -> delegate.exists(entryKey));
   }

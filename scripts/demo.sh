@@ -9,19 +9,23 @@
 #
 #   scripts/demo.sh          run the scenario, stop everything it started
 #   scripts/demo.sh --keep   leave the service (and its redis-server) running to try by hand
+#   scripts/demo.sh --memory use depcache's in-memory backend even when a Redis is at hand
 set -euo pipefail
 
 usage() {
-  echo "usage: scripts/demo.sh [--keep]"
+  echo "usage: scripts/demo.sh [--keep] [--memory]"
 }
 
 keep=false
-case "${1:-}" in
-  "") ;;
-  --keep) keep=true ;;
-  -h | --help) usage; exit 0 ;;
-  *) usage >&2; exit 2 ;;
-esac
+memory=false
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=true ;;
+    --memory) memory=true ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -60,6 +64,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- build what is missing or older than its sources ------------------------------------------
 # jar_of MODULE GLOB: the module's jar, or nothing.
@@ -106,7 +111,10 @@ for candidate in /usr/bin/redis-server /usr/sbin/redis-server /usr/local/bin/red
 done
 
 backend_flags=()
-if [ -n "${REDIS_URL:-}" ]; then
+if $memory; then
+  say "Redis: not used (--memory): depcache's in-memory backend, in this one JVM only"
+  backend_flags=(-Ddepcache.backend=memory)
+elif [ -n "${REDIS_URL:-}" ]; then
   shown="$(printf '%s' "$REDIS_URL" | sed -E 's#//[^@/]*@#//***@#')"
   hostport="$(printf '%s' "$REDIS_URL" | sed -E 's#^rediss?://([^@/]*@)?##; s#/.*$##')"
   host="${hostport%:*}"
@@ -176,8 +184,12 @@ step() {
   misses="$(header X-Cache-Misses)"
   queries="$(header X-Db-Queries)"
   [ "$code" = 200 ] || problem="HTTP $code"
-  [ -n "$want_cache" ] && [ "$cache" != "$want_cache" ] && problem="expected a $want_cache"
-  [ -n "$want_text" ] && ! grep -qF "$want_text" "$work/body" && problem="no '$want_text' in the answer"
+  if [ -n "$want_cache" ] && [ "$cache" != "$want_cache" ]; then
+    problem="${problem:+$problem; }expected X-Cache: $want_cache, got $cache"
+  fi
+  if [ -n "$want_text" ] && ! grep -qF "$want_text" "$work/body"; then
+    problem="${problem:+$problem; }no '$want_text' in the answer"
+  fi
   printf '  %-40s %-5s %4s %4s %3s %9s   %s\n' "$method $path" "$cache" "$hits" "$misses" \
     "$queries" "$(awk -v s="$secs" 'BEGIN { printf "%.1f ms", s * 1000 }')" "$note"
   if [ -n "$problem" ]; then

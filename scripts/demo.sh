@@ -171,6 +171,13 @@ grep -q 'depcache agent installed' "$app_log" || die "the depcache agent did not
 # --- the scenario ------------------------------------------------------------------------------
 header() { tr -d '\r' <"$work/headers" | sed -n "s/^$1: *//Ip" | tail -n 1; }
 
+# row REQUEST CACHE HITS MISSES QUERIES TIME NOTE: one line of the table.
+row() {
+  local line
+  printf -v line '  %-40s %-5s %4s %4s %3s %9s   %s' "$@"
+  printf '%s\n' "${line%"${line##*[![:space:]]}"}"
+}
+
 # step METHOD PATH EXPECTED_CACHE EXPECTED_TEXT NOTE: one request, one line of the table.
 step() {
   local method="$1" path="$2" want_cache="$3" want_text="$4" note="$5" result code secs
@@ -190,8 +197,8 @@ step() {
   if [ -n "$want_text" ] && ! grep -qF "$want_text" "$work/body"; then
     problem="${problem:+$problem; }no '$want_text' in the answer"
   fi
-  printf '  %-40s %-5s %4s %4s %3s %9s   %s\n' "$method $path" "$cache" "$hits" "$misses" \
-    "$queries" "$(awk -v s="$secs" 'BEGIN { printf "%.1f ms", s * 1000 }')" "$note"
+  row "$method $path" "$cache" "$hits" "$misses" "$queries" \
+    "$(awk -v s="$secs" 'BEGIN { printf "%.1f ms", s * 1000 }')" "$note"
   if [ -n "$problem" ]; then
     printf '  ^^^ FAILED: %s; the answer was: %s\n' "$problem" "$(head -c 300 "$work/body")"
     failures=$((failures + 1))
@@ -212,8 +219,8 @@ echo
 echo "  cache: the outermost cached call; hits/miss: every lookup, nested ones included;"
 echo "  db: slow repository queries (30-50 ms each) that ran; time: as curl saw it"
 echo
-printf '  %-40s %-5s %4s %4s %3s %9s   %s\n' request cache hits miss db time ""
-printf '  %-40s %-5s %4s %4s %3s %9s   %s\n' ---------------------------------------- ----- ---- ---- --- --------- ----
+row request cache hits miss db time ""
+row ---------------------------------------- ----- ---- ---- --- --------- ----
 step GET /users/42 miss "Ada Lovelace" "first read: the query runs"
 step GET /users/42 hit "Ada Lovelace" "from the cache, no query"
 step GET /teams/7/dashboard miss "Ada Lovelace" "nested: users and posts cached inside"

@@ -1,0 +1,55 @@
+package com.example.demo;
+
+import io.depcache.DepCache;
+import io.depcache.StatsCollector;
+import java.io.IOException;
+
+/**
+ * The demo service: users, their posts and a team dashboard over a slow in-memory repository, with
+ * depcache caching the reads.
+ *
+ * <p>Arguments: {@code --port=N} (default 8080; 0 picks a free port) and {@code --clear-cache},
+ * which removes the entries an earlier run left in Redis under the configured prefix: the
+ * repository starts afresh on every run, so those entries would be stale. {@code scripts/demo.sh}
+ * starts it with the agent; without the agent it runs too, uncached.
+ */
+public final class DemoApp {
+  private DemoApp() {}
+
+  public static void main(String[] args) throws IOException {
+    int port = 8080;
+    boolean clearCache = false;
+    for (String arg : args) {
+      if (arg.startsWith("--port=")) {
+        port = Integer.parseInt(arg.substring("--port=".length()));
+      } else if (arg.equals("--clear-cache")) {
+        clearCache = true;
+      } else {
+        System.err.println("usage: DemoApp [--port=N] [--clear-cache]");
+        System.exit(2);
+      }
+    }
+    if (clearCache) {
+      long removed = DepCache.manager().clear();
+      System.out.println("depcache demo: cleared " + removed + " entries of an earlier run");
+    }
+
+    StatsCollector stats = new StatsCollector();
+    RequestTrace trace = new RequestTrace();
+    DepCache.manager().events().onAll(stats);
+    DepCache.manager().events().onAll(trace);
+
+    SlowRepository repository = SlowRepository.withSampleData();
+    UserService users = new UserService(repository);
+    TeamService teams = new TeamService(repository, users);
+    DemoServer server = new DemoServer(users, teams, stats, trace, port);
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "demo-server-stop"));
+    System.out.println(
+        "depcache demo listening on http://127.0.0.1:"
+            + server.port()
+            + " (agent active: "
+            + DepCache.isAgentActive()
+            + ")");
+  }
+}

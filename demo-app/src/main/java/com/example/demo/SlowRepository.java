@@ -1,0 +1,116 @@
+package com.example.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-memory database that is deliberately slow: every query sleeps 30 to 50 ms, as a round trip
+ * to a real database might take, so that what the cache saves is visible.
+ *
+ * <p>It counts the queries each thread makes, so a response can say how many ran for it.
+ */
+final class SlowRepository {
+  private static final ThreadLocal<int[]> QUERIES = ThreadLocal.withInitial(() -> new int[1]);
+
+  private final Map<Long, User> users = new ConcurrentHashMap<>();
+  private final Map<Long, List<Post>> posts = new ConcurrentHashMap<>();
+  private final Map<Long, Team> teams = new ConcurrentHashMap<>();
+  private final AtomicLong nextPostId = new AtomicLong(1000);
+
+  /** A repository holding two teams of users, each user with a few posts. */
+  static SlowRepository withSampleData() {
+    SlowRepository repository = new SlowRepository();
+    repository.teams.put(7L, new Team(7, "Compilers", List.of(42L, 43L, 44L)));
+    repository.users.put(42L, new User(42, "Ada Lovelace", 7));
+    repository.users.put(43L, new User(43, "Grace Hopper", 7));
+    repository.users.put(44L, new User(44, "Alan Turing", 7));
+    repository.insertPost(42, "Notes on the Analytical Engine");
+    repository.insertPost(43, "The first compiler");
+    repository.insertPost(43, "Nanoseconds, explained with wire");
+    repository.insertPost(44, "On computable numbers");
+    repository.teams.put(8L, new Team(8, "Data", List.of(45L, 46L)));
+    repository.users.put(45L, new User(45, "Edgar Codd", 8));
+    repository.users.put(46L, new User(46, "Frances Allen", 8));
+    repository.insertPost(45, "A relational model of data");
+    repository.insertPost(46, "Program optimization");
+    return repository;
+  }
+
+  User findUser(long id) {
+    query();
+    User user = users.get(id);
+    if (user == null) {
+      throw new NoSuchElementException("no user " + id);
+    }
+    return user;
+  }
+
+  List<Post> findPostsBy(long authorId) {
+    query();
+    return List.copyOf(posts.getOrDefault(authorId, List.of()));
+  }
+
+  Team findTeam(long id) {
+    query();
+    Team team = teams.get(id);
+    if (team == null) {
+      throw new NoSuchElementException("no team " + id);
+    }
+    return team;
+  }
+
+  User rename(long id, String name) {
+    query();
+    User renamed =
+        users.computeIfPresent(id, (key, user) -> new User(user.id(), name, user.teamId()));
+    if (renamed == null) {
+      throw new NoSuchElementException("no user " + id);
+    }
+    return renamed;
+  }
+
+  Post addPost(long authorId, String title) {
+    query();
+    if (!users.containsKey(authorId)) {
+      throw new NoSuchElementException("no user " + authorId);
+    }
+    return insertPost(authorId, title);
+  }
+
+  /** Starts counting this thread's queries from zero. */
+  static void resetQueryCount() {
+    QUERIES.get()[0] = 0;
+  }
+
+  /** The queries this thread made since {@link #resetQueryCount()}. */
+  static int queryCount() {
+    return QUERIES.get()[0];
+  }
+
+  private Post insertPost(long authorId, String title) {
+    Post post = new Post(nextPostId.incrementAndGet(), authorId, title);
+    posts.compute(
+        authorId,
+        (key, old) -> {
+          List<Post> updated = old == null ? new ArrayList<>() : new ArrayList<>(old);
+          updated.add(post);
+          return List.copyOf(updated);
+        });
+    return post;
+  }
+
+  private static void query() {
+    QUERIES.get()[0]++;
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(30, 51));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during a query", e);
+    }
+  }
+}

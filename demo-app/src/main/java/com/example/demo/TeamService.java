@@ -1,0 +1,36 @@
+package com.example.demo;
+
+import io.depcache.DepCached;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Team dashboards, built from cached users and posts.
+ *
+ * <p>The dashboard declares only {@code team:<id>}; it inherits {@code user:<id>} and {@code
+ * posts:<id>} of every member from the nested cached calls, whether those hit or missed. Renaming
+ * one member therefore invalidates the dashboard too, with no code here that knows about it.
+ */
+public class TeamService {
+  private final SlowRepository repository;
+  private final UserService users;
+
+  TeamService(SlowRepository repository, UserService users) {
+    this.repository = repository;
+    this.users = users;
+  }
+
+  /** The dashboard of one team: its name, and each member with their posts. */
+  @DepCached(ttl = 300, dependencies = "team:{0}")
+  public Dashboard dashboard(long teamId) {
+    Team team = repository.findTeam(teamId);
+    List<Dashboard.Member> members = new ArrayList<>();
+    for (long memberId : team.memberIds()) {
+      User user = users.user(memberId);
+      List<Post> posts = users.posts(memberId);
+      String latest = posts.isEmpty() ? null : posts.get(posts.size() - 1).title();
+      members.add(new Dashboard.Member(user, posts.size(), latest));
+    }
+    return new Dashboard(team.id(), team.name(), members);
+  }
+}

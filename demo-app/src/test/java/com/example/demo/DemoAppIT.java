@@ -1,0 +1,157 @@
+package com.example.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.demo.DemoProcess.Answer;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo service as {@code scripts/demo.sh} runs it: its own JVM with {@code -javaagent:} on the
+ * packaged agent, a real Redis, HTTP requests. It checks what the demo shows (hits, misses, nested
+ * invalidation, fresh data after updates), never how long anything took.
+ */
+class DemoAppIT {
+  private static LocalRedis redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = LocalRedis.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private static List<String> withAgent(String prefix) {
+    return List.of(
+        "-javaagent:" + DemoProcess.agentJar(),
+        "-Ddepcache.redis.url=" + redis.url(),
+        "-Ddepcache.prefix=" + prefix);
+  }
+
+  private static String prefix() {
+    return "demo-it-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aSecondReadIsAHitThatRunsNoQuery() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      Answer first = demo.get("/users/42");
+      Answer second = demo.get("/users/42");
+
+      assertThat(first)
+          .extracting(Answer::status, Answer::cache, Answer::queries)
+          .containsExactly(200, "miss", 1);
+      assertThat(second)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("hit", 1, 0, 0);
+      assertThat(second.body()).isEqualTo(first.body()).contains("\"name\":\"Ada Lovelace\"");
+      assertThat(demo.log()).contains("depcache agent installed");
+    }
+  }
+
+  @Test
+  void theDashboardIsBuiltFromNestedCachedCalls() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      demo.get("/users/42");
+
+      Answer first = demo.get("/teams/7/dashboard");
+      Answer second = demo.get("/teams/7/dashboard");
+
+      // the dashboard, users 43 and 44 and three post lists miss; user 42 hits
+      assertThat(first)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("miss", 1, 6, 6);
+      assertThat(second)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("hit", 1, 0, 0);
+      assertThat(second.body()).isEqualTo(first.body()).contains("Ada Lovelace", "Grace Hopper");
+    }
+  }
+
+  @Test
+  void renamingAUserInvalidatesItAndEveryDashboardBuiltFromIt() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      demo.get("/users/42");
+      demo.get("/teams/7/dashboard"); // user 42 is a hit inside: the dashboard still depends on it
+      demo.get("/teams/8/dashboard");
+      assertThat(demo.get("/teams/7/dashboard").cache()).isEqualTo("hit");
+
+      Answer rename = demo.send("PUT", "/users/42?name=Ada%20King");
+      Answer user = demo.get("/users/42");
+      Answer dashboard = demo.get("/teams/7/dashboard");
+
+      assertThat(rename).extracting(Answer::status, Answer::cache).containsExactly(200, "none");
+      assertThat(user.cache()).isEqualTo("miss");
+      assertThat(user.body()).contains("\"name\":\"Ada King\"");
+      assertThat(dashboard.cache()).isEqualTo("miss");
+      assertThat(dashboard.body()).contains("Ada King").doesNotContain("Ada Lovelace");
+      assertThat(demo.get("/teams/7/dashboard").cache()).isEqualTo("hit");
+      // a team without user 42 keeps its entry
+      assertThat(demo.get("/teams/8/dashboard").cache()).isEqualTo("hit");
+    }
+  }
+
+  @Test
+  void aNewPostInvalidatesThePostListAndTheDashboard() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      demo.get("/users/43/posts");
+      demo.get("/teams/7/dashboard");
+      assertThat(demo.get("/users/43/posts").cache()).isEqualTo("hit");
+
+      Answer post = demo.send("POST", "/users/43/posts?title=Moth%20found");
+      Answer posts = demo.get("/users/43/posts");
+      Answer dashboard = demo.get("/teams/7/dashboard");
+
+      assertThat(post.status()).isEqualTo(200);
+      assertThat(posts.cache()).isEqualTo("miss");
+      assertThat(posts.body()).contains("The first compiler", "Moth found");
+      assertThat(dashboard.cache()).isEqualTo("miss");
+      assertThat(dashboard.body()).contains("\"posts\":3,\"latestPost\":\"Moth found\"");
+    }
+  }
+
+  @Test
+  void statsCountWhatTheRequestsDid() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      demo.get("/users/42");
+      demo.get("/users/42");
+      demo.send("PUT", "/users/42?name=Ada%20King");
+
+      assertThat(demo.get("/stats").body())
+          .contains("\"hits\":1,\"misses\":1,\"sets\":1,\"invalidations\":1,\"errors\":0");
+    }
+  }
+
+  @Test
+  void twoInstancesShareTheirEntriesThroughRedis() throws Exception {
+    String prefix = prefix();
+    try (DemoProcess a = DemoProcess.start(withAgent(prefix));
+        DemoProcess b = DemoProcess.start(withAgent(prefix))) {
+      assertThat(a.get("/users/44").cache()).isEqualTo("miss");
+      Answer fromB = b.get("/users/44");
+
+      assertThat(fromB).extracting(Answer::cache, Answer::queries).containsExactly("hit", 0);
+      assertThat(fromB.body()).contains("Alan Turing");
+    }
+  }
+
+  @Test
+  void withoutTheAgentEveryReadRunsItsQuery() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(List.of())) {
+      Answer first = demo.get("/users/42");
+      Answer second = demo.get("/users/42");
+
+      assertThat(first).extracting(Answer::cache, Answer::queries).containsExactly("none", 1);
+      assertThat(second).extracting(Answer::cache, Answer::queries).containsExactly("none", 1);
+      assertThat(demo.log()).contains("agent active: false");
+    }
+  }
+}

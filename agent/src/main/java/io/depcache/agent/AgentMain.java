@@ -68,9 +68,10 @@ public final class AgentMain {
     Bridge.install(callPath);
     ResettableClassFileTransformer transformer =
         AgentInstaller.install(instrumentation, registry, allowList);
+    Thread shutdown = new Thread(managers::close, "depcache-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     Installation installation =
-        new Installation(instrumentation, transformer, callPath, managers, registry);
-    Runtime.getRuntime().addShutdownHook(new Thread(managers::close, "depcache-shutdown"));
+        new Installation(instrumentation, transformer, callPath, managers, registry, shutdown);
     LOG.info("depcache agent installed: {}", config.describe());
     return installation;
   }
@@ -82,14 +83,17 @@ public final class AgentMain {
     private final CallPath callPath;
     private final Managers managers;
     private final MethodRegistry registry;
+    private final Thread shutdown;
 
     Installation(
         Instrumentation instrumentation,
         ResettableClassFileTransformer transformer,
         CallPath callPath,
         Managers managers,
-        MethodRegistry registry) {
+        MethodRegistry registry,
+        Thread shutdown) {
       this.instrumentation = instrumentation;
+      this.shutdown = shutdown;
       this.transformer = transformer;
       this.callPath = callPath;
       this.managers = managers;
@@ -106,6 +110,11 @@ public final class AgentMain {
       Bridge.uninstall(callPath);
       transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
       managers.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook runs anyway
+      }
     }
   }
 }

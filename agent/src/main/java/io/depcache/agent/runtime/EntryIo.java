@@ -61,7 +61,7 @@ final class EntryIo {
       ClassLoader loader,
       Frame parent,
       boolean reportMiss) {
-    String methodName = method == null ? null : method.spec.displayName();
+    String methodName = method == null ? null : method.displayName;
     CacheStore.Lookup found =
         manager.guard("get", key, () -> manager.store.lookup(manager.entryKey(key)), null);
     if (found != null && found.value() != null) {
@@ -189,7 +189,7 @@ final class EntryIo {
     long ttl = frame.ttlOverride != Frame.TTL_UNSET ? frame.ttlOverride : ttlOf(method);
     return manager.write(
         frame.key,
-        method == null ? null : method.spec.displayName(),
+        method == null ? null : method.displayName,
         bytes,
         ttl,
         frame.dependencies,

@@ -52,6 +52,6 @@ final class Frame {
   }
 
   String what() {
-    return method != null ? method.spec.displayName() : "getOrCompute(" + key + ")";
+    return method != null ? method.displayName : "getOrCompute(" + key + ")";
   }
 }

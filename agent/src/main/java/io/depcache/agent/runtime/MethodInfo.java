@@ -14,6 +14,10 @@ final class MethodInfo {
   final int id;
   final MethodSpec spec;
   final String keyBase;
+
+  /** {@code Class#method}, built once: events name the method on every call. */
+  final String displayName;
+
   final Template keyTemplate;
   final List<Template> dependencyTemplates;
 
@@ -32,6 +36,7 @@ final class MethodInfo {
   MethodInfo(int id, MethodSpec spec) {
     this.id = id;
     this.spec = spec;
+    this.displayName = spec.displayName();
     this.keyBase =
         spec.ownerName()
             + '#'

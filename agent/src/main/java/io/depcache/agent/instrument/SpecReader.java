@@ -113,7 +113,7 @@ final class SpecReader {
         method.getName(),
         parameterTypes(method),
         parameterNames(method),
-        method.getReturnType().asErasure().getTypeName(),
+        typeName(method.getReturnType().asErasure()),
         Set.copyOf(packages),
         type.getDeclaredMethods().filter(ElementMatchers.named(method.getName())).size() > 1,
         ttl,
@@ -127,9 +127,17 @@ final class SpecReader {
   static List<String> parameterTypes(MethodDescription method) {
     List<String> types = new ArrayList<>();
     for (ParameterDescription parameter : method.getParameters()) {
-      types.add(parameter.getType().asErasure().getTypeName());
+      types.add(typeName(parameter.getType().asErasure()));
     }
     return List.copyOf(types);
+  }
+
+  /**
+   * The name as {@link Class#getTypeName()} spells it ({@code byte[]}, not {@code [B}, which is
+   * what types read from a class file answer), so that patterns and reflection agree.
+   */
+  static String typeName(TypeDescription type) {
+    return type.isArray() ? typeName(type.getComponentType()) + "[]" : type.getName();
   }
 
   private static List<String> parameterNames(MethodDescription method) {

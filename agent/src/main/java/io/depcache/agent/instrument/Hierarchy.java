@@ -136,6 +136,19 @@ final class Hierarchy {
       return known;
     }
     SUPERTYPES_SUMMARISED.incrementAndGet();
+    Summary summary;
+    try {
+      summary = summarise(type, loader);
+    } catch (IllegalStateException e) {
+      // A supertype whose class file cannot be found: it contributes nothing, as at run time a
+      // class that cannot be linked would never run.
+      summary = new Summary(false, keepAncestors ? Set.of(type.getName()) : Set.of());
+    }
+    cache.put(type.getName(), summary);
+    return summary;
+  }
+
+  private Summary summarise(TypeDescription type, ClassLoader loader) {
     boolean annotated = false;
     for (MethodDescription method : type.getDeclaredMethods()) {
       if (SpecReader.annotation(method, SpecReader.DEP_CACHED) != null
@@ -155,9 +168,7 @@ final class Hierarchy {
         ancestors.addAll(above.ancestors());
       }
     }
-    Summary summary = new Summary(annotated, keepAncestors ? Set.copyOf(ancestors) : Set.of());
-    cache.put(type.getName(), summary);
-    return summary;
+    return new Summary(annotated, keepAncestors ? Set.copyOf(ancestors) : Set.of());
   }
 
   private Map<String, Summary> cache(ClassLoader loader) {

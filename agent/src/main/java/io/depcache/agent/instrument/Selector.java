@@ -110,9 +110,7 @@ final class Selector {
         } else if (target != null) {
           cached.put(
               key(method),
-              new Cached(
-                  SpecReader.read(type, method, target.rule()),
-                  target.id() + " (" + target.source() + ")"));
+              new Cached(SpecReader.read(type, method, target.rule()), origin(target)));
         }
       }
       AnnotationDescription inv = SpecReader.annotation(method, SpecReader.INVALIDATES);
@@ -128,6 +126,63 @@ final class Selector {
       }
     }
     return new Decisions(type, cached, invalidating);
+  }
+
+  /**
+   * For the dry run: the methods of {@code type} that a rule names but that cannot be cached or
+   * carry advice, by the rule's origin, each with the reason.
+   */
+  Map<String, List<String>> unfit(TypeDescription type, ClassLoader loader) {
+    Map<String, List<String>> unfit = new HashMap<>();
+    List<Rule<?>> rules = new ArrayList<>();
+    rules.addAll(forType(targets, type, loader));
+    rules.addAll(forType(invalidations, type, loader));
+    for (Rule<?> rule : rules) {
+      boolean target = rule.rule() instanceof TargetRule;
+      for (MethodDescription method : type.getDeclaredMethods()) {
+        if (!method.isMethod()
+            || method.isBridge()
+            || method.isSynthetic()
+            || !rule.pattern().matchesMethod(method.getName())
+            || !rule.pattern().matchesParameters(SpecReader.parameterTypes(method))) {
+          continue;
+        }
+        String reason =
+            method.isAbstract()
+                ? "abstract: no body here (a Type+ pattern reaches the implementations)"
+                : method.isNative()
+                    ? "native: no body to rewrite"
+                    : target && method.getReturnType().represents(void.class)
+                        ? "void: no result to cache"
+                        : null;
+        if (reason != null) {
+          unfit
+              .computeIfAbsent(origin(rule), k -> new ArrayList<>())
+              .add(
+                  type.getName()
+                      + "#"
+                      + method.getName()
+                      + "("
+                      + String.join(", ", SpecReader.parameterTypes(method))
+                      + "): "
+                      + reason);
+        }
+      }
+    }
+    return unfit;
+  }
+
+  /** What a rule's matches name as their origin: {@code depcache.target.<id> (<source>)}. */
+  static String origin(Rule<?> rule) {
+    return rule.id() + " (" + rule.source() + ")";
+  }
+
+  List<Rule<TargetRule>> targets() {
+    return targets;
+  }
+
+  List<Rule<InvalidationRule>> invalidations() {
+    return invalidations;
   }
 
   private <R> List<Rule<R>> forType(List<Rule<R>> rules, TypeDescription type, ClassLoader loader) {

@@ -26,16 +26,7 @@ final class Invalidation {
     this.id = id;
     this.spec = spec;
     List<Template> parsed = new ArrayList<>();
-    String found = null;
-    try {
-      for (String dependency : spec.dependencies()) {
-        parsed.add(
-            Template.parse(
-                dependency, spec.parameterNames(), spec.parameterTypeNames().size(), true));
-      }
-    } catch (TemplateException e) {
-      found = spec.origin() + " on " + spec.signature() + ": " + e.getMessage();
-    }
+    String found = TemplateCheck.parse(spec, parsed);
     this.templates = List.copyOf(parsed);
     this.problem = found;
   }

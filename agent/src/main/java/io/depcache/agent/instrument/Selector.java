@@ -149,7 +149,9 @@ final class Selector {
         }
         String reason =
             method.isAbstract()
-                ? "abstract: no body here (a Type+ pattern reaches the implementations)"
+                ? rule.pattern().subtypes()
+                    ? null // the implementations that Type+ reaches are listed instead
+                    : "abstract: no body here (Type+ would reach the implementations)"
                 : method.isNative()
                     ? "native: no body to rewrite"
                     : target && method.getReturnType().represents(void.class)

@@ -22,6 +22,7 @@ import io.depcache.CacheEvent;
 import io.depcache.CacheEventType;
 import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
+import io.depcache.agent.instrument.AgentInstaller;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ class TargetsAndInvalidationTest {
   void install(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("depcache.properties");
     Files.writeString(file, RULES, StandardCharsets.UTF_8);
+    String before = AgentInstaller.matchStats();
     installation =
         AgentTestSupport.install(
             Map.of(
@@ -74,6 +76,13 @@ class TargetsAndInvalidationTest {
                 "depcache.prefix", AgentTestSupport.uniquePrefix(),
                 "depcache.config", file.toString()));
     DepCache.manager().events().on(CacheEventType.ERROR, errors::add);
+    // What matching (rules, inheritance) cost when the agent examined every class this JVM had
+    // loaded: printed for the record, never asserted (timings are not test material).
+    System.out.println(
+        "[start-up matching] before install: "
+            + before
+            + ", after: "
+            + AgentInstaller.matchStats());
   }
 
   @AfterAll

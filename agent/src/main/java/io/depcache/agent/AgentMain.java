@@ -67,7 +67,8 @@ public final class AgentMain {
     CallPath callPath = new CallPath(managers, registry);
     Bridge.install(callPath);
     ResettableClassFileTransformer transformer =
-        AgentInstaller.install(instrumentation, registry, allowList);
+        AgentInstaller.install(
+            instrumentation, registry, allowList, config.targets(), config.invalidations());
     Thread shutdown = new Thread(managers::close, "depcache-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     Installation installation =

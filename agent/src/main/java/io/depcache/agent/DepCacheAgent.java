@@ -24,6 +24,14 @@ public final class DepCacheAgent {
 
   private DepCacheAgent() {}
 
+  /**
+   * The command line ({@code java -jar depcache-agent.jar <command>}), kept apart from the agent's
+   * start: it is never reached from premain or attach.
+   */
+  public static void main(String[] args) {
+    System.exit(io.depcache.agent.cli.Cli.run(args, System.out, System.err));
+  }
+
   public static void premain(String arguments, Instrumentation instrumentation) {
     start(arguments, instrumentation, "premain");
   }

@@ -39,11 +39,6 @@ final class Unsupported {
         problems.add(where + "near-cache.enabled: the near cache is not supported by this version");
       }
     }
-    if (!config.targets().isEmpty() || !config.invalidations().isEmpty()) {
-      problems.add(
-          "depcache.target.* / depcache.invalidate.*: methods named in the properties file are not"
-              + " supported by this version; annotate them with @DepCached");
-    }
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 }

@@ -73,4 +73,12 @@ public final class Bridge {
     Dispatcher d = dispatcher;
     return d == null ? null : d.manager(name, facade);
   }
+
+  public static void invalidate(
+      int invalidationId, Class<?> owner, Object[] args, Object returned) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      d.invalidate(invalidationId, owner, args, returned);
+    }
+  }
 }

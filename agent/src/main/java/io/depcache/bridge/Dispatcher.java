@@ -38,4 +38,14 @@ public interface Dispatcher {
    * type (a copy of the API bundled in a child-first loader keeps its disabled manager).
    */
   Object manager(String name, Class<?> facade);
+
+  /**
+   * Invalidates the dependencies of an invalidating method that returned normally; never throws.
+   *
+   * @param invalidationId the method's number, bound into its advice
+   * @param owner the declaring class
+   * @param args the arguments as the call received them
+   * @param returned the return value, {@code null} for {@code void}
+   */
+  default void invalidate(int invalidationId, Class<?> owner, Object[] args, Object returned) {}
 }

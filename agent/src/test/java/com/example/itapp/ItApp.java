@@ -18,6 +18,8 @@ import java.util.List;
  * with one line starting with {@code "= "} on stdout.
  */
 public final class ItApp {
+  private static final com.example.legacy.UserDao LEGACY = new com.example.legacy.UserDao();
+
   private ItApp() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,6 +66,26 @@ public final class ItApp {
         return childFirst(words);
       case "stampede":
         return stampede(users, Long.parseLong(words[1]), Integer.parseInt(words[2]), words[3]);
+      case "legacy-find":
+        return LEGACY.findUser(Long.parseLong(words[1]))
+            + " computed="
+            + com.example.legacy.Counter.count("findUser");
+      case "legacy-rename":
+        LEGACY.rename(Long.parseLong(words[1]), words.length > 2 ? words[2] : "");
+        return "ok";
+      case "legacy-create":
+        return String.valueOf(LEGACY.create(words[1]).getId());
+      case "legacy-audit":
+        return LEGACY.audit(Long.parseLong(words[1]))
+            + " computed="
+            + com.example.legacy.Counter.count("audit");
+      case "match-stats":
+        // The agent jar is on the system class path; its matching counters are read reflectively.
+        return String.valueOf(
+            ClassLoader.getSystemClassLoader()
+                .loadClass("io.depcache.agent.instrument.AgentInstaller")
+                .getMethod("matchStats")
+                .invoke(null));
       case "quit":
         return "bye";
       default:

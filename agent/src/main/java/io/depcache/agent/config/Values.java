@@ -18,8 +18,6 @@ final class Values {
   private static final Pattern CLASS_PATTERN =
       Pattern.compile(ID + "(\\." + ID + ")*(\\.\\*\\*?)?");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
-  private static final Pattern METHOD_PATTERN =
-      Pattern.compile("[A-Za-z0-9_$*]+(\\.[A-Za-z0-9_$*]+)*#[A-Za-z0-9_$*<>]+(\\([^()]*\\))?");
 
   private Values() {}
 
@@ -182,11 +180,16 @@ final class Values {
   }
 
   static String methodPattern(Setting s, Problems problems) {
-    if (!METHOD_PATTERN.matcher(s.value()).matches()) {
+    try {
+      MethodPattern.parse(s.value());
+    } catch (IllegalArgumentException e) {
       problems.invalid(
           s,
           "a method pattern <type>#<method>[(<parameters>)], like"
-              + " com.example.UserService#getProfile(java.lang.String)");
+              + " com.example.UserService#getProfile(java.lang.String) or"
+              + " com.example.legacy.*Dao#find*(..) ("
+              + e.getMessage()
+              + ")");
       return null;
     }
     return s.value();

@@ -1,26 +1,25 @@
 package io.depcache.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.depcache.agent.config.InvalidationRule;
+import io.depcache.agent.config.TargetRule;
+import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodRegistry;
 import io.depcache.agent.serial.AllowList;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class AgentInstaller {
   private AgentInstaller() {}
 
   /**
-   * Installs the transformer and rewrites the matching classes already loaded.
+   * Installs the transformer for annotated methods only.
    *
    * @param instrumentation from premain, agentmain or ByteBuddyAgent
    * @param registry numbers the cached methods
@@ -47,12 +46,38 @@ public final class AgentInstaller {
    */
   public static ResettableClassFileTransformer install(
       Instrumentation instrumentation, MethodRegistry registry, AllowList allowList) {
-    ElementMatcher.Junction<MethodDescription> cached =
-        isAnnotatedWith(named(SpecReader.DEP_CACHED))
-            .and(not(isAbstract()))
-            .and(not(isNative()))
-            .and(not(isConstructor()))
-            .and(not(returns(void.class)));
+    return install(instrumentation, registry, allowList, List.of(), List.of());
+  }
+
+  /**
+   * Installs the transformer and rewrites the matching classes already loaded.
+   *
+   * @param instrumentation from premain, agentmain or ByteBuddyAgent
+   * @param registry numbers the cached and invalidating methods
+   * @param allowList gains the packages of cached methods' classes and return types
+   * @param targets methods cached by configuration, their patterns already validated
+   * @param invalidations methods that invalidate by configuration
+   * @return the transformer, which tests reset to undo the instrumentation
+   */
+  public static ResettableClassFileTransformer install(
+      Instrumentation instrumentation,
+      MethodRegistry registry,
+      AllowList allowList,
+      List<TargetRule> targets,
+      List<InvalidationRule> invalidations) {
+    Selector selector = new Selector(targets, invalidations);
+    // The type matcher decides every method of the type; the transformation that follows on the
+    // same thread reuses that decision instead of walking the type again.
+    ThreadLocal<Selector.Decisions> last = new ThreadLocal<>();
+    AgentBuilder.RawMatcher candidates =
+        (type, loader, module, redefined, domain) -> {
+          if (type.getName().equals(FACADE)) {
+            return false;
+          }
+          Selector.Decisions decisions = selector.decide(type, loader);
+          last.set(decisions);
+          return !decisions.isEmpty();
+        };
     return new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -83,17 +108,73 @@ public final class AgentInstaller {
                         Advice.to(FacadeAdvice.CurrentCacheKey.class).on(named("currentCacheKey")))
                     .visit(Advice.to(FacadeAdvice.IsAgentActive.class).on(named("isAgentActive")))
                     .visit(Advice.to(FacadeAdvice.Manager.class).on(named("manager"))))
-        .type(not(named(FACADE)).and(declaresMethod(cached)))
+        .type(candidates)
         .transform(
             (builder, type, loader, module, domain) -> {
-              allowPackages(type, allowList);
-              return builder.visit(
-                  Advice.withCustomMapping()
-                      .bind(new MethodIdBinding(registry, loader))
-                      .to(CachedAdvice.class)
-                      .on(cached));
+              Selector.Decisions decisions = last.get();
+              last.remove();
+              if (decisions == null || !decisions.type().equals(type)) {
+                decisions = selector.decide(type, loader);
+              }
+              return transform(builder, decisions, registry, allowList, loader);
             })
         .installOn(instrumentation);
+  }
+
+  private static DynamicType.Builder<?> transform(
+      DynamicType.Builder<?> builder,
+      Selector.Decisions decisions,
+      MethodRegistry registry,
+      AllowList allowList,
+      ClassLoader loader) {
+    int loaderIdentity = MethodIdBinding.loaderIdentity(loader);
+    Map<String, Selector.Cached> cached = decisions.cached();
+    Map<String, InvalidationSpec> invalidating = decisions.invalidating();
+    if (!cached.isEmpty()) {
+      for (Selector.Cached method : cached.values()) {
+        for (String pkg : method.spec().valuePackages()) {
+          allowList.allow(pkg + ".*");
+        }
+      }
+      MethodIdBinding<MethodId> ids =
+          new MethodIdBinding<>(
+              MethodId.class,
+              (type, method) -> {
+                Selector.Cached c = cached.get(Selector.key(method));
+                return registry.register(c.spec(), loaderIdentity, c.origin());
+              });
+      builder =
+          builder.visit(
+              Advice.withCustomMapping()
+                  .bind(ids)
+                  .to(CachedAdvice.class)
+                  .on(method -> cached.containsKey(Selector.key(method))));
+    }
+    if (!invalidating.isEmpty()) {
+      MethodIdBinding<InvalidationId> ids =
+          new MethodIdBinding<>(
+              InvalidationId.class,
+              (type, method) ->
+                  registry.registerInvalidation(
+                      invalidating.get(Selector.key(method)), loaderIdentity));
+      builder =
+          builder.visit(
+              Advice.withCustomMapping()
+                  .bind(ids)
+                  .to(InvalidatesAdvice.class)
+                  .on(method -> invalidating.containsKey(Selector.key(method))));
+    }
+    return builder;
+  }
+
+  /** Types examined, supertypes summarised and milliseconds spent matching, for measurement. */
+  public static String matchStats() {
+    return "types="
+        + Hierarchy.TYPES_EXAMINED.get()
+        + " supertypes="
+        + Hierarchy.SUPERTYPES_SUMMARISED.get()
+        + " ms="
+        + Hierarchy.MATCH_NANOS.get() / 1_000_000;
   }
 
   private static ElementMatcher.Junction<TypeDescription> ignored() {
@@ -107,15 +188,6 @@ public final class AgentInstaller {
         .or(nameStartsWith("io.depcache.bridge."))
         .or(nameStartsWith("io.depcache.").and(not(named(FACADE))))
         .or(isSynthetic());
-  }
-
-  private static void allowPackages(TypeDescription type, AllowList allowList) {
-    for (MethodDescription method :
-        type.getDeclaredMethods().filter(isAnnotatedWith(named(SpecReader.DEP_CACHED)))) {
-      for (String pkg : SpecReader.read(type, method).valuePackages()) {
-        allowList.allow(pkg + ".*");
-      }
-    }
   }
 
   /** Logs a class that could not be rewritten; the class then runs as it was. */

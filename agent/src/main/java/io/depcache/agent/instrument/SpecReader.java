@@ -1,5 +1,8 @@
 package io.depcache.agent.instrument;
 
+import io.depcache.agent.config.InvalidationRule;
+import io.depcache.agent.config.TargetRule;
+import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,44 +17,138 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * Reads a {@code @DepCached} method into a {@link MethodSpec} from its class file, without loading
+ * Reads a cached method into a {@link MethodSpec}, and an invalidating one into an {@link
+ * InvalidationSpec}, from its class file and its annotation or configuration rule, without loading
  * the annotation's class: any copy of the API matches, by name.
  */
 final class SpecReader {
   static final String DEP_CACHED = "io.depcache.DepCached";
+  static final String INVALIDATES = "io.depcache.Invalidates";
 
   private SpecReader() {}
 
   static MethodSpec read(TypeDescription type, MethodDescription method) {
-    AnnotationDescription annotation =
-        method
-            .getDeclaredAnnotations()
-            .filter(ElementMatchers.annotationType(ElementMatchers.named(DEP_CACHED)))
-            .getOnly();
-    List<String> parameterTypes = new ArrayList<>();
-    List<String> parameterNames = new ArrayList<>();
-    for (ParameterDescription parameter : method.getParameters()) {
-      parameterTypes.add(parameter.getType().asErasure().getTypeName());
-      parameterNames.add(parameter.isNamed() ? parameter.getName() : null);
-    }
-    boolean named = parameterNames.stream().allMatch(n -> n != null);
-    Set<String> packages = new LinkedHashSet<>();
-    addPackage(packages, type);
-    addPackages(packages, method.getReturnType(), 0);
-    return new MethodSpec(
-        type.getName(),
-        method.getName(),
-        List.copyOf(parameterTypes),
-        named ? List.copyOf(parameterNames) : null,
-        method.getReturnType().asErasure().getTypeName(),
-        Set.copyOf(packages),
-        type.getDeclaredMethods().filter(ElementMatchers.named(method.getName())).size() > 1,
+    return read(type, method, annotation(method, DEP_CACHED));
+  }
+
+  /**
+   * Reads a method cached by {@code annotation}, found on the method itself or on a declaration it
+   * overrides.
+   */
+  static MethodSpec read(
+      TypeDescription type, MethodDescription method, AnnotationDescription annotation) {
+    return spec(
+        type,
+        method,
         value(annotation, "ttl", Long.class, -1L),
         List.of(value(annotation, "dependencies", String[].class, new String[0])),
         value(annotation, "key", String.class, ""),
         value(annotation, "manager", String.class, ""),
         typeNames(annotation, "cacheExceptions"),
         value(annotation, "cacheNulls", Boolean.class, true));
+  }
+
+  /** Reads a method cached by a {@code depcache.target.<id>} rule; unset keys take defaults. */
+  static MethodSpec read(TypeDescription type, MethodDescription method, TargetRule rule) {
+    return spec(
+        type,
+        method,
+        rule.ttl() == null ? -1L : rule.ttl(),
+        rule.dependencies(),
+        rule.key() == null ? "" : rule.key(),
+        rule.manager() == null ? "" : rule.manager(),
+        rule.cacheExceptions(),
+        rule.cacheNulls() == null || rule.cacheNulls());
+  }
+
+  /** Reads a method that invalidates through {@code @Invalidates} (its own or an overridden). */
+  static InvalidationSpec invalidation(
+      TypeDescription type, MethodDescription method, AnnotationDescription annotation) {
+    return new InvalidationSpec(
+        type.getName(),
+        method.getName(),
+        parameterTypes(method),
+        parameterNames(method),
+        List.of(value(annotation, "value", String[].class, new String[0])),
+        value(annotation, "manager", String.class, ""),
+        "@Invalidates");
+  }
+
+  /** Reads a method that invalidates through a {@code depcache.invalidate.<id>} rule. */
+  static InvalidationSpec invalidation(
+      TypeDescription type, MethodDescription method, InvalidationRule rule) {
+    return new InvalidationSpec(
+        type.getName(),
+        method.getName(),
+        parameterTypes(method),
+        parameterNames(method),
+        rule.dependencies(),
+        rule.manager() == null ? "" : rule.manager(),
+        "depcache.invalidate." + rule.id() + " (" + rule.source() + ")");
+  }
+
+  static AnnotationDescription annotation(MethodDescription method, String name) {
+    for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
+      if (annotation.getAnnotationType().getName().equals(name)) {
+        return annotation;
+      }
+    }
+    return null;
+  }
+
+  private static MethodSpec spec(
+      TypeDescription type,
+      MethodDescription method,
+      long ttl,
+      List<String> dependencies,
+      String key,
+      String manager,
+      List<String> cacheExceptions,
+      boolean cacheNulls) {
+    Set<String> packages = new LinkedHashSet<>();
+    addPackage(packages, type);
+    addPackages(packages, method.getReturnType(), 0);
+    return new MethodSpec(
+        type.getName(),
+        method.getName(),
+        parameterTypes(method),
+        parameterNames(method),
+        typeName(method.getReturnType().asErasure()),
+        Set.copyOf(packages),
+        type.getDeclaredMethods().filter(ElementMatchers.named(method.getName())).size() > 1,
+        ttl,
+        List.copyOf(dependencies),
+        key,
+        manager,
+        List.copyOf(cacheExceptions),
+        cacheNulls);
+  }
+
+  static List<String> parameterTypes(MethodDescription method) {
+    List<String> types = new ArrayList<>();
+    for (ParameterDescription parameter : method.getParameters()) {
+      types.add(typeName(parameter.getType().asErasure()));
+    }
+    return List.copyOf(types);
+  }
+
+  /**
+   * The name as {@link Class#getTypeName()} spells it ({@code byte[]}, not {@code [B}, which is
+   * what types read from a class file answer), so that patterns and reflection agree.
+   */
+  static String typeName(TypeDescription type) {
+    return type.isArray() ? typeName(type.getComponentType()) + "[]" : type.getName();
+  }
+
+  private static List<String> parameterNames(MethodDescription method) {
+    List<String> names = new ArrayList<>();
+    for (ParameterDescription parameter : method.getParameters()) {
+      if (!parameter.isNamed()) {
+        return null;
+      }
+      names.add(parameter.getName());
+    }
+    return List.copyOf(names);
   }
 
   /**

@@ -210,6 +210,20 @@ public final class CallPath implements Dispatcher {
         t);
   }
 
+  // ---- invalidating methods ------------------------------------------------------------------
+
+  @Override
+  public void invalidate(int invalidationId, Class<?> owner, Object[] args, Object returned) {
+    try {
+      Invalidation invalidation = registry.invalidation(invalidationId);
+      if (active && invalidation != null && invalidation.problem == null) {
+        invalidation.run(managers, args, returned);
+      }
+    } catch (Throwable t) {
+      internalError("invalidation", -1, t);
+    }
+  }
+
   // ---- the facade -----------------------------------------------------------------------------
 
   @Override

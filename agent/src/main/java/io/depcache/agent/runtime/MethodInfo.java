@@ -34,6 +34,16 @@ final class MethodInfo {
       List<Class<? extends Throwable>> cacheExceptions) {}
 
   MethodInfo(int id, MethodSpec spec) {
+    this(id, spec, "@DepCached");
+  }
+
+  /**
+   * Parses the method's templates and finds what keeps it uncached, if anything.
+   *
+   * @param origin what asked for caching, named in problem messages: {@code @DepCached}, or the
+   *     configuration rule and where it was set
+   */
+  MethodInfo(int id, MethodSpec spec, String origin) {
     this.id = id;
     this.spec = spec;
     this.displayName = spec.displayName();
@@ -54,10 +64,10 @@ final class MethodInfo {
         dependencies.add(Template.parse(dependency, spec.parameterNames(), count, false));
       }
     } catch (TemplateException e) {
-      found = "@DepCached on " + spec.signature() + ": " + e.getMessage();
+      found = origin + " on " + spec.signature() + ": " + e.getMessage();
     }
     if (found == null && "void".equals(spec.returnTypeName())) {
-      found = "@DepCached on " + spec.signature() + ": a void method has no result to cache";
+      found = origin + " on " + spec.signature() + ": a void method has no result to cache";
     }
     this.keyTemplate = key;
     this.dependencyTemplates = List.copyOf(dependencies);

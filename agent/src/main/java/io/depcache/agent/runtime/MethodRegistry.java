@@ -12,6 +12,8 @@ public final class MethodRegistry {
   private final Map<String, Integer> ids = new ConcurrentHashMap<>();
   private volatile AtomicReferenceArray<MethodInfo> methods = new AtomicReferenceArray<>(256);
   private int next;
+  private final Map<Integer, Invalidation> invalidations = new ConcurrentHashMap<>();
+  private final Map<String, Integer> invalidationIds = new ConcurrentHashMap<>();
 
   /**
    * Registers a method and returns its number; the same method in the same class loader keeps its
@@ -21,7 +23,19 @@ public final class MethodRegistry {
    * @param loaderIdentity distinguishes classes of the same name in different class loaders
    * @return the method's number
    */
-  public synchronized int register(MethodSpec spec, int loaderIdentity) {
+  public int register(MethodSpec spec, int loaderIdentity) {
+    return register(spec, loaderIdentity, "@DepCached");
+  }
+
+  /**
+   * Registers a method and returns its number, naming {@code origin} in problem messages.
+   *
+   * @param spec the method
+   * @param loaderIdentity distinguishes classes of the same name in different class loaders
+   * @param origin what asked for caching: {@code @DepCached}, or the rule and where it was set
+   * @return the method's number
+   */
+  public synchronized int register(MethodSpec spec, int loaderIdentity, String origin) {
     String identity = loaderIdentity + "/" + spec.signature();
     Integer known = ids.get(identity);
     if (known != null && methods.get(known).spec.equals(spec)) {
@@ -35,7 +49,7 @@ public final class MethodRegistry {
       }
       methods = grown;
     }
-    MethodInfo info = new MethodInfo(id, spec);
+    MethodInfo info = new MethodInfo(id, spec, origin);
     methods.set(id, info);
     ids.put(identity, id);
     if (info.problem != null) {
@@ -53,6 +67,44 @@ public final class MethodRegistry {
   public String problem(int id) {
     MethodInfo info = get(id);
     return info == null ? "unknown method " + id : info.problem;
+  }
+
+  /**
+   * Registers a method that invalidates dependencies when it returns normally.
+   *
+   * @param spec the method and its templates
+   * @param loaderIdentity distinguishes classes of the same name in different class loaders
+   * @return its number, which advice hands back to {@code Bridge.invalidate}
+   */
+  public synchronized int registerInvalidation(InvalidationSpec spec, int loaderIdentity) {
+    String identity = loaderIdentity + "/" + spec.signature();
+    Integer known = invalidationIds.get(identity);
+    if (known != null && invalidations.get(known).spec.equals(spec)) {
+      return known;
+    }
+    int id = invalidations.size();
+    Invalidation invalidation = new Invalidation(id, spec);
+    invalidations.put(id, invalidation);
+    invalidationIds.put(identity, id);
+    if (invalidation.problem != null) {
+      OnceLog.LOG.error("{}; the method runs without invalidating", invalidation.problem);
+    }
+    return id;
+  }
+
+  /**
+   * Returns the problem that keeps a registered invalidating method from invalidating.
+   *
+   * @param id the number from {@link #registerInvalidation}
+   * @return the problem, or {@code null} when it works
+   */
+  public String invalidationProblem(int id) {
+    Invalidation invalidation = invalidations.get(id);
+    return invalidation == null ? "unknown invalidation " + id : invalidation.problem;
+  }
+
+  Invalidation invalidation(int id) {
+    return invalidations.get(id);
   }
 
   MethodInfo get(int id) {

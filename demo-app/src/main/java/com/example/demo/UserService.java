@@ -1,6 +1,5 @@
 package com.example.demo;
 
-import io.depcache.DepCache;
 import io.depcache.DepCached;
 import io.depcache.Invalidates;
 import java.util.List;
@@ -8,9 +7,8 @@ import java.util.List;
 /**
  * Users and their posts: reads are cached with a dependency per user, updates invalidate it.
  *
- * <p>The updates carry {@code @Invalidates} and also invalidate by hand: this version of the agent
- * does not act on {@code @Invalidates} yet. When it does, the {@code invalidateDependency} line of
- * each update is redundant and goes.
+ * <p>The updates say what they invalidate with {@code @Invalidates}: the agent invalidates after
+ * the method returns normally, and not when it throws.
  */
 public class UserService {
   private final SlowRepository repository;
@@ -35,7 +33,6 @@ public class UserService {
   @Invalidates("user:{0}")
   public User rename(long id, String name) {
     User renamed = repository.rename(id, name);
-    DepCache.manager().invalidateDependency("user:" + id);
     return renamed;
   }
 
@@ -43,7 +40,6 @@ public class UserService {
   @Invalidates("posts:{0}")
   public Post addPost(long userId, String title) {
     Post post = repository.addPost(userId, title);
-    DepCache.manager().invalidateDependency("posts:" + userId);
     return post;
   }
 }

@@ -29,8 +29,9 @@ import redis.clients.jedis.RedisClient;
  * {@code quit}.
  *
  * <p>Log lines: {@code R <start> <end> <row> <version> [<row> <version>]} for a read, whose tickets
- * were taken before it started and after it returned; {@code W <row> <version> <ticket>} for a
- * write, whose ticket was taken after {@code invalidateDependency} returned.
+ * were taken before it started and after it returned; {@code W <row> <version> <end> <start>} for a
+ * write, whose tickets were taken after {@code invalidateDependency} returned and before the row
+ * was written.
  */
 public final class CheckerApp {
   private final StatsCollector stats = new StatsCollector();
@@ -169,7 +170,15 @@ public final class CheckerApp {
         }
       }
       for (int i = 0; i < writeLog.length; i += Workload.WRITE_FIELDS) {
-        out.write("W " + writeLog[i] + " " + writeLog[i + 1] + " " + writeLog[i + 2]);
+        out.write(
+            "W "
+                + writeLog[i]
+                + " "
+                + writeLog[i + 1]
+                + " "
+                + writeLog[i + 2]
+                + " "
+                + writeLog[i + 3]);
         out.newLine();
       }
     }
@@ -178,7 +187,7 @@ public final class CheckerApp {
   /** The operations of one JVM, with the shared ticket counter. */
   static final class Workload {
     static final int READ_FIELDS = 6;
-    static final int WRITE_FIELDS = 3;
+    static final int WRITE_FIELDS = 4;
 
     private final RedisClient db;
     private final String clock;
@@ -227,9 +236,10 @@ public final class CheckerApp {
           LockSupport.parkNanos(50_000);
         }
         int id = random.nextInt(rowCount);
+        int at = i * WRITE_FIELDS;
+        log[at + 3] = db.incr(clock);
         long version = readers.rows().write(id);
         DepCache.manager().invalidateDependency("row:" + id);
-        int at = i * WRITE_FIELDS;
         log[at] = id;
         log[at + 1] = version;
         log[at + 2] = db.incr(clock);

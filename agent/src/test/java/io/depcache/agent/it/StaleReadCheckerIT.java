@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,8 +34,8 @@ class StaleReadCheckerIT {
   private static final long DEADLINE_SECONDS = 240;
 
   @Test
-  void noReadThatStartsAfterAnInvalidationReturnsAnOlderVersion(@TempDir Path dir)
-      throws Exception {
+  void noReadThatStartsAfterAnInvalidationReturnsAnOlderVersion(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     String id = UUID.randomUUID().toString().substring(0, 8);
     String redis = TestRedis.url();
     List<String> jvm =
@@ -110,6 +111,9 @@ class StaleReadCheckerIT {
             + " staleReads="
             + verdict.stale());
     verdict.examples().forEach(e -> System.out.println("[StaleReadChecker] stale: " + e));
+    if (verdict.stale() > 0) {
+      System.out.println("[StaleReadChecker] the logs stay in " + dir);
+    }
 
     assertThat(verdict.reads()).isEqualTo((long) JVMS * READERS_PER_JVM * READS_PER_READER);
     assertThat(verdict.reads()).isGreaterThanOrEqualTo(100_000);

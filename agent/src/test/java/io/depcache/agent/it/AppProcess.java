@@ -67,6 +67,18 @@ final class AppProcess implements AutoCloseable {
    */
   static AppProcess start(String javaHome, List<String> jvmArguments, List<String> extraClassPath)
       throws IOException {
+    return start(javaHome, jvmArguments, extraClassPath, "com.example.itapp.ItApp");
+  }
+
+  /**
+   * Starts another app that speaks the same protocol: {@code "= ready <pid>"} first, then one
+   * {@code "= "} answer per command line.
+   *
+   * @param mainClass the app's main class, from the test classes
+   */
+  static AppProcess start(
+      String javaHome, List<String> jvmArguments, List<String> extraClassPath, String mainClass)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(javaHome, "bin", "java").toString());
     command.addAll(jvmArguments);
@@ -75,7 +87,7 @@ final class AppProcess implements AutoCloseable {
     classPath.add(ItSettings.apiClasses());
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classPath));
-    command.add("com.example.itapp.ItApp");
+    command.add(mainClass);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder
         .environment()

@@ -5,7 +5,6 @@ import io.depcache.DepCacheException;
 import io.depcache.agent.serial.Dependency;
 import io.depcache.bridge.Dispatcher;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -81,6 +80,9 @@ public final class CallPath implements Dispatcher {
           e.getMessage());
       // Still a frame, so that the dependencies of this call reach the enclosing cached call.
       Frame frame = new Frame(manager, method, null, owner, loader);
+      // It looked nothing up; what it reads is read after the enclosing call began.
+      Frame enclosing = stack.peek();
+      frame.sequence = enclosing != null ? enclosing.sequence : EntryIo.UNFENCED;
       addTemplateDependencies(frame, args);
       stack.push(frame);
       return frame;
@@ -105,9 +107,10 @@ public final class CallPath implements Dispatcher {
       SingleFlight.Outcome shared = singleFlight.join(flightKey);
       if (shared != null) {
         if (parent != null) {
-          parent.dependencies.addAll(shared.dependencies());
+          parent.consume(shared.dependencies(), shared.sequences());
         }
-        return new Hit(shared.value(), shared.exception());
+        return new Hit(
+            shared.value(), shared.exception(), shared.dependencies(), shared.sequences());
       }
     } else {
       frame.flight = flight;
@@ -118,7 +121,8 @@ public final class CallPath implements Dispatcher {
           singleFlight.land(
               flightKey,
               flight,
-              new SingleFlight.Outcome(other.value(), other.exception(), other.dependencies()));
+              new SingleFlight.Outcome(
+                  other.value(), other.exception(), other.dependencies(), other.sequences()));
           return other;
         }
       }
@@ -174,7 +178,8 @@ public final class CallPath implements Dispatcher {
                   : new SingleFlight.Outcome(
                       returned,
                       thrown != null ? thrown : frame.failure,
-                      List.copyOf(frame.dependencies)));
+                      frame.dependencyList(),
+                      frame.sequences()));
         }
       }
     }
@@ -241,7 +246,7 @@ public final class CallPath implements Dispatcher {
       return;
     }
     String managerName = manager == null || manager.isEmpty() ? frame.manager.name() : manager;
-    frame.dependencies.add(new Dependency(managerName, dependency));
+    frame.declare(new Dependency(managerName, dependency));
   }
 
   @Override
@@ -332,7 +337,7 @@ public final class CallPath implements Dispatcher {
     String manager = frame.manager.name();
     for (Template template : method.dependencyTemplates) {
       try {
-        template.expand(args, null, dep -> frame.dependencies.add(new Dependency(manager, dep)));
+        template.expand(args, null, dep -> frame.declare(new Dependency(manager, dep)));
       } catch (UnstableKeyException | UnresolvableException e) {
         once.error(
             "template:" + method.id + ":" + template,
@@ -365,7 +370,7 @@ public final class CallPath implements Dispatcher {
     if (parent == null) {
       return;
     }
-    parent.dependencies.addAll(frame.dependencies);
+    parent.consume(frame.dependencies);
     if (frame.poisoned != null && parent.poisoned == null) {
       parent.poisoned = "an inner cached call: " + frame.poisoned;
     }

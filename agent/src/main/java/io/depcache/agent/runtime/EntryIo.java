@@ -69,7 +69,7 @@ final class EntryIo {
         StoredEntry entry = EntryCodec.decode(found.value(), manager.serializer, loader);
         Hit hit = toHit(entry, method, owner, loader);
         if (parent != null) {
-          parent.dependencies.addAll(entry.dependencies());
+          parent.consume(entry.dependencies(), sequences(entry));
         }
         if (manager.events.wants(CacheEventType.HIT)) {
           manager.events.fire(
@@ -100,13 +100,14 @@ final class EntryIo {
         if (method != null && method.primitiveReturn()) {
           throw new CorruptEntryException("a null entry for a method returning a primitive");
         }
-        return new Hit(null, null, entry.dependencies());
+        return new Hit(null, null, entry.dependencies(), sequences(entry));
       case EXCEPTION:
-        return new Hit(null, rebuild(entry, method, loader), entry.dependencies());
+        return new Hit(
+            null, rebuild(entry, method, loader), entry.dependencies(), sequences(entry));
       case OPTIONAL_EMPTY:
-        return new Hit(Optional.empty(), null, entry.dependencies());
+        return new Hit(Optional.empty(), null, entry.dependencies(), sequences(entry));
       case OPTIONAL:
-        return new Hit(Optional.of(entry.value()), null, entry.dependencies());
+        return new Hit(Optional.of(entry.value()), null, entry.dependencies(), sequences(entry));
       default:
         Object value = entry.value();
         if (method != null && value != null && !method.boxedReturnType(owner).isInstance(value)) {
@@ -116,8 +117,16 @@ final class EntryIo {
                   + " but the method returns "
                   + method.spec.returnTypeName());
         }
-        return new Hit(value, null, entry.dependencies());
+        return new Hit(value, null, entry.dependencies(), sequences(entry));
     }
+  }
+
+  private static long[] sequences(StoredEntry entry) {
+    long[] sequences = new long[entry.dependencies().size()];
+    for (int i = 0; i < sequences.length; i++) {
+      sequences[i] = entry.sequenceOf(i);
+    }
+    return sequences;
   }
 
   /** A cached exception comes back as a new instance of the same type with the same message. */
@@ -155,7 +164,8 @@ final class EntryIo {
       return Written.REFUSED;
     }
     StoredEntry entry;
-    List<Dependency> dependencies = List.copyOf(frame.dependencies);
+    List<Dependency> dependencies = frame.dependencyList();
+    long[] sequences = frame.sequences();
     if (thrown != null) {
       if (method == null || !cachesException(method, frame.owner, thrown)) {
         return Written.SKIPPED;
@@ -166,11 +176,12 @@ final class EntryIo {
               null,
               thrown.getClass().getName(),
               thrown.getMessage(),
-              dependencies);
+              dependencies,
+              sequences);
     } else if (returned == null && method != null && !method.spec.cacheNulls()) {
       return Written.SKIPPED;
     } else {
-      entry = entryOf(returned, dependencies);
+      entry = entryOf(returned, dependencies, sequences);
     }
     if (!sameStore(frame)) {
       return Written.SKIPPED;
@@ -192,21 +203,24 @@ final class EntryIo {
         method == null ? null : method.displayName,
         bytes,
         ttl,
-        frame.dependencies,
-        frame.sequence);
+        dependencies,
+        frame.sequence,
+        sequences);
   }
 
   /** The entry for a value: {@code null} and {@code Optional} have kinds of their own. */
-  static StoredEntry entryOf(Object value, List<Dependency> dependencies) {
+  static StoredEntry entryOf(Object value, List<Dependency> dependencies, long[] sequences) {
     if (value == null) {
-      return new StoredEntry(StoredEntry.Kind.NULL, null, null, null, dependencies);
+      return new StoredEntry(StoredEntry.Kind.NULL, null, null, null, dependencies, sequences);
     }
     if (value instanceof Optional<?> optional) {
       return optional.isPresent()
-          ? new StoredEntry(StoredEntry.Kind.OPTIONAL, optional.get(), null, null, dependencies)
-          : new StoredEntry(StoredEntry.Kind.OPTIONAL_EMPTY, null, null, null, dependencies);
+          ? new StoredEntry(
+              StoredEntry.Kind.OPTIONAL, optional.get(), null, null, dependencies, sequences)
+          : new StoredEntry(
+              StoredEntry.Kind.OPTIONAL_EMPTY, null, null, null, dependencies, sequences);
     }
-    return new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, dependencies);
+    return new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, dependencies, sequences);
   }
 
   private static long ttlOf(MethodInfo method) {
@@ -214,7 +228,7 @@ final class EntryIo {
   }
 
   private boolean sameStore(Frame frame) {
-    for (Dependency dependency : frame.dependencies) {
+    for (Dependency dependency : frame.dependencies.keySet()) {
       if (!dependency.manager().equals(frame.manager.name())
           && managers.get(dependency.manager()).store != frame.manager.store) {
         once.warn(

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * A cached call answered without running its body: the value to return, or the exception to throw,
- * and the dependencies that come with it.
+ * and the dependencies that come with it, each with the sequence at which it was read.
  */
-record Hit(Object value, Throwable exception, List<Dependency> dependencies) {
+record Hit(Object value, Throwable exception, List<Dependency> dependencies, long[] sequences) {
   Hit(Object value, Throwable exception) {
-    this(value, exception, List.of());
+    this(value, exception, List.of(), new long[0]);
   }
 }

@@ -124,7 +124,7 @@ final class ManagerRuntime implements CacheManager {
         deps.add(new Dependency(name(), requireDependency(dependency)));
       }
     }
-    StoredEntry entry = EntryIo.entryOf(value, List.copyOf(deps));
+    StoredEntry entry = EntryIo.entryOf(value, List.copyOf(deps), new long[0]);
     byte[] bytes;
     try {
       bytes = EntryCodec.encode(entry, serializer);
@@ -132,7 +132,7 @@ final class ManagerRuntime implements CacheManager {
       throw new DepCacheException(
           "cannot cache the value of key '" + key + "': " + e.getMessage(), e);
     }
-    write(key, null, bytes, ttlSeconds, deps, -1);
+    write(key, null, bytes, ttlSeconds, List.copyOf(deps), -1, new long[0]);
   }
 
   /**
@@ -140,14 +140,16 @@ final class ManagerRuntime implements CacheManager {
    *
    * @param sequence the invalidation sequence the computation started at, fencing the write; a
    *     negative one writes unconditionally (manual {@link #set})
+   * @param sequences per dependency, the sequence at which data for it was read
    */
   EntryIo.Written write(
       String key,
       String method,
       byte[] bytes,
       long ttlSeconds,
-      Set<Dependency> deps,
-      long sequence) {
+      List<Dependency> deps,
+      long sequence,
+      long[] sequences) {
     List<String> depKeys = new ArrayList<>(deps.size());
     for (Dependency dep : deps) {
       depKeys.add(callPath.dependencyKey(dep));
@@ -162,7 +164,8 @@ final class ManagerRuntime implements CacheManager {
                 store.put(entryKey(key), bytes, ttlMillis, depKeys);
                 return EntryIo.Written.WRITTEN;
               }
-              return store.putIfUnchangedSince(entryKey(key), bytes, ttlMillis, depKeys, sequence)
+              return store.putIfUnchangedSince(
+                      entryKey(key), bytes, ttlMillis, depKeys, sequence, sequences)
                   ? EntryIo.Written.WRITTEN
                   : EntryIo.Written.REFUSED;
             },

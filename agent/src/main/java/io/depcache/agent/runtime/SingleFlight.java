@@ -29,7 +29,8 @@ final class SingleFlight {
   }
 
   /** The shared result of a computation. */
-  record Outcome(Object value, Throwable exception, List<Dependency> dependencies) {}
+  record Outcome(
+      Object value, Throwable exception, List<Dependency> dependencies, long[] sequences) {}
 
   /** One running computation of a key. */
   static final class Flight {

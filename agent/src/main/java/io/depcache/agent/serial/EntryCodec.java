@@ -12,12 +12,13 @@ import java.util.Objects;
  *
  * <pre>
  * byte     magic 0xDC
- * byte     format version, 1
+ * byte     format version, 2
  * byte     kind: 0 VALUE, 1 NULL, 2 EXCEPTION, 3 OPTIONAL, 4 OPTIONAL_EMPTY
  * varint   m, the number of distinct managers
  * m x      string: a manager's name, in order of first use
  * varint   n, the number of dependencies
- * n x      varint: the index of the dependency's manager (below m); string: the dependency
+ * n x      varint: the index of the dependency's manager (below m); string: the dependency;
+ *          8 bytes: the sequence its declaring computation started at (big-endian; MAX: unknown)
  * then, by kind:
  *   VALUE      the serializer's bytes, up to the end
  *   OPTIONAL   the serializer's bytes of the Optional's content, up to the end
@@ -37,7 +38,10 @@ import java.util.Objects;
  */
 public final class EntryCodec {
   static final byte MAGIC = (byte) 0xDC;
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+
+  /** Magic, version, kind. */
+  static final int HEADER = 3;
 
   // kinds have codes of their own: reordering StoredEntry.Kind must not change the format
   static final byte KIND_VALUE = 0;
@@ -67,7 +71,7 @@ public final class EntryCodec {
     List<String> managerNames = new ArrayList<>(2);
     int[] managerOf = new int[n];
     byte[][] names = new byte[n][];
-    int size = 3;
+    int size = HEADER;
     for (int i = 0; i < n; i++) {
       Dependency dependency = dependencies.get(i);
       if (dependency == null || dependency.manager() == null || dependency.name() == null) {
@@ -83,7 +87,7 @@ public final class EntryCodec {
       }
       managerOf[i] = index;
       names[i] = dependency.name().getBytes(UTF_8);
-      size += varintSize(index) + stringSize(names[i]);
+      size += varintSize(index) + stringSize(names[i]) + Long.BYTES;
     }
     size += varintSize(managers.size()) + varintSize(n);
 
@@ -110,7 +114,7 @@ public final class EntryCodec {
           case OPTIONAL -> KIND_OPTIONAL;
           case OPTIONAL_EMPTY -> KIND_OPTIONAL_EMPTY;
         };
-    out.pos = 3;
+    out.pos = HEADER;
     out.varint(managers.size());
     for (byte[] manager : managers) {
       out.string(manager);
@@ -119,6 +123,7 @@ public final class EntryCodec {
     for (int i = 0; i < n; i++) {
       out.varint(managerOf[i]);
       out.string(names[i]);
+      out.fixedLong(entry.sequenceOf(i));
     }
     System.arraycopy(tail, 0, out.bytes, out.pos, tail.length);
     return out.bytes;
@@ -141,16 +146,23 @@ public final class EntryCodec {
     return switch (kind) {
       case NULL, OPTIONAL_EMPTY -> {
         in.expectEnd();
-        yield new StoredEntry(kind, null, null, null, dependencies);
+        yield new StoredEntry(kind, null, null, null, dependencies, in.sequences);
       }
       case EXCEPTION -> {
         String exceptionClass = in.string();
         String message = in.flag() ? in.string() : null;
         in.expectEnd();
-        yield new StoredEntry(Kind.EXCEPTION, null, exceptionClass, message, dependencies);
+        yield new StoredEntry(
+            Kind.EXCEPTION, null, exceptionClass, message, dependencies, in.sequences);
       }
       case VALUE, OPTIONAL ->
-          new StoredEntry(kind, value(bytes, in.pos, serializer, loader), null, null, dependencies);
+          new StoredEntry(
+              kind,
+              value(bytes, in.pos, serializer, loader),
+              null,
+              null,
+              dependencies,
+              in.sequences);
     };
   }
 
@@ -218,6 +230,12 @@ public final class EntryCodec {
 
     Writer(int size) {
       bytes = new byte[size];
+    }
+
+    void fixedLong(long value) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        bytes[pos++] = (byte) (value >>> shift);
+      }
     }
 
     void varint(int value) {

@@ -15,13 +15,14 @@ import java.util.Objects;
 final class EntryReader {
   final byte[] bytes;
   int pos;
+  long[] sequences = new long[0];
 
   EntryReader(byte[] bytes) {
     this.bytes = Objects.requireNonNull(bytes, "bytes");
   }
 
   Kind header() {
-    if (bytes.length < 3) {
+    if (bytes.length < EntryCodec.HEADER) {
       throw new CorruptEntryException(
           "not a depcache entry: " + bytes.length + " bytes, shorter than the header");
     }
@@ -39,7 +40,7 @@ final class EntryReader {
               + EntryCodec.VERSION
               + ")");
     }
-    pos = 3;
+    pos = EntryCodec.HEADER;
     return switch (bytes[2]) {
       case EntryCodec.KIND_VALUE -> Kind.VALUE;
       case EntryCodec.KIND_NULL -> Kind.NULL;
@@ -51,17 +52,18 @@ final class EntryReader {
   }
 
   List<Dependency> dependencies() {
-    // each manager takes at least one byte, each dependency at least two
+    // each manager takes at least one byte, each dependency at least two and its sequence
     int m = count(1, "managers");
     String[] managers = new String[m];
     for (int i = 0; i < m; i++) {
       managers[i] = string();
     }
-    int n = count(2, "dependencies");
+    int n = count(2 + Long.BYTES, "dependencies");
     if (n == 0) {
       return List.of();
     }
     Dependency[] dependencies = new Dependency[n];
+    long[] read = new long[n];
     for (int i = 0; i < n; i++) {
       int manager = varint();
       if (manager >= m) {
@@ -69,8 +71,21 @@ final class EntryReader {
             "dependency " + i + " names manager " + manager + " of " + m);
       }
       dependencies[i] = new Dependency(managers[manager], string());
+      read[i] = fixedLong();
     }
+    sequences = read;
     return Collections.unmodifiableList(Arrays.asList(dependencies));
+  }
+
+  long fixedLong() {
+    if (Long.BYTES > bytes.length - pos) {
+      throw truncated("a sequence of 8 bytes");
+    }
+    long value = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      value = (value << 8) | (bytes[pos++] & 0xFF);
+    }
+    return value;
   }
 
   String string() {

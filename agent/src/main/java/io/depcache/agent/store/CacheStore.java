@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Where entries and their dependency registrations live: Redis, or the JVM's memory.
@@ -34,20 +35,23 @@ public interface CacheStore extends AutoCloseable {
   Lookup lookup(String entryKey);
 
   /**
-   * Writes like {@link #put}, unless the entry's key or one of the dependency sets was fenced (by
-   * {@link #invalidate} or {@link #delete}) after {@code sequence}: then nothing is written. The
-   * check and the write are one atomic step, so an invalidation is either seen here or removes what
-   * was written.
+   * Writes like {@link #put}, unless the entry's key was fenced (by {@link #delete}) after {@code
+   * sequence}, or a dependency set was fenced (by {@link #invalidate}) after that dependency's
+   * sequence: then nothing is written. The check and the write are one atomic step, so an
+   * invalidation is either seen here or removes what was written.
    *
    * @param sequence from the {@link #lookup} that missed, before the value was computed
+   * @param dependencySequences per dependency key, the oldest sequence at which data for it was
+   *     read (this computation's own, or older for what it took from entries it hit)
    * @return {@code true} when written, {@code false} when refused
    */
   boolean putIfUnchangedSince(
       String entryKey,
       byte[] value,
       long ttlMillis,
-      Collection<String> dependencyKeys,
-      long sequence);
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences);
 
   /**
    * Reads an entry in one round trip.

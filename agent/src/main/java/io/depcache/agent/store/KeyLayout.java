@@ -14,6 +14,9 @@ package io.depcache.agent.store;
  * {entry or dependency key}\0fence  the invalidation sequence at which that key was last deleted
  *                                    or invalidated; a write whose computation started earlier is
  *                                    refused (see CacheStore#putIfUnchangedSince)
+ * {prefix}:{manager}:d:{dependency}\0draining
+ *                                    the renamed sets of that dependency still being drained: every
+ *                                    invalidation drains them all before it returns
  * {entry key}\0lease                 who computes the entry now (depcache.lease.enabled), with a
  *                                    short expiry
  * {prefix}:seq                       the store's invalidation sequence (INCR by every fence)
@@ -34,6 +37,16 @@ public final class KeyLayout {
    */
   public static String fenceKey(String key) {
     return key + "\u0000fence";
+  }
+
+  /**
+   * The list of a dependency's sets being drained by invalidations.
+   *
+   * @param dependencyKey a dependency key
+   * @return {@code dependencyKey + "\0draining"}
+   */
+  public static String drainingKey(String dependencyKey) {
+    return dependencyKey + "\u0000draining";
   }
 
   /**

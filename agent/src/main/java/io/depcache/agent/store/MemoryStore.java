@@ -3,6 +3,7 @@ package io.depcache.agent.store;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,8 +85,9 @@ public final class MemoryStore implements CacheStore {
       String entryKey,
       byte[] value,
       long ttlMillis,
-      Collection<String> dependencyKeys,
-      long since) {
+      List<String> dependencyKeys,
+      long since,
+      long[] dependencySequences) {
     if (since < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + since);
     }
@@ -95,8 +97,8 @@ public final class MemoryStore implements CacheStore {
       if (fencedAfter(entryKey, since, now)) {
         return false;
       }
-      for (String dependencyKey : dependencyKeys) {
-        if (fencedAfter(dependencyKey, since, now)) {
+      for (int i = 0; i < dependencyKeys.size(); i++) {
+        if (fencedAfter(dependencyKeys.get(i), dependencySequences[i], now)) {
           return false;
         }
       }

@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -36,18 +33,16 @@ public final class RedisStore implements CacheStore {
   private static final LuaScript PUT = LuaScript.load("put.lua");
   private static final LuaScript FENCE = LuaScript.load("fence.lua");
   private static final LuaScript RELEASE = LuaScript.load("release.lua");
+  private static final LuaScript DETACH = LuaScript.load("detach.lua");
+  private static final LuaScript DRAIN = LuaScript.load("drain.lua");
+  private static final List<byte[]> DRAIN_BATCH = List.of(bytes(Integer.toString(BATCH)));
+  private static final List<byte[]> DRAINING_TTL = List.of(bytes(Long.toString(3_600_000L)));
   private static final byte[] FENCE_RETENTION = bytes(Long.toString(FENCE_RETENTION_MILLIS));
   private static final byte[] UNFENCED = bytes("-1");
 
   private final UnifiedJedis client;
   private final String redactedUrl;
   private final byte[] sequenceKey;
-
-  /**
-   * Temporary sets renamed away by an invalidation that then failed: their members are still
-   * cached, so the next invalidation finishes them first.
-   */
-  private final Queue<byte[]> unfinishedSets = new ConcurrentLinkedQueue<>();
 
   RedisStore(UnifiedJedis client, String redactedUrl) {
     this(client, redactedUrl, "depcache:seq");
@@ -148,7 +143,7 @@ public final class RedisStore implements CacheStore {
   @Override
   public void put(
       String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
-    write(entryKey, value, ttlMillis, dependencyKeys, -1);
+    write(entryKey, value, ttlMillis, dependencyKeys, -1, new long[0]);
   }
 
   @Override
@@ -156,12 +151,17 @@ public final class RedisStore implements CacheStore {
       String entryKey,
       byte[] value,
       long ttlMillis,
-      Collection<String> dependencyKeys,
-      long sequence) {
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
-    return write(entryKey, value, ttlMillis, dependencyKeys, sequence);
+    if (dependencySequences.length != dependencyKeys.size()) {
+      throw new IllegalArgumentException(
+          dependencySequences.length + " sequences for " + dependencyKeys.size() + " dependencies");
+    }
+    return write(entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences);
   }
 
   private boolean write(
@@ -169,27 +169,32 @@ public final class RedisStore implements CacheStore {
       byte[] value,
       long ttlMillis,
       Collection<String> dependencyKeys,
-      long sequence) {
+      long sequence,
+      long[] dependencySequences) {
     if (ttlMillis < 0) {
       throw new IllegalArgumentException("ttlMillis must be >= 0, got " + ttlMillis);
     }
-    int fenced = sequence >= 0 ? 2 : 1;
-    List<byte[]> keys = new ArrayList<>((dependencyKeys.size() + 1) * fenced);
+    boolean fenced = sequence >= 0;
+    List<byte[]> keys = new ArrayList<>((dependencyKeys.size() + 1) * (fenced ? 2 : 1));
     keys.add(bytes(entryKey));
     for (String dependencyKey : dependencyKeys) {
       keys.add(bytes(dependencyKey));
     }
-    if (sequence >= 0) {
+    List<byte[]> args = new ArrayList<>(3 + dependencyKeys.size());
+    args.add(value);
+    args.add(bytes(Long.toString(ttlMillis)));
+    if (fenced) {
       keys.add(bytes(KeyLayout.fenceKey(entryKey)));
       for (String dependencyKey : dependencyKeys) {
         keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
       }
+      args.add(bytes(Long.toString(sequence)));
+      for (long dependencySequence : dependencySequences) {
+        args.add(bytes(Long.toString(dependencySequence)));
+      }
+    } else {
+      args.add(UNFENCED);
     }
-    List<byte[]> args =
-        List.of(
-            value,
-            bytes(Long.toString(ttlMillis)),
-            sequence >= 0 ? bytes(Long.toString(sequence)) : UNFENCED);
     Object joined = call("put script", () -> PUT.run(client, keys, args));
     return !(joined instanceof Long count) || count >= 0;
   }
@@ -229,73 +234,40 @@ public final class RedisStore implements CacheStore {
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
     // Fenced before anything is removed: a write racing this call is either refused by the fence
-    // or lands in the set that is renamed and drained below.
+    // or lands in the set that is detached and drained below.
     if (!dependencyKeys.isEmpty()) {
       fence(dependencyKeys);
     }
     long removed = 0;
-    for (byte[] unfinished; (unfinished = unfinishedSets.peek()) != null; ) {
-      removed += drain(unfinished);
-      unfinishedSets.remove(unfinished);
-    }
     for (String dependencyKey : dependencyKeys) {
-      // Renamed first: registrations that arrive meanwhile go to a fresh set, so this loop ends.
-      byte[] temporary = bytes(dependencyKey + "\u0000invalidating:" + UUID.randomUUID());
-      boolean renamed = call("RENAME", () -> rename(bytes(dependencyKey), temporary));
-      if (!renamed) {
-        continue;
-      }
-      try {
-        removed += drain(temporary);
-      } catch (StoreException e) {
-        unfinishedSets.add(temporary);
-        throw e;
+      List<byte[]> keys =
+          List.of(
+              bytes(dependencyKey),
+              bytes(KeyLayout.drainingKey(dependencyKey)),
+              bytes(dependencyKey + "\u0000invalidating:" + UUID.randomUUID()));
+      Object draining = call("detach script", () -> DETACH.run(client, keys, DRAINING_TTL));
+      // Every set of this dependency still being drained, also by invalidations running at the
+      // same time: this call returns only when all of them are empty, so no entry outlives it.
+      for (Object set : (List<?>) draining) {
+        removed += drain((byte[]) set, keys.get(1));
       }
     }
     return removed;
   }
 
-  private boolean rename(byte[] from, byte[] to) {
-    try {
-      client.rename(from, to);
-      return true;
-    } catch (JedisDataException e) {
-      if (e.getMessage() != null && e.getMessage().contains("no such key")) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /** Deletes the members of a set that no one else writes to any more, then the set. */
-  private long drain(byte[] set) {
-    ScanParams params = new ScanParams().count(BATCH);
-    byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+  /** Empties a detached set batch by batch, then takes it off the list of sets being drained. */
+  private long drain(byte[] set, byte[] drainingKey) {
+    List<byte[]> keys = List.of(set);
     long removed = 0;
-    do {
-      byte[] from = cursor;
-      ScanResult<byte[]> page = call("SSCAN", () -> sscanOrEmpty(set, from, params));
-      List<byte[]> members = page.getResult();
-      if (!members.isEmpty()) {
-        byte[][] keys = members.toArray(new byte[0][]);
-        removed += call("UNLINK", () -> client.unlink(keys));
+    while (true) {
+      List<?> batch = (List<?>) call("drain script", () -> DRAIN.run(client, keys, DRAIN_BATCH));
+      if ((Long) batch.get(0) == 0) {
+        break;
       }
-      cursor = page.getCursorAsBytes();
-    } while (!isStart(cursor));
-    call("UNLINK", () -> client.unlink(set));
-    return removed;
-  }
-
-  private ScanResult<byte[]> sscanOrEmpty(byte[] set, byte[] cursor, ScanParams params) {
-    try {
-      return client.sscan(set, cursor, params);
-    } catch (JedisDataException e) {
-      // Not a set, so not ours: there is nothing to invalidate in it.
-      if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
-        return new ScanResult<>(ScanParams.SCAN_POINTER_START_BINARY, List.of());
-      }
-      throw e;
+      removed += (Long) batch.get(1);
     }
+    call("SREM", () -> client.srem(drainingKey, set));
+    return removed;
   }
 
   @Override

@@ -76,11 +76,14 @@ public final class ResilientStore implements CacheStore {
       String entryKey,
       byte[] value,
       long ttlMillis,
-      Collection<String> dependencyKeys,
-      long sequence) {
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
     return guard(
         "put",
-        () -> delegate.putIfUnchangedSince(entryKey, value, ttlMillis, dependencyKeys, sequence));
+        () ->
+            delegate.putIfUnchangedSince(
+                entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences));
   }
 
   @Override

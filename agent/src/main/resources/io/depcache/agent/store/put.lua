@@ -2,7 +2,8 @@
 -- KEYS[1]: the entry key; KEYS[2..n]: the dependency sets it joins; when fenced, KEYS[n+1..2n]:
 -- the fence keys of KEYS[1..n], in the same order.
 -- ARGV[1]: the value; ARGV[2]: time to live in milliseconds, 0 for no expiry; ARGV[3]: the
--- invalidation sequence the computation started at, or -1 for an unfenced write.
+-- invalidation sequence the computation started at, or -1 for an unfenced write; when fenced,
+-- ARGV[4..n+2]: per dependency set, the oldest sequence at which data for it was read.
 -- Returns the number of dependency sets joined, or -1 when a fence refused the write.
 -- A dependency set must live at least as long as its longest-lived member, or an invalidation
 -- could miss an entry whose set expired first.
@@ -12,11 +13,15 @@ local n = #KEYS
 
 if since >= 0 then
   n = #KEYS / 2
-  -- An invalidation or delete fenced one of these keys after the computation started: its
-  -- result may predate the change, so it must not be stored.
-  for i = n + 1, #KEYS do
-    local mark = redis.call('GET', KEYS[i])
-    if mark and tonumber(mark) > since then
+  -- A delete fenced the entry, or an invalidation fenced a dependency, after the data behind it
+  -- was read: the result may predate the change, so it must not be stored.
+  for i = 1, n do
+    local mark = redis.call('GET', KEYS[n + i])
+    local read = since
+    if i > 1 then
+      read = tonumber(ARGV[i + 2])
+    end
+    if mark and tonumber(mark) > read then
       return -1
     end
   end

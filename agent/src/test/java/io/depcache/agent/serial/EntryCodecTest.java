@@ -99,13 +99,15 @@ class EntryCodecTest {
 
     byte[] expected =
         concat(
-            new byte[] {(byte) 0xDC, 1, 1}, // magic, version, NULL
+            new byte[] {(byte) 0xDC, 2, 1}, // magic, version, NULL
             new byte[] {1, 7}, // one manager, seven bytes long
             ascii("default"),
             new byte[] {2, 0, 6}, // two dependencies; the first of manager 0, six bytes long
             ascii("user:1"),
+            unknownSequence(), // no fenced computation declared it
             new byte[] {0, 6},
-            ascii("user:2"));
+            ascii("user:2"),
+            unknownSequence());
     assertThat(bytes).containsExactly(expected);
   }
 
@@ -168,10 +170,10 @@ class EntryCodecTest {
   @Test
   void otherFormatVersionOrKindIsACorruptEntry() {
     byte[] bytes = EntryCodec.encode(value("v", DEPENDENCIES), serializer);
-    bytes[1] = 2;
-    assertCorrupt(bytes, "entry format version 2 is not supported (expected 1)");
-
     bytes[1] = 1;
+    assertCorrupt(bytes, "entry format version 1 is not supported (expected 2)");
+
+    bytes[1] = 2;
     bytes[2] = 5;
     assertCorrupt(bytes, "unknown entry kind 5");
   }
@@ -220,7 +222,9 @@ class EntryCodecTest {
         concat(header(1), new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80}),
         "truncated");
     // a dependency naming a manager that is not in the table
-    assertCorrupt(concat(header(1), new byte[] {1, 1, 'm', 1, 5, 1, 'd'}), "names manager 5 of 1");
+    assertCorrupt(
+        concat(header(1), new byte[] {1, 1, 'm', 1, 5, 1, 'd'}, unknownSequence()),
+        "names manager 5 of 1");
   }
 
   @Test
@@ -276,7 +280,11 @@ class EntryCodecTest {
   }
 
   private static byte[] header(int kind) {
-    return new byte[] {(byte) 0xDC, 1, (byte) kind};
+    return new byte[] {(byte) 0xDC, 2, (byte) kind};
+  }
+
+  private static byte[] unknownSequence() {
+    return new byte[] {0x7F, -1, -1, -1, -1, -1, -1, -1};
   }
 
   private static byte[] concat(byte[]... parts) {

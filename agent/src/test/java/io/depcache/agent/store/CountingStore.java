@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -42,10 +43,13 @@ final class CountingStore implements CacheStore {
       String entryKey,
       byte[] value,
       long ttlMillis,
-      Collection<String> dependencyKeys,
-      long sequence) {
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
     return count(
-        () -> delegate.putIfUnchangedSince(entryKey, value, ttlMillis, dependencyKeys, sequence));
+        () ->
+            delegate.putIfUnchangedSince(
+                entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences));
   }
 
   @Override

@@ -3,9 +3,13 @@
 -- KEYS[1]: the dependency set; KEYS[2]: the list of its sets being drained; KEYS[3]: the name the
 -- set is renamed to. ARGV[1]: how long the list lives (ms), a bound for sets nobody finished.
 -- Renamed, so that registrations arriving meanwhile start a fresh set and draining ends.
-if redis.call('TYPE', KEYS[1]).ok == 'set' then
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'set' then
   redis.call('RENAME', KEYS[1], KEYS[3])
   redis.call('SADD', KEYS[2], KEYS[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
+elseif kind ~= 'none' then
+  -- Not a set, so nothing depends on it through depcache: foreign data under our name, removed.
+  redis.call('UNLINK', KEYS[1])
 end
 return redis.call('SMEMBERS', KEYS[2])

@@ -88,9 +88,7 @@ public final class MemoryStore implements CacheStore {
       List<String> dependencyKeys,
       long since,
       long[] dependencySequences) {
-    if (since < 0) {
-      throw new IllegalArgumentException("sequence must be >= 0, got " + since);
-    }
+    FenceArguments.check(since, dependencyKeys, dependencySequences);
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();

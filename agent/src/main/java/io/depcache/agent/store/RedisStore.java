@@ -154,13 +154,7 @@ public final class RedisStore implements CacheStore {
       List<String> dependencyKeys,
       long sequence,
       long[] dependencySequences) {
-    if (sequence < 0) {
-      throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
-    }
-    if (dependencySequences.length != dependencyKeys.size()) {
-      throw new IllegalArgumentException(
-          dependencySequences.length + " sequences for " + dependencyKeys.size() + " dependencies");
-    }
+    FenceArguments.check(sequence, dependencyKeys, dependencySequences);
     return write(entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences);
   }
 

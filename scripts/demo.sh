@@ -71,8 +71,12 @@ trap 'exit 130' INT TERM
 jar_of() {
   local f
   for f in "$root/$1/target/"$2; do
-    [ -f "$f" ] && printf '%s' "$f" && return
+    if [ -f "$f" ]; then
+      printf '%s' "$f"
+      return 0
+    fi
   done
+  return 0 # none: the caller builds (and set -e must not end the script here)
 }
 stale=""
 for spec in "api depcache-api-*.jar" "agent depcache-agent.jar" "demo-app depcache-demo-app-*.jar"; do

@@ -155,8 +155,10 @@ else
 fi
 
 # --- start the service with the agent ----------------------------------------------------------
-say "starting the demo service with -javaagent:${agent_jar#"$root"/} (log: $app_log)"
-nohup "$java_cmd" -javaagent:"$agent_jar" "${backend_flags[@]}" -Ddepcache.prefix=depcache-demo \
+say "starting the demo service with -javaagent:${agent_jar#"$root"/}=config=demo-app/depcache.properties"
+say "  (log: $app_log)"
+nohup "$java_cmd" -javaagent:"$agent_jar"=config="$root/demo-app/depcache.properties" \
+  "${backend_flags[@]}" -Ddepcache.prefix=depcache-demo \
   -cp "$app_jar:$api_jar" com.example.demo.DemoApp --port=0 --clear-cache >"$app_log" 2>&1 &
 app_pid=$!
 base=""
@@ -182,9 +184,12 @@ row() {
   printf '%s\n' "${line%"${line##*[![:space:]]}"}"
 }
 
-# step METHOD PATH EXPECTED_CACHE EXPECTED_TEXT NOTE: one request, one line of the table.
+# step METHOD PATH CACHE "HITS MISSES QUERIES" TEXT NOTE: one request, one line of the table; the
+# request fails the run unless X-Cache is CACHE, the three counts are exactly those, and the answer
+# contains TEXT.
 step() {
-  local method="$1" path="$2" want_cache="$3" want_text="$4" note="$5" result code secs
+  local method="$1" path="$2" want_cache="$3" want_counts="$4" want_text="$5" note="$6"
+  local result code secs
   result="$(curl -sS --max-time 20 -o "$work/body" -D "$work/headers" \
     -w '%{http_code} %{time_total}' -X "$method" "$base$path")" || die "$method $path: no answer"
   code="${result% *}"
@@ -197,6 +202,9 @@ step() {
   [ "$code" = 200 ] || problem="HTTP $code"
   if [ -n "$want_cache" ] && [ "$cache" != "$want_cache" ]; then
     problem="${problem:+$problem; }expected X-Cache: $want_cache, got $cache"
+  fi
+  if [ "$hits $misses $queries" != "$want_counts" ]; then
+    problem="${problem:+$problem; }expected hits, misses, queries $want_counts, got $hits $misses $queries"
   fi
   if [ -n "$want_text" ] && ! grep -qF "$want_text" "$work/body"; then
     problem="${problem:+$problem; }no '$want_text' in the answer"
@@ -225,16 +233,18 @@ echo "  db: slow repository queries (30-50 ms each) that ran; time: as curl saw 
 echo
 row request cache hits miss db time ""
 row ---------------------------------------- ----- ---- ---- --- --------- ----
-step GET /users/42 miss "Ada Lovelace" "first read: the query runs"
-step GET /users/42 hit "Ada Lovelace" "from the cache, no query"
-step GET /teams/7/dashboard miss "Ada Lovelace" "nested: users and posts cached inside"
-step GET /teams/7/dashboard hit "Ada Lovelace" "one lookup, no query"
-step PUT "/users/42?name=Ada%20King" none "Ada King" "rename: invalidates user:42"
-step GET /users/42 miss "Ada King" "miss after the update, new name"
-step GET /teams/7/dashboard miss "Ada King" "the dashboard depended on user:42 too"
-step GET /teams/7/dashboard hit "Ada King" ""
-step POST "/users/43/posts?title=Moth%20found" none "Moth found" "new post: invalidates posts:43"
-step GET /teams/7/dashboard miss "Moth found" "shows the new post"
+step GET /users/42 miss "0 1 1" "Ada Lovelace" "first read: the query runs"
+step GET /users/42 hit "1 0 0" "Ada Lovelace" "from the cache, no query"
+step GET /teams/7/dashboard miss "1 7 6" "Ada Lovelace" "nested: team, users and posts cached inside"
+step GET /teams/7/dashboard hit "1 0 0" "Ada Lovelace" "one lookup, no query"
+step PUT "/users/42?name=Ada%20King" none "0 0 1" "Ada King" "rename: invalidates user:42"
+step GET /users/42 miss "0 1 1" "Ada King" "miss after the update, new name"
+step GET /teams/7/dashboard miss "7 1 0" "Ada King" "the dashboard depended on user:42 too"
+step GET /teams/7/dashboard hit "1 0 0" "Ada King" ""
+step POST "/users/43/posts?title=Moth%20found" none "0 0 1" "Moth found" "new post: invalidates posts:43"
+step GET /teams/7/dashboard miss "6 2 1" "Moth found" "shows the new post"
+step PUT "/teams/7?name=Compiler%20Team" none "0 0 1" "Compiler Team" "legacy class, rule in depcache.properties: team:7"
+step GET /teams/7/dashboard miss "6 2 1" "Compiler Team" "the team and the dashboard miss; members hit"
 
 stats="$(curl -fsS --max-time 5 "$base/stats")" || die "GET /stats failed"
 field() { printf '%s' "$stats" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
@@ -243,8 +253,10 @@ printf '  stats (StatsCollector on DepCache.manager().events()): hits %s, misses
   "$(field hits)" "$(field misses)" "$(field sets)"
 printf ' invalidations %s, errors %s, hit ratio %s\n' \
   "$(field invalidations)" "$(field errors)" "$(field hitRatio)"
-if [ "$(field errors)" != 0 ]; then
-  echo "  ^^^ FAILED: the cache reported errors (see the service log)"
+# the sums of the table's columns; every miss stores its result; three updates
+counted="$(field hits) $(field misses) $(field sets) $(field invalidations) $(field errors)"
+if [ "$counted" != "23 14 14 3 0" ]; then
+  echo "  ^^^ FAILED: expected hits 23, misses 14, sets 14, invalidations 3, errors 0 (errors: see the service log)"
   failures=$((failures + 1))
 fi
 echo

@@ -1,5 +1,6 @@
 package com.example.demo;
 
+import com.example.demo.legacy.TeamDirectory;
 import io.depcache.DepCache;
 import io.depcache.StatsCollector;
 import java.io.IOException;
@@ -41,8 +42,9 @@ public final class DemoApp {
 
     SlowRepository repository = SlowRepository.withSampleData();
     UserService users = new UserService(repository);
-    TeamService teams = new TeamService(repository, users);
-    DemoServer server = new DemoServer(users, teams, stats, trace, port);
+    TeamDirectory directory = new TeamDirectory(repository);
+    TeamService teams = new TeamService(directory, users);
+    DemoServer server = new DemoServer(users, teams, directory, stats, trace, port);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "demo-server-stop"));
     System.out.println(

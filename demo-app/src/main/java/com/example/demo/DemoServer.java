@@ -1,5 +1,6 @@
 package com.example.demo;
 
+import com.example.demo.legacy.TeamDirectory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.depcache.Stats;
@@ -30,20 +31,28 @@ import java.util.stream.Collectors;
 final class DemoServer {
   private static final Pattern USER = Pattern.compile("/users/(\\d+)");
   private static final Pattern POSTS = Pattern.compile("/users/(\\d+)/posts");
+  private static final Pattern TEAM = Pattern.compile("/teams/(\\d+)");
   private static final Pattern DASHBOARD = Pattern.compile("/teams/(\\d+)/dashboard");
 
   private final UserService users;
   private final TeamService teams;
+  private final TeamDirectory directory;
   private final StatsCollector stats;
   private final RequestTrace trace;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
   DemoServer(
-      UserService users, TeamService teams, StatsCollector stats, RequestTrace trace, int port)
+      UserService users,
+      TeamService teams,
+      TeamDirectory directory,
+      StatsCollector stats,
+      RequestTrace trace,
+      int port)
       throws IOException {
     this.users = users;
     this.teams = teams;
+    this.directory = directory;
     this.stats = stats;
     this.trace = trace;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -111,6 +120,12 @@ final class DemoServer {
     if (method.equals("POST") && (m = POSTS.matcher(path)).matches()) {
       return users.addPost(id(m), required(query, "title")).toJson();
     }
+    if (method.equals("GET") && (m = TEAM.matcher(path)).matches()) {
+      return directory.find(id(m)).toJson();
+    }
+    if (method.equals("PUT") && (m = TEAM.matcher(path)).matches()) {
+      return directory.rename(id(m), required(query, "name")).toJson();
+    }
     if (method.equals("GET") && (m = DASHBOARD.matcher(path)).matches()) {
       return teams.dashboard(id(m)).toJson();
     }
@@ -127,6 +142,8 @@ final class DemoServer {
               "PUT /users/{id}?name=...",
               "GET /users/{id}/posts",
               "POST /users/{id}/posts?title=...",
+              "GET /teams/{id}",
+              "PUT /teams/{id}?name=...",
               "GET /teams/{id}/dashboard",
               "GET /stats",
               "POST /stats/reset")

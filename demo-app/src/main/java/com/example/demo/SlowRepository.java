@@ -1,5 +1,6 @@
 package com.example.demo;
 
+import com.example.demo.legacy.TeamDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It counts the queries each thread makes, so a response can say how many ran for it.
  */
-final class SlowRepository {
+final class SlowRepository implements TeamDirectory.Table {
   private static final ThreadLocal<int[]> QUERIES = ThreadLocal.withInitial(() -> new int[1]);
 
   private final Map<Long, User> users = new ConcurrentHashMap<>();
@@ -55,13 +56,25 @@ final class SlowRepository {
     return List.copyOf(posts.getOrDefault(authorId, List.of()));
   }
 
-  Team findTeam(long id) {
+  @Override
+  public Team selectTeam(long id) {
     query();
     Team team = teams.get(id);
     if (team == null) {
       throw new NoSuchElementException("no team " + id);
     }
     return team;
+  }
+
+  @Override
+  public Team updateTeamName(long id, String name) {
+    query();
+    Team renamed =
+        teams.computeIfPresent(id, (key, team) -> new Team(team.id(), name, team.memberIds()));
+    if (renamed == null) {
+      throw new NoSuchElementException("no team " + id);
+    }
+    return renamed;
   }
 
   User rename(long id, String name) {

@@ -31,7 +31,7 @@ class DemoAppIT {
 
   private static List<String> withAgent(String prefix) {
     return List.of(
-        "-javaagent:" + DemoProcess.agentJar(),
+        "-javaagent:" + DemoProcess.agentJar() + "=config=" + DemoProcess.configFile(),
         "-Ddepcache.redis.url=" + redis.url(),
         "-Ddepcache.prefix=" + prefix);
   }
@@ -65,10 +65,11 @@ class DemoAppIT {
       Answer first = demo.get("/teams/7/dashboard");
       Answer second = demo.get("/teams/7/dashboard");
 
-      // the dashboard, users 43 and 44 and three post lists miss; user 42 hits
+      // the dashboard, the team (TeamDirectory, cached by the properties file), users 43 and 44
+      // and three post lists miss; user 42 hits
       assertThat(first)
           .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
-          .containsExactly("miss", 1, 6, 6);
+          .containsExactly("miss", 1, 7, 6);
       assertThat(second)
           .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
           .containsExactly("hit", 1, 0, 0);
@@ -115,6 +116,38 @@ class DemoAppIT {
       assertThat(posts.body()).contains("The first compiler", "Moth found");
       assertThat(dashboard.cache()).isEqualTo("miss");
       assertThat(dashboard.body()).contains("\"posts\":3,\"latestPost\":\"Moth found\"");
+    }
+  }
+
+  @Test
+  void aLegacyClassIsCachedAndInvalidatedByThePropertiesFileAlone() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      Answer first = demo.get("/teams/7");
+      Answer second = demo.get("/teams/7");
+      demo.get("/teams/7/dashboard");
+      demo.get("/teams/8/dashboard");
+
+      Answer rename = demo.send("PUT", "/teams/7?name=Compiler%20Team");
+      Answer team = demo.get("/teams/7");
+      Answer dashboard = demo.get("/teams/7/dashboard");
+
+      assertThat(first)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("miss", 0, 1, 1);
+      assertThat(second)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("hit", 1, 0, 0);
+      assertThat(rename).extracting(Answer::status, Answer::cache).containsExactly(200, "none");
+      assertThat(team.cache()).isEqualTo("miss");
+      assertThat(team.body()).contains("\"name\":\"Compiler Team\"");
+      // the dashboard entry went with team:7; the team (read again above) and the six member
+      // lookups hit, so no query runs
+      assertThat(dashboard)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("miss", 7, 1, 0);
+      assertThat(dashboard.body()).contains("\"team\":\"Compiler Team\"");
+      assertThat(demo.get("/teams/8/dashboard").cache()).isEqualTo("hit");
+      assertThat(demo.log()).contains("1 target rule(s), 1 invalidation rule(s)");
     }
   }
 

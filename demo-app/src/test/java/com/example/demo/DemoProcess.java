@@ -95,6 +95,11 @@ final class DemoProcess implements AutoCloseable {
     return existing("demo.it.agentJar");
   }
 
+  /** The demo's properties file, {@code demo-app/depcache.properties}. */
+  static String configFile() {
+    return existing("demo.it.config");
+  }
+
   Answer get(String path) throws Exception {
     return send("GET", path);
   }

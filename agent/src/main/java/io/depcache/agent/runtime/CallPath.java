@@ -116,7 +116,17 @@ public final class CallPath implements Dispatcher {
       frame.flight = flight;
       frame.flightKey = flightKey;
       if (leases.enabled() && frame.sequence != EntryIo.UNFENCED) {
-        Hit other = leases.acquireOrAwait(frame, owner, parent);
+        Hit other;
+        try {
+          other = leases.acquireOrAwait(frame, owner, parent);
+        } catch (RuntimeException | Error e) {
+          // A flight that never lands would hold its waiters, and every later miss, for wait-ms.
+          singleFlight.land(flightKey, flight, null);
+          if (e instanceof DepCacheException failure) {
+            return new Hit(null, failure); // on-error=fail
+          }
+          throw e;
+        }
         if (other != null) {
           singleFlight.land(
               flightKey,

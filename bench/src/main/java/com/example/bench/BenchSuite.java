@@ -92,7 +92,7 @@ public final class BenchSuite {
     Map<String, RunResult> byName = new HashMap<>();
     System.out.printf(
         Locale.ROOT,
-        "%-34s %-6s %10s %10s %10s %12s %-6s %11s%n",
+        "%-36s %-6s %10s %10s %10s %12s %-6s %11s%n",
         "benchmark",
         "mode",
         "p50",
@@ -109,7 +109,7 @@ public final class BenchSuite {
       boolean sampled = run.getParams().getMode().shortLabel().equals("sample");
       System.out.printf(
           Locale.ROOT,
-          "%-34s %-6s %10s %10s %10s %12.1f %-6s %11.0f%n",
+          "%-36s %-6s %10s %10s %10s %12.1f %-6s %11.0f%n",
           name,
           run.getParams().getMode().shortLabel(),
           sampled ? number(percentile(run, 50)) : "-",
@@ -147,8 +147,12 @@ public final class BenchSuite {
         "throughput_8t_vs_raw_get_decode_ratio",
         score(need(byName, "ThroughputBenchmark.hit"))
             / score(need(byName, "ThroughputBenchmark.rawGetDecode")));
-    figure("serializer_java_deser_ns", score(need(byName, "SerializerBenchmark.javaDeserialize")));
-    figure("serializer_java_ser_ns", score(need(byName, "SerializerBenchmark.javaSerialize")));
+    figure(
+        "serializer_java_deser_ns",
+        percentile(need(byName, "SerializerBenchmark.javaDeserialize"), 50));
+    figure(
+        "serializer_java_ser_ns",
+        percentile(need(byName, "SerializerBenchmark.javaSerialize"), 50));
   }
 
   private static RunResult need(Map<String, RunResult> byName, String name) {

@@ -15,9 +15,11 @@ import org.openjdk.jmh.annotations.State;
  * The built-in serializers on the typical DTO ({@link Order}), without Redis: {@code java} is
  * {@link JavaSerializer}, the JDK's serialization behind the agent's allowlist filter. Its
  * allocation per deserialization (from the gc profiler) is what the suite subtracts from the hit's.
+ * Sampled call by call like the hit, so that its figure is a median too, robust to the pauses of a
+ * shared machine.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SerializerBenchmark {
   private JavaSerializer java;

@@ -132,7 +132,7 @@ cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: nproc $(nproc), ${cpu:-unknown CPU}, $("$java_cmd" -version 2>&1 | head -1), Redis $redis_version"
-echo "run: ${quick:-full}, $(($(date +%s) - started)) s"
+echo "run: ${quick:-full}, $(($(date +%s) - started)) s; load average at the end:$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
 echo
 # the JMH table: everything before the first blank line of BenchSuite's output
 sed '/^$/q' "$out_dir/jmh.out"

@@ -1,0 +1,197 @@
+package com.example.bench;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks of issue 6 in one run and prints a table, then one {@code name: value}
+ * line per figure derived from them.
+ *
+ * <p>Arguments: {@code --agent=JAR --redis=URL [--quick] [--log=FILE] [--jvm-opts="..."]}. Every
+ * benchmark runs in forked JVMs started with {@code -javaagent:JAR}, the agent and the raw client
+ * both on {@code URL}, and under JMH's gc profiler (allocation per operation). This JVM itself
+ * needs no agent. JMH's own report goes to the log file.
+ */
+public final class BenchSuite {
+  private BenchSuite() {}
+
+  public static void main(String[] args) throws Exception {
+    String agent = null;
+    String redis = null;
+    String log = null;
+    String jvmOpts = "-Xms512m -Xmx512m";
+    boolean quick = false;
+    for (String arg : args) {
+      if (arg.startsWith("--agent=")) {
+        agent = arg.substring("--agent=".length());
+      } else if (arg.startsWith("--redis=")) {
+        redis = arg.substring("--redis=".length());
+      } else if (arg.startsWith("--log=")) {
+        log = arg.substring("--log=".length());
+      } else if (arg.startsWith("--jvm-opts=")) {
+        jvmOpts = arg.substring("--jvm-opts=".length());
+      } else if (arg.equals("--quick")) {
+        quick = true;
+      } else {
+        usage();
+      }
+    }
+    if (agent == null || redis == null || !new File(agent).isFile()) {
+      usage();
+    }
+    List<String> forkArgs = new ArrayList<>(List.of(jvmOpts.trim().split("\\s+")));
+    forkArgs.removeIf(String::isEmpty);
+    forkArgs.addAll(
+        List.of(
+            "-javaagent:" + agent,
+            "-Ddepcache.redis.url=" + redis,
+            "-Ddepcache.prefix=bench",
+            "-Dbench.redis.url=" + redis,
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include("com\\.example\\.bench\\.(Hit|Throughput|Serializer)Benchmark\\.")
+            .jvmArgsAppend(forkArgs.toArray(new String[0]))
+            .addProfiler(GCProfiler.class)
+            .shouldFailOnError(true);
+    if (quick) {
+      options
+          .forks(1)
+          .warmupIterations(2)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.seconds(1));
+    } else {
+      options
+          .forks(2)
+          .warmupIterations(3)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(2));
+    }
+    if (log != null) {
+      options.output(log);
+    }
+    Collection<RunResult> results = new Runner(options.build()).run();
+    report(results);
+  }
+
+  private static void report(Collection<RunResult> results) {
+    Map<String, RunResult> byName = new HashMap<>();
+    System.out.printf(
+        Locale.ROOT,
+        "%-36s %-6s %10s %10s %10s %12s %-6s %11s%n",
+        "benchmark",
+        "mode",
+        "p50",
+        "p90",
+        "p99",
+        "score",
+        "unit",
+        "alloc B/op");
+    for (RunResult run : results) {
+      String full = run.getParams().getBenchmark();
+      String name = full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1);
+      byName.put(name, run);
+      Result<?> primary = run.getPrimaryResult();
+      boolean sampled = run.getParams().getMode().shortLabel().equals("sample");
+      System.out.printf(
+          Locale.ROOT,
+          "%-36s %-6s %10s %10s %10s %12.1f %-6s %11.0f%n",
+          name,
+          run.getParams().getMode().shortLabel(),
+          sampled ? number(percentile(run, 50)) : "-",
+          sampled ? number(percentile(run, 90)) : "-",
+          sampled ? number(percentile(run, 99)) : "-",
+          primary.getScore(),
+          primary.getScoreUnit(),
+          alloc(run));
+    }
+    System.out.println();
+    double rawGetDecode = percentile(need(byName, "HitBenchmark.rawGetDecode"), 50);
+    figure("hit_p50_us", percentile(need(byName, "HitBenchmark.hit"), 50));
+    figure("miss_p50_us", percentile(need(byName, "HitBenchmark.miss"), 50));
+    figure("raw_get_decode_p50_us", rawGetDecode);
+    figure("raw_get_p50_us", percentile(need(byName, "HitBenchmark.rawGet"), 50));
+    figure(
+        "hit_vs_raw_get_p50_ratio",
+        percentile(need(byName, "HitBenchmark.hit"), 50) / rawGetDecode);
+    figure(
+        "miss_vs_raw_get_p50_ratio",
+        percentile(need(byName, "HitBenchmark.miss"), 50) / rawGetDecode);
+    double javaDeserAlloc = alloc(need(byName, "SerializerBenchmark.javaDeserialize"));
+    figure("hit_alloc_bytes_per_op", alloc(need(byName, "HitBenchmark.hit")) - javaDeserAlloc);
+    figure(
+        "raw_get_decode_alloc_bytes_per_op",
+        alloc(need(byName, "HitBenchmark.rawGetDecode")) - javaDeserAlloc);
+    figure("serializer_java_deser_alloc_bytes_per_op", javaDeserAlloc);
+    double rawThroughput = score(need(byName, "ThroughputBenchmark.rawGet"));
+    figure("throughput_8t_hits_per_s", score(need(byName, "ThroughputBenchmark.hit")));
+    figure("throughput_8t_raw_get_per_s", rawThroughput);
+    figure(
+        "throughput_8t_vs_raw_ratio",
+        score(need(byName, "ThroughputBenchmark.hit")) / rawThroughput);
+    figure(
+        "throughput_8t_vs_raw_get_decode_ratio",
+        score(need(byName, "ThroughputBenchmark.hit"))
+            / score(need(byName, "ThroughputBenchmark.rawGetDecode")));
+    figure(
+        "serializer_java_deser_ns",
+        percentile(need(byName, "SerializerBenchmark.javaDeserialize"), 50));
+    figure(
+        "serializer_java_ser_ns",
+        percentile(need(byName, "SerializerBenchmark.javaSerialize"), 50));
+  }
+
+  private static RunResult need(Map<String, RunResult> byName, String name) {
+    RunResult run = byName.get(name);
+    if (run == null) {
+      throw new IllegalStateException("JMH produced no result for " + name);
+    }
+    return run;
+  }
+
+  private static double percentile(RunResult run, double p) {
+    return run.getPrimaryResult().getStatistics().getPercentile(p);
+  }
+
+  private static double score(RunResult run) {
+    return run.getPrimaryResult().getScore();
+  }
+
+  /** Bytes allocated per operation, from the gc profiler; NaN when it reported none. */
+  private static double alloc(RunResult run) {
+    Result<?> norm = run.getSecondaryResults().get("gc.alloc.rate.norm");
+    return norm == null ? Double.NaN : norm.getScore();
+  }
+
+  private static String number(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  private static void figure(String name, double value) {
+    String text =
+        Math.abs(value) >= 100
+            ? String.format(Locale.ROOT, "%.0f", value)
+            : String.format(Locale.ROOT, "%.3f", value);
+    System.out.println(name + ": " + text);
+  }
+
+  private static void usage() {
+    System.err.println(
+        "usage: BenchSuite --agent=JAR --redis=URL [--quick] [--log=FILE] [--jvm-opts=\"...\"]");
+    System.exit(2);
+  }
+}

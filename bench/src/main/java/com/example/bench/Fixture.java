@@ -1,0 +1,98 @@
+package com.example.bench;
+
+import io.depcache.DepCache;
+import io.depcache.agent.serial.AllowList;
+import io.depcache.agent.serial.EntryCodec;
+import io.depcache.agent.serial.JavaSerializer;
+import io.depcache.agent.store.KeyLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * One cached entry and what it takes to read it without the agent: the setup that the hit
+ * benchmarks share.
+ *
+ * <p>The forked JVM runs under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code
+ * -Ddepcache.prefix}; the raw client reads the same Redis, from {@code bench.redis.url}.
+ */
+final class Fixture implements AutoCloseable {
+  final Orders orders = new Orders();
+  final long id;
+  final byte[] storeKey;
+  final byte[] stored;
+  final JavaSerializer serializer;
+  final ClassLoader loader = Fixture.class.getClassLoader();
+  final RedisClient redis;
+
+  private Fixture(int poolSize) {
+    if (!DepCache.isAgentActive()) {
+      throw new IllegalStateException(
+          "the depcache agent is not active: the fork needs -javaagent:depcache-agent.jar");
+    }
+    // A fresh id (always seven digits, so keys keep their length) makes the first call a miss even
+    // on a Redis that holds an entry of an earlier run.
+    id = ThreadLocalRandom.current().nextLong(1_000_000, 10_000_000);
+    Order first = orders.order(id);
+    String key = orders.lastKey();
+    if (key == null) {
+      throw new IllegalStateException("the first call was not a cached miss");
+    }
+    String prefix = System.getProperty("depcache.prefix", "depcache");
+    storeKey =
+        KeyLayout.entryKey(KeyLayout.namespace(prefix, "default"), key)
+            .getBytes(StandardCharsets.UTF_8);
+    AllowList allowList = new AllowList();
+    allowList.allow(Fixture.class.getPackageName() + ".*");
+    serializer = new JavaSerializer(allowList);
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(poolSize);
+    pool.setMaxIdle(poolSize);
+    redis = RedisClient.builder().fromURI(url()).poolConfig(pool).build();
+    stored = redis.get(storeKey);
+    if (stored == null) {
+      throw new IllegalStateException(
+          "no entry under " + new String(storeKey, StandardCharsets.UTF_8));
+    }
+    Object decoded = EntryCodec.decode(stored, serializer, loader).value();
+    // A second computation would leave another String instance in lastKey: identity on purpose.
+    if (!first.equals(decoded) || !first.equals(orders.order(id)) || orders.lastKey() != key) {
+      throw new IllegalStateException("the stored entry is not the computed value, or no hit");
+    }
+  }
+
+  /** Creates the entry and a raw client with a pool of {@code poolSize} connections. */
+  static Fixture create(int poolSize) {
+    return new Fixture(poolSize);
+  }
+
+  /** The Redis of the raw client: the agent's, given to the fork by {@code scripts/bench.sh}. */
+  static String url() {
+    String url = System.getProperty("bench.redis.url");
+    if (url == null) {
+      throw new IllegalStateException("-Dbench.redis.url is not set");
+    }
+    return url;
+  }
+
+  /** A hit through the agent. */
+  Order hit() {
+    return orders.order(id);
+  }
+
+  /** What a hit cannot avoid doing: GET the entry, decode it. */
+  Order rawGetDecode() {
+    return (Order) EntryCodec.decode(redis.get(storeKey), serializer, loader).value();
+  }
+
+  /** The round trip alone. */
+  byte[] rawGet() {
+    return redis.get(storeKey);
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}

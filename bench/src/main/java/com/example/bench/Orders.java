@@ -1,0 +1,30 @@
+package com.example.bench;
+
+import io.depcache.DepCache;
+import io.depcache.DepCached;
+
+/** The cached service of the benchmarks. */
+public final class Orders {
+  private volatile String lastKey;
+
+  /** Cached for good: after its first call, every call with the same id is a hit. */
+  @DepCached(ttl = 0, dependencies = "order:{0}")
+  public Order order(long id) {
+    lastKey = DepCache.currentCacheKey();
+    return Order.sample(id);
+  }
+
+  /**
+   * Cached for one second: called with a new id each time, every call is a miss, and Redis does not
+   * fill up with the entries of a long run.
+   */
+  @DepCached(ttl = 1, dependencies = "order:{0}")
+  public Order fresh(long id) {
+    return Order.sample(id);
+  }
+
+  /** The cache key of the last computation of {@link #order}, {@code null} before one. */
+  public String lastKey() {
+    return lastKey;
+  }
+}

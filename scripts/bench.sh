@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# depcache's benchmarks (issue 6): JMH benchmarks of the hit path against raw Jedis, the
+# invalidation of 100k dependents, and the agent's start-up cost, in one run. Prints a table, then
+# one `name: value` line per figure. A benchmark, not a test: nothing in scripts/test.sh runs it.
+#
+# Usage: scripts/bench.sh [--quick]     (full: about 8 minutes on 2 cores; --quick: about 2)
+# Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, and the
+# invalidation probe briefly sets slowlog-log-slower-than 0, then restores it); otherwise a
+# redis-server of its own on a free port, stopped on exit.
+# JAVA (default: java on the PATH) picks the JVM; BENCH_JVM_OPTS (default -Xms512m -Xmx512m) the
+# benchmark JVMs' flags. JMH's own report and the probes' logs go to bench/target/bench-run/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick="--quick" ;;
+    *) echo "usage: scripts/bench.sh [--quick]" >&2; exit 2 ;;
+  esac
+done
+
+agent_jar=agent/target/depcache-agent.jar
+bench_jar=bench/target/benchmarks.jar
+demo_cp=demo-app/target/classes:api/target/classes
+stale=""
+for needed in "$agent_jar" "$bench_jar" demo-app/target/classes/com/example/demo/DemoApp.class \
+    api/target/classes/io/depcache/DepCache.class; do
+  [ -e "$needed" ] || stale=yes
+done
+if [ -z "$stale" ] && [ -n "$(find bench/src bench/pom.xml -newer "$bench_jar" -print -quit)" ]; then
+  stale=yes
+fi
+if [ -n "$stale" ]; then
+  echo "bench: building (mvn package -DskipTests)" >&2
+  mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests
+fi
+
+out_dir=bench/target/bench-run
+rm -rf "$out_dir"
+mkdir -p "$out_dir"
+
+redis_pid=""
+redis_dir=""
+cleanup() {
+  if [ -n "$redis_pid" ]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  fi
+  if [ -n "$redis_dir" ]; then
+    rm -rf "$redis_dir"
+  fi
+}
+trap cleanup EXIT INT TERM
+
+url="${REDIS_URL:-}"
+server=""
+for candidate in redis-server /usr/bin/redis-server /usr/sbin/redis-server \
+    /usr/local/bin/redis-server; do
+  if command -v "$candidate" >/dev/null 2>&1; then
+    server="$(command -v "$candidate")"
+    break
+  fi
+done
+if [ -z "$url" ]; then
+  if [ -z "$server" ]; then
+    echo "bench: redis-server not found; install it or set REDIS_URL" >&2
+    exit 1
+  fi
+  redis_dir="$(mktemp -d -t bench-redis.XXXXXX)"
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      continue # taken
+    fi
+    "$server" --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --save '' --appendonly no \
+      >"$redis_dir/redis.log" 2>&1 &
+    redis_pid=$!
+    for _ in $(seq 1 50); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        url="redis://127.0.0.1:$port/0"
+        break 2
+      fi
+      if ! kill -0 "$redis_pid" 2>/dev/null; then
+        break
+      fi
+      sleep 0.1
+    done
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
+  done
+  if [ -z "$url" ]; then
+    echo "bench: redis-server did not start; its log:" >&2
+    cat "$redis_dir/redis.log" >&2 || true
+    exit 1
+  fi
+fi
+
+java_cmd="${JAVA:-java}"
+jvm_opts="${BENCH_JVM_OPTS:--Xms512m -Xmx512m}"
+redis_version="unknown"
+if [ -n "$redis_pid" ]; then
+  redis_version="$("$server" --version | sed -E 's/.* v=([^ ]*).*/\1/')"
+elif command -v redis-cli >/dev/null 2>&1; then
+  redis_version="$(redis-cli -u "$url" INFO server 2>/dev/null | tr -d '\r' \
+    | sed -n 's/^redis_version://p')"
+fi
+# The depcache settings come only from the flags below: the environment's are dropped.
+run_java() {
+  env -u REDIS_URL -u REDIS_HOST -u REDIS_PORT -u REDIS_PASSWORD -u REDIS_DB \
+    -u DEP_CACHE_ENABLED -u DEP_CACHE_PREFIX "$java_cmd" "$@"
+}
+
+started=$(date +%s)
+echo "bench: ${quick:-full} run on $url; JMH log: $out_dir/jmh.log" >&2
+read -r -a opts <<<"$jvm_opts"
+run_java -cp "$bench_jar" com.example.bench.BenchSuite "--agent=$agent_jar" "--redis=$url" \
+  "--jvm-opts=$jvm_opts" "--log=$out_dir/jmh.log" $quick >"$out_dir/jmh.out"
+echo "bench: invalidating 100k dependents" >&2
+run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" -Ddepcache.prefix=bench \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" 100000 \
+  >"$out_dir/invalidate.out" 2>"$out_dir/invalidate.log"
+startup_runs=10
+[ -n "$quick" ] && startup_runs=5
+echo "bench: start-up of the demo service, $startup_runs runs with and without the agent" >&2
+run_java -cp "$bench_jar" com.example.bench.StartupProbe "$java_cmd" "$agent_jar" "$demo_cp" \
+  "$url" "$startup_runs" >"$out_dir/startup.out"
+
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: nproc $(nproc), ${cpu:-unknown CPU}, $("$java_cmd" -version 2>&1 | head -1), Redis $redis_version"
+echo "run: ${quick:-full}, $(($(date +%s) - started)) s; load average at the end:$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
+echo
+# the JMH table: everything before the first blank line of BenchSuite's output
+sed '/^$/q' "$out_dir/jmh.out"
+details="$out_dir/details.txt"
+{
+  sed '1,/^$/d' "$out_dir/jmh.out"
+  cat "$out_dir/invalidate.out" "$out_dir/startup.out"
+} >"$details"
+printf '%-44s %s\n' "measure" "value"
+while IFS= read -r line; do
+  printf '%-44s %s\n' "${line%%: *}" "${line#*: }"
+done <"$details"
+echo
+for figure in hit_vs_raw_get_p50_ratio miss_vs_raw_get_p50_ratio hit_alloc_bytes_per_op \
+    invalidate_100k_ms invalidate_100k_max_command_ms throughput_8t_vs_raw_ratio \
+    startup_overhead_ms serializer_java_deser_ns; do
+  value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
+  echo "$figure: ${value:-missing}"
+done

@@ -82,10 +82,11 @@ public final class AgentInstaller {
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        // EXTENDED keeps the MethodParameters attribute, which {name} templates need; POOL_FIRST
-        // reads loaded classes from their class files too, so a retransformation sees the same.
+        // EXTENDED keeps the MethodParameters attribute, which {name} templates need. HYBRID
+        // describes loaded classes by reflection: describing every class loaded before premain
+        // from its class file doubled the start-up cost (SpecReader reads names from the file).
         .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+        .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
         // The API on the bootstrap path was appended from a jar that the boot loader's own
         // locator does not read; the system loader's resources reach it (and the class path).
         .with(

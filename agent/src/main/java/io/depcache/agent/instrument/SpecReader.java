@@ -14,7 +14,9 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Reads a cached method into a {@link MethodSpec}, and an invalidating one into an {@link
@@ -144,11 +146,48 @@ final class SpecReader {
     List<String> names = new ArrayList<>();
     for (ParameterDescription parameter : method.getParameters()) {
       if (!parameter.isNamed()) {
-        return null;
+        return method.asDefined() instanceof MethodDescription.ForLoadedMethod loaded
+            ? namesFromClassFile(loaded.getLoadedMethod())
+            : null;
       }
       names.add(parameter.getName());
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * A loaded class is described by reflection (cheap at start-up), and reflection loses parameter
+   * names once a class was retransformed: read them from the class file instead.
+   */
+  private static List<String> namesFromClassFile(java.lang.reflect.Method method) {
+    try {
+      Class<?> owner = method.getDeclaringClass();
+      byte[] bytes = ClassFileLocator.ForClassLoader.read(owner);
+      TypeDescription fromFile =
+          new TypePool.Default(
+                  new TypePool.CacheProvider.Simple(),
+                  ClassFileLocator.Simple.of(owner.getName(), bytes),
+                  TypePool.Default.ReaderMode.EXTENDED)
+              .describe(owner.getName())
+              .resolve();
+      String descriptor = new MethodDescription.ForLoadedMethod(method).getDescriptor();
+      for (MethodDescription candidate : fromFile.getDeclaredMethods()) {
+        if (candidate.getInternalName().equals(method.getName())
+            && candidate.getDescriptor().equals(descriptor)) {
+          List<String> names = new ArrayList<>();
+          for (ParameterDescription parameter : candidate.getParameters()) {
+            if (!parameter.isNamed()) {
+              return null;
+            }
+            names.add(parameter.getName());
+          }
+          return List.copyOf(names);
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // no class file to read: the names stay unknown, and templates must use indexes
+    }
+    return null;
   }
 
   /**

@@ -40,68 +40,17 @@ out_dir=bench/target/bench-run
 rm -rf "$out_dir"
 mkdir -p "$out_dir"
 
-redis_pid=""
-redis_dir=""
-cleanup() {
-  if [ -n "$redis_pid" ]; then
-    kill "$redis_pid" 2>/dev/null || true
-    wait "$redis_pid" 2>/dev/null || true
-  fi
-  if [ -n "$redis_dir" ]; then
-    rm -rf "$redis_dir"
-  fi
-}
-trap cleanup EXIT INT TERM
+# shellcheck source=lib/throwaway-redis.sh
+source scripts/lib/throwaway-redis.sh # after the cd to the root, above
+trap throwaway_redis_stop EXIT INT TERM
 
-url="${REDIS_URL:-}"
-server=""
-for candidate in redis-server /usr/bin/redis-server /usr/sbin/redis-server \
-    /usr/local/bin/redis-server; do
-  if command -v "$candidate" >/dev/null 2>&1; then
-    server="$(command -v "$candidate")"
-    break
-  fi
-done
-if [ -z "$url" ]; then
-  if [ -z "$server" ]; then
-    echo "bench: redis-server not found; install it or set REDIS_URL" >&2
-    exit 1
-  fi
-  redis_dir="$(mktemp -d -t bench-redis.XXXXXX)"
-  for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      continue # taken
-    fi
-    "$server" --port "$port" --bind 127.0.0.1 --dir "$redis_dir" --save '' --appendonly no \
-      >"$redis_dir/redis.log" 2>&1 &
-    redis_pid=$!
-    for _ in $(seq 1 50); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-        url="redis://127.0.0.1:$port/0"
-        break 2
-      fi
-      if ! kill -0 "$redis_pid" 2>/dev/null; then
-        break
-      fi
-      sleep 0.1
-    done
-    kill "$redis_pid" 2>/dev/null || true
-    wait "$redis_pid" 2>/dev/null || true
-    redis_pid=""
-  done
-  if [ -z "$url" ]; then
-    echo "bench: redis-server did not start; its log:" >&2
-    cat "$redis_dir/redis.log" >&2 || true
-    exit 1
-  fi
-fi
+throwaway_redis bench
 
 java_cmd="${JAVA:-java}"
 jvm_opts="${BENCH_JVM_OPTS:--Xms512m -Xmx512m}"
 redis_version="unknown"
 if [ -n "$redis_pid" ]; then
-  redis_version="$("$server" --version | sed -E 's/.* v=([^ ]*).*/\1/')"
+  redis_version="$("$redis_server" --version | sed -E 's/.* v=([^ ]*).*/\1/')"
 elif command -v redis-cli >/dev/null 2>&1; then
   redis_version="$(redis-cli -u "$url" INFO server 2>/dev/null | tr -d '\r' \
     | sed -n 's/^redis_version://p')"

@@ -210,9 +210,15 @@ final class ManagerRuntime implements CacheManager {
     if (depKeys.isEmpty()) {
       return 0;
     }
+    long removed = invalidateStored(depKeys, names);
+    repeater.repeat(this, depKeys, names);
+    return removed;
+  }
+
+  /** Invalidates dependency sets by store key and reports it; the repeater calls it too. */
+  long invalidateStored(List<String> depKeys, Set<String> names) {
     long removed = guard("invalidate", null, () -> store.invalidate(depKeys), 0L);
     events.fire(CacheEventType.INVALIDATE, null, null, names, -1, removed);
-    repeater.repeat(this, depKeys, names);
     return removed;
   }
 

@@ -1,6 +1,5 @@
 package io.depcache.agent.runtime;
 
-import io.depcache.CacheEventType;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -38,13 +37,7 @@ final class Repeater implements AutoCloseable {
       return;
     }
     scheduler.schedule(
-        () -> {
-          long removed =
-              manager.guard("invalidate", null, () -> manager.store.invalidate(dependencyKeys), 0L);
-          manager.events.fire(CacheEventType.INVALIDATE, null, null, names, -1, removed);
-        },
-        delayMillis,
-        TimeUnit.MILLISECONDS);
+        () -> manager.invalidateStored(dependencyKeys, names), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -8,7 +8,9 @@ import io.depcache.agent.runtime.Managers;
 import io.depcache.agent.runtime.MethodRegistry;
 import io.depcache.agent.serial.AllowList;
 import io.depcache.bridge.Bridge;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -25,14 +27,26 @@ public final class AgentMain {
 
   private AgentMain() {}
 
-  static Installation install(String arguments, Instrumentation instrumentation) {
+  /**
+   * Installs the agent from the JVM's own configuration sources; called by {@link DepCacheAgent},
+   * directly or (isolated) reflectively from the agent's own loader.
+   *
+   * @param bootstrapJar the agent's copy of the API, where its class files are read from
+   * @param how {@code premain} or {@code attach}
+   * @return one line saying what happened, which {@code attach} prints
+   */
+  public static String start(
+      String arguments, Instrumentation instrumentation, Path bootstrapJar, String how) {
     Map<String, String> properties = new HashMap<>();
     System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
-    return install(arguments, instrumentation, properties, System.getenv());
+    String[] status = new String[1];
+    install(arguments, instrumentation, properties, System.getenv(), bootstrapJar, how, status);
+    return status[0] + " (" + how + ")";
   }
 
   /**
-   * Installs the agent with explicit configuration sources.
+   * Installs the agent with explicit configuration sources, reading the API's class files from
+   * wherever the JVM finds them (tests, where the API is on the class path).
    *
    * @return the installation, or {@code null} when the configuration stopped it
    */
@@ -41,6 +55,24 @@ public final class AgentMain {
       Instrumentation instrumentation,
       Map<String, String> systemProperties,
       Map<String, String> environment) {
+    return install(
+        arguments,
+        instrumentation,
+        systemProperties,
+        environment,
+        null,
+        "in process",
+        new String[1]);
+  }
+
+  private static Installation install(
+      String arguments,
+      Instrumentation instrumentation,
+      Map<String, String> systemProperties,
+      Map<String, String> environment,
+      Path bootstrapJar,
+      String how,
+      String[] status) {
     AgentConfig config;
     try {
       config = AgentConfig.load(arguments, systemProperties, environment);
@@ -50,15 +82,21 @@ public final class AgentMain {
               + " problems:{}{}",
           System.lineSeparator(),
           e.getMessage());
+      status[0] = "not installed, configuration problems: " + e.getMessage().replace('\n', ' ');
       return null;
+    }
+    for (String warning : config.warnings()) {
+      LOG.warn(warning);
     }
     if (!config.enabled()) {
       LOG.info("depcache disabled (depcache.enabled=false): nothing is instrumented");
+      status[0] = "disabled (depcache.enabled=false): nothing is instrumented";
       return null;
     }
     String unsupported = Unsupported.find(config);
     if (unsupported != null) {
       LOG.error("depcache agent not installed; the application runs uncached: {}", unsupported);
+      status[0] = "not installed: " + unsupported;
       return null;
     }
     AllowList allowList = new AllowList();
@@ -66,14 +104,29 @@ public final class AgentMain {
     MethodRegistry registry = new MethodRegistry();
     CallPath callPath = new CallPath(managers, registry);
     Bridge.install(callPath);
-    ResettableClassFileTransformer transformer =
-        AgentInstaller.install(
-            instrumentation, registry, allowList, config.targets(), config.invalidations());
+    ResettableClassFileTransformer transformer;
+    try {
+      transformer =
+          AgentInstaller.install(
+              instrumentation,
+              registry,
+              allowList,
+              config.targets(),
+              config.invalidations(),
+              bootstrapJar);
+    } catch (IOException e) {
+      Bridge.uninstall(callPath);
+      managers.close();
+      LOG.error("depcache agent not installed; the application runs uncached: {}", e.toString());
+      status[0] = "not installed: " + e;
+      return null;
+    }
     Thread shutdown = new Thread(managers::close, "depcache-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     Installation installation =
         new Installation(instrumentation, transformer, callPath, managers, registry, shutdown);
-    LOG.info("depcache agent installed: {}", config.describe());
+    LOG.info("depcache agent installed ({}): {}", how, config.describe());
+    status[0] = "installed: " + config.describe();
     return installation;
   }
 

@@ -34,8 +34,9 @@ public interface Dispatcher {
 
   /**
    * The manager {@code name} as an instance of the {@code CacheManager} that {@code facade} (a copy
-   * of {@code io.depcache.DepCache}) returns, or {@code null} when it cannot be offered as that
-   * type (a copy of the API bundled in a child-first loader keeps its disabled manager).
+   * of {@code io.depcache.DepCache}) returns: the manager itself, or an adapter when that copy is
+   * not the agent's (a child-first loader's own API jar); {@code null} when it cannot be offered
+   * (the facade then returns its disabled manager).
    */
   Object manager(String name, Class<?> facade);
 

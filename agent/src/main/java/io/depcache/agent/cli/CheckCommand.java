@@ -42,14 +42,17 @@ final class CheckCommand {
         }
       }
     }
-    if (config == null || classPath == null) {
-      err.println("check: --config and --classpath are required");
+    if (classPath == null) {
+      err.println("check: --classpath is required (--config too, when rules are in a file)");
       err.println(Cli.USAGE);
       return 2;
     }
     AgentConfig agentConfig;
     try {
-      agentConfig = AgentConfig.load(null, Map.of("depcache.config", config), Map.of());
+      // Without --config: annotations only, as an agent started without a properties file.
+      agentConfig =
+          AgentConfig.load(
+              null, config == null ? Map.of() : Map.of("depcache.config", config), Map.of());
     } catch (ConfigException e) {
       out.println("BROKEN configuration; the agent would not install:");
       out.println(e.getMessage());

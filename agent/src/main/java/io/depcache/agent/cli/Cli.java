@@ -6,8 +6,10 @@ import java.util.Arrays;
 /** Dispatches {@code java -jar depcache-agent.jar <command> ...} to its command. */
 public final class Cli {
   static final String USAGE =
-      "usage: java -jar depcache-agent.jar check --config depcache.properties"
-          + " --classpath app.jar:lib/* [--strict]";
+      "usage: java -jar depcache-agent.jar check [--config depcache.properties]"
+          + " --classpath app.jar:lib/* [--strict]"
+          + System.lineSeparator()
+          + "       java -jar depcache-agent.jar attach <pid> [k=v,...] [--json]";
 
   private Cli() {}
 
@@ -28,6 +30,8 @@ public final class Cli {
     switch (args[0]) {
       case "check":
         return CheckCommand.run(rest, out, err);
+      case "attach":
+        return AttachCommand.run(rest, out, err);
       case "help", "--help", "-h":
         out.println(USAGE);
         return 0;

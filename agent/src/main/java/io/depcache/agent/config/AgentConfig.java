@@ -37,8 +37,10 @@ public final class AgentConfig {
   private final boolean leaseEnabled;
   private final long leaseWaitMs;
   private final long invalidateRepeatAfterMs;
+  private final List<String> warnings;
 
-  private AgentConfig(ConfigBuilder b) {
+  private AgentConfig(ConfigBuilder b, List<String> warnings) {
+    this.warnings = warnings;
     enabled = b.enabled;
     configFile = b.configFile;
     base = b.base;
@@ -93,7 +95,12 @@ public final class AgentConfig {
     ConfigBuilder builder = new ConfigBuilder();
     builder.assemble(effective(layers), problems);
     problems.throwIfAny();
-    return new AgentConfig(builder);
+    return new AgentConfig(builder, problems.warnings());
+  }
+
+  /** Findings that did not stop the agent (unknown {@code DEPCACHE_*} variables), one line each. */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Whether the agent instruments anything ({@code depcache.enabled}). */

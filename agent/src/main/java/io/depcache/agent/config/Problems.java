@@ -6,9 +6,19 @@ import java.util.List;
 /** Collects every configuration problem, one line each, so that all are reported together. */
 final class Problems {
   private final List<String> lines = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
 
   void add(String line) {
     lines.add(line);
+  }
+
+  /** A finding that does not stop the agent, logged once at start-up as a WARN line. */
+  void warn(String line) {
+    warnings.add(line);
+  }
+
+  List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   /**

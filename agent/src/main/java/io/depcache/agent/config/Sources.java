@@ -92,10 +92,12 @@ final class Sources {
               String key = Keys.fromEnvironment(name);
               if (key == null) {
                 String hint = Keys.suggest(name, true);
-                problems.add(
+                // Environments carry variables the user does not control (DEPCACHE_HOME, a
+                // test harness's own): one line each, never a refusal.
+                problems.warn(
                     name
-                        + " is not a known setting"
-                        + (hint == null ? "" : ", did you mean " + hint + "?")
+                        + " is not a known setting and is ignored"
+                        + (hint == null ? "" : "; did you mean " + hint + "?")
                         + " ("
                         + source
                         + ")");

@@ -11,7 +11,9 @@ import io.depcache.agent.config.TargetRule;
 import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodRegistry;
 import io.depcache.agent.serial.AllowList;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -46,7 +48,11 @@ public final class AgentInstaller {
    */
   public static ResettableClassFileTransformer install(
       Instrumentation instrumentation, MethodRegistry registry, AllowList allowList) {
-    return install(instrumentation, registry, allowList, List.of(), List.of());
+    try {
+      return install(instrumentation, registry, allowList, List.of(), List.of(), null);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // no jar to open: cannot happen
+    }
   }
 
   /**
@@ -57,14 +63,19 @@ public final class AgentInstaller {
    * @param allowList gains the packages of cached methods' classes and return types
    * @param targets methods cached by configuration, their patterns already validated
    * @param invalidations methods that invalidate by configuration
+   * @param apiJar the agent's own copy of the API (the jar it put on the bootstrap search), or
+   *     {@code null} when the API's class files are found through the system loader (tests)
    * @return the transformer, which tests reset to undo the instrumentation
+   * @throws IOException when {@code apiJar} cannot be opened
    */
   public static ResettableClassFileTransformer install(
       Instrumentation instrumentation,
       MethodRegistry registry,
       AllowList allowList,
       List<TargetRule> targets,
-      List<InvalidationRule> invalidations) {
+      List<InvalidationRule> invalidations,
+      Path apiJar)
+      throws IOException {
     Selector selector = new Selector(targets, invalidations);
     // The type matcher decides every method of the type; the transformation that follows on the
     // same thread reuses that decision instead of walking the type again.
@@ -88,10 +99,10 @@ public final class AgentInstaller {
         .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
         .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
         // The API on the bootstrap path was appended from a jar that the boot loader's own
-        // locator does not read; the system loader's resources reach it (and the class path).
-        .with(
-            AgentBuilder.LocationStrategy.ForClassLoader.STRONG.withFallbackTo(
-                ClassFileLocator.ForClassLoader.ofSystemLoader()))
+        // locator does not read, and the system loader sees it only where the application's
+        // API jar happens to be on the class path (not in a Spring Boot jar or a web
+        // application): the agent's own copy is read instead.
+        .with(AgentBuilder.LocationStrategy.ForClassLoader.STRONG.withFallbackTo(apiFiles(apiJar)))
         .with(new ErrorLogger())
         .ignore(ignored())
         .type(named(FACADE))
@@ -122,6 +133,13 @@ public final class AgentInstaller {
         .installOn(instrumentation);
   }
 
+  private static ClassFileLocator apiFiles(Path apiJar) throws IOException {
+    ClassFileLocator system = ClassFileLocator.ForClassLoader.ofSystemLoader();
+    return apiJar == null
+        ? system
+        : new ClassFileLocator.Compound(ClassFileLocator.ForJarFile.of(apiJar.toFile()), system);
+  }
+
   private static DynamicType.Builder<?> transform(
       DynamicType.Builder<?> builder,
       Selector.Decisions decisions,
@@ -134,7 +152,7 @@ public final class AgentInstaller {
     if (!cached.isEmpty()) {
       for (Selector.Cached method : cached.values()) {
         for (String pkg : method.spec().valuePackages()) {
-          allowList.allow(pkg + ".*");
+          allowList.allow(pkg.isEmpty() ? "*" : pkg + ".*");
         }
       }
       MethodIdBinding<MethodId> ids =

@@ -56,15 +56,23 @@ final class FacadeAdvice {
     }
   }
 
+  /**
+   * Skips the original body when the agent serves the manager: that body names the API's
+   * package-private disabled manager, which after an attach may resolve in another loader than the
+   * facade's (an {@code IllegalAccessError} if it ran).
+   */
   static final class Manager {
     private Manager() {}
 
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.Origin Class<?> facade, @Advice.AllArguments Object[] args) {
+      return Bridge.manager(args.length == 0 ? null : (String) args[0], facade);
+    }
+
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(
-        @Advice.Origin Class<?> facade,
-        @Advice.AllArguments Object[] args,
+        @Advice.Enter Object real,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object manager) {
-      Object real = Bridge.manager(args.length == 0 ? null : (String) args[0], facade);
       if (real != null) {
         manager = real;
       }

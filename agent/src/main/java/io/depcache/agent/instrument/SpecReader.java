@@ -251,8 +251,8 @@ final class SpecReader {
     }
     String name = erasure.getPackage().getName();
     // JDK value types are allowed by the serializer's own list; never open whole JDK packages.
-    if (!name.isEmpty()
-        && !name.startsWith("java.")
+    // "" is the unnamed package, where small applications keep their records.
+    if (!name.startsWith("java.")
         && !name.startsWith("javax.")
         && !name.startsWith("jdk.")
         && !name.startsWith("sun.")) {

@@ -34,6 +34,7 @@ public final class CallPath implements Dispatcher {
   private final Leases leases;
   private final ThreadLocal<ArrayDeque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
   private final OnceLog once = new OnceLog();
+  private final ForeignApi foreign = new ForeignApi();
   private volatile boolean active = true;
 
   public CallPath(Managers managers, MethodRegistry registry) {
@@ -298,7 +299,9 @@ public final class CallPath implements Dispatcher {
           "manager:" + name, "DepCache.manager: {}; returning a disabled manager", e.getMessage());
       return null;
     }
-    return facade == null || MANAGER_TYPE.get(facade).isInstance(manager) ? manager : null;
+    return facade == null || MANAGER_TYPE.get(facade).isInstance(manager)
+        ? manager
+        : foreign.manager(manager, facade);
   }
 
   // ---- getOrCompute ---------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  *
  * <p>Patterns take three forms: an exact class ({@code com.example.Dto}, nested classes as {@code
  * com.example.Outer$Inner}), the classes directly in one package ({@code com.example.*}), or a
- * package and all its subpackages ({@code com.example.**}). An array is permitted when its element
- * type is; primitive arrays always are.
+ * package and all its subpackages ({@code com.example.**}), and {@code *} alone for the classes of
+ * the unnamed package (where small applications and samples declare their records). An array is
+ * permitted when its element type is; primitive arrays always are.
  *
  * <p>Built in: the JDK value types and collections that {@link JdkClasses} lists. Anything else is
  * refused.
@@ -33,7 +34,7 @@ public final class AllowList {
   private static final String IDENTIFIER =
       "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
   private static final Pattern PATTERN =
-      Pattern.compile("(?:" + IDENTIFIER + "\\.)*" + IDENTIFIER + "(?:\\.\\*\\*?)?");
+      Pattern.compile("\\*|(?:" + IDENTIFIER + "\\.)*" + IDENTIFIER + "(?:\\.\\*\\*?)?");
 
   private volatile Rules rules = Rules.EMPTY;
   private final ObjectInputFilter filter =
@@ -48,8 +49,8 @@ public final class AllowList {
   /**
    * Adds a pattern.
    *
-   * @param pattern {@code com.example.Dto}, {@code com.example.*} or {@code com.example.**};
-   *     surrounding white space is ignored
+   * @param pattern {@code com.example.Dto}, {@code com.example.*}, {@code com.example.**}, or
+   *     {@code *} for the unnamed package; surrounding white space is ignored
    * @return whether the list changed (false when the pattern was already there)
    * @throws IllegalArgumentException when the pattern has none of the three forms
    */
@@ -60,7 +61,8 @@ public final class AllowList {
           "invalid class pattern '"
               + pattern
               + "': expected a class (com.example.Dto), the classes of one package"
-              + " (com.example.*) or a package and its subpackages (com.example.**)");
+              + " (com.example.*), a package and its subpackages (com.example.**) or the unnamed"
+              + " package (*)");
     }
     synchronized (this) {
       Rules next = rules.with(p);
@@ -193,14 +195,21 @@ public final class AllowList {
 
   /** One immutable state of the list; an addition replaces it whole. */
   private static final class Rules {
-    static final Rules EMPTY = new Rules(List.of(), Set.of(), new String[0], new String[0]);
+    static final Rules EMPTY = new Rules(List.of(), Set.of(), new String[0], new String[0], false);
 
     final List<String> patterns;
     final Set<String> classes;
     final String[] packages; // "com.example." for com.example.*
     final String[] trees; // "com.example." for com.example.**
+    final boolean unnamed; // "*": the classes of the unnamed package
 
-    Rules(List<String> patterns, Set<String> classes, String[] packages, String[] trees) {
+    Rules(
+        List<String> patterns,
+        Set<String> classes,
+        String[] packages,
+        String[] trees,
+        boolean unnamed) {
+      this.unnamed = unnamed;
       this.patterns = patterns;
       this.classes = classes;
       this.packages = packages;
@@ -208,7 +217,7 @@ public final class AllowList {
     }
 
     boolean matches(String name) {
-      if (classes.contains(name)) {
+      if (classes.contains(name) || (unnamed && name.indexOf('.') < 0)) {
         return true;
       }
       for (String tree : trees) {
@@ -228,19 +237,27 @@ public final class AllowList {
       if (patterns.contains(pattern)) {
         return this;
       }
-      List<String> nextPatterns = new ArrayList<>(patterns);
-      nextPatterns.add(pattern);
+      List<String> next = List.copyOf(with(patterns, pattern));
+      if (pattern.equals("*")) {
+        return new Rules(next, classes, packages, trees, true);
+      }
       if (pattern.endsWith(".**")) {
         String prefix = pattern.substring(0, pattern.length() - 2);
-        return new Rules(List.copyOf(nextPatterns), classes, packages, append(trees, prefix));
+        return new Rules(next, classes, packages, append(trees, prefix), unnamed);
       }
       if (pattern.endsWith(".*")) {
         String prefix = pattern.substring(0, pattern.length() - 1);
-        return new Rules(List.copyOf(nextPatterns), classes, append(packages, prefix), trees);
+        return new Rules(next, classes, append(packages, prefix), trees, unnamed);
       }
       Set<String> nextClasses = new HashSet<>(classes);
       nextClasses.add(pattern);
-      return new Rules(List.copyOf(nextPatterns), Set.copyOf(nextClasses), packages, trees);
+      return new Rules(next, Set.copyOf(nextClasses), packages, trees, unnamed);
+    }
+
+    private static List<String> with(List<String> list, String element) {
+      List<String> next = new ArrayList<>(list);
+      next.add(element);
+      return next;
     }
 
     private static String[] append(String[] array, String element) {

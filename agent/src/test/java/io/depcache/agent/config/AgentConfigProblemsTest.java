@@ -82,9 +82,32 @@ class AgentConfigProblemsTest {
                 + Values.BOOLEAN
                 + ", got 'yes' (environment variable DEPCACHE_NEAR_CACHE_ENABLED)",
             "REDIS_PORT must be a port 1-65535 (it makes depcache.redis.url), got '99999'"
-                + " (environment variable REDIS_PORT)",
-            "DEPCACHE_TLL is not a known setting, did you mean DEPCACHE_TTL? (environment"
-                + " variable DEPCACHE_TLL)");
+                + " (environment variable REDIS_PORT)");
+  }
+
+  @Test
+  void anUnknownEnvironmentVariableIsAWarningNotARefusal() throws Exception {
+    AgentConfig config =
+        AgentConfig.load(
+            null,
+            Map.of(),
+            Map.of("DEPCACHE_TLL", "1", "DEPCACHE_HOME", "/opt/depcache", "DEPCACHE_TTL", "60"));
+
+    assertThat(config.defaultManager().ttlSeconds()).isEqualTo(60);
+    assertThat(config.warnings())
+        .containsExactly(
+            "DEPCACHE_HOME is not a known setting and is ignored (environment variable"
+                + " DEPCACHE_HOME)",
+            "DEPCACHE_TLL is not a known setting and is ignored; did you mean DEPCACHE_TTL?"
+                + " (environment variable DEPCACHE_TLL)");
+  }
+
+  @Test
+  void aKnownEnvironmentVariableThatDoesNotParseStillStopsTheAgent() {
+    assertThat(problems(null, Map.of(), Map.of("DEPCACHE_TTL", "5m", "DEPCACHE_HOME", "/x")))
+        .containsExactly(
+            "depcache.ttl must be a whole number of seconds >= 0, got '5m' (environment variable"
+                + " DEPCACHE_TTL)");
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.depcache.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.depcache.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package io.depcache.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

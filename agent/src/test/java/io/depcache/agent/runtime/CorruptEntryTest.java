@@ -12,7 +12,7 @@ import io.depcache.CacheManager;
 import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
 import io.depcache.agent.store.KeyLayout;
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.depcache.agent.runtime;
 
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.util.Map;
 
 class RedisCachingTest extends CachingBehaviourTest {

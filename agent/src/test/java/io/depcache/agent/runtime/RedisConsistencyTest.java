@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.fixtures.Calls;
 import com.example.fixtures.Rows;
 import io.depcache.agent.store.KeyLayout;
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -11,7 +11,7 @@ import io.depcache.CacheManager;
 import io.depcache.DepCache;
 import io.depcache.DepCacheException;
 import io.depcache.agent.AgentMain;
-import io.depcache.agent.testing.RedisServer;
+import io.depcache.testing.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -180,6 +180,17 @@ class AllowListTest {
   }
 
   @Test
+  void starAloneAllowsTheUnnamedPackageOnly() {
+    assertThat(list.allow("*")).isTrue();
+
+    assertThat(list.permits("Dto")).isTrue();
+    assertThat(list.permits("UserService$UserProfile")).isTrue();
+    assertThat(list.permits("[LDto;")).isTrue();
+    assertThat(list.permits("com.acme.Dto")).isFalse();
+    assertThat(list.patterns()).containsExactly("*");
+  }
+
+  @Test
   void filterRejectsUnknownClassesInsteadOfLeavingThemUndecided() {
     ObjectInputFilter filter = list.filter();
 

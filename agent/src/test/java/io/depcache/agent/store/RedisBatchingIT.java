@@ -2,7 +2,7 @@ package io.depcache.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.depcache.agent.testing.RedisServer;
+import io.depcache.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.depcache.agent.testing.TestRedis;
+import io.depcache.testing.TestRedis;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.depcache.agent.testing.RedisServer;
+import io.depcache.testing.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;

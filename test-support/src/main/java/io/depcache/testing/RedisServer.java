@@ -1,4 +1,4 @@
-package io.depcache.agent.testing;
+package io.depcache.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

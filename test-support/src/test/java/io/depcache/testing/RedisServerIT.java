@@ -1,4 +1,4 @@
-package io.depcache.agent.testing;
+package io.depcache.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

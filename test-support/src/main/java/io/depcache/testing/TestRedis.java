@@ -1,4 +1,4 @@
-package io.depcache.agent.testing;
+package io.depcache.testing;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;

@@ -1,0 +1,31 @@
+package io.depcache.layouts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.depcache.testing.JvmProcess;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code java -jar app.jar} whose manifest {@code Class-Path} names the API jar. */
+class PlainJarIT {
+  static Stream<String> javaHomes() {
+    return LayoutSettings.javaHomes().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("javaHomes")
+  void everyFeatureWorksThroughAManifestClassPath(String javaHome) throws Exception {
+    try (JvmProcess app =
+        JvmProcess.start(
+            List.of(
+                LayoutSettings.java(javaHome),
+                "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
+                "-jar",
+                LayoutSettings.plainApp()))) {
+      Scenario.run(app::send);
+      assertThat(app.log()).contains("depcache agent installed").doesNotContain("WARN");
+    }
+  }
+}

@@ -13,8 +13,6 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +71,7 @@ public final class AgentMain {
       Path bootstrapJar,
       String how,
       String[] status) {
+    long started = System.nanoTime();
     AgentConfig config;
     try {
       config = AgentConfig.load(arguments, systemProperties, environment);
@@ -104,16 +103,24 @@ public final class AgentMain {
     MethodRegistry registry = new MethodRegistry();
     CallPath callPath = new CallPath(managers, registry);
     Bridge.install(callPath);
-    ResettableClassFileTransformer transformer;
+    AgentInstaller.Installed undo;
     try {
-      transformer =
-          AgentInstaller.install(
-              instrumentation,
-              registry,
-              allowList,
-              config.targets(),
-              config.invalidations(),
-              bootstrapJar);
+      undo =
+          how.equals("premain")
+              ? AgentInstaller.installInBackground(
+                  instrumentation,
+                  registry,
+                  allowList,
+                  config.targets(),
+                  config.invalidations(),
+                  bootstrapJar)
+              : AgentInstaller.install(
+                  instrumentation,
+                  registry,
+                  allowList,
+                  config.targets(),
+                  config.invalidations(),
+                  bootstrapJar);
     } catch (IOException e) {
       Bridge.uninstall(callPath);
       managers.close();
@@ -123,32 +130,32 @@ public final class AgentMain {
     }
     Thread shutdown = new Thread(managers::close, "depcache-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
-    Installation installation =
-        new Installation(instrumentation, transformer, callPath, managers, registry, shutdown);
-    LOG.info("depcache agent installed ({}): {}", how, config.describe());
+    Installation installation = new Installation(undo, callPath, managers, registry, shutdown);
+    LOG.info(
+        "depcache agent installed ({}, {} ms): {}",
+        how,
+        (System.nanoTime() - started) / 1_000_000,
+        config.describe());
     status[0] = "installed: " + config.describe();
     return installation;
   }
 
   /** A running agent; tests undo it with {@link #uninstall()}. */
   public static final class Installation {
-    private final Instrumentation instrumentation;
-    private final ResettableClassFileTransformer transformer;
+    private final AgentInstaller.Installed undo;
     private final CallPath callPath;
     private final Managers managers;
     private final MethodRegistry registry;
     private final Thread shutdown;
 
     Installation(
-        Instrumentation instrumentation,
-        ResettableClassFileTransformer transformer,
+        AgentInstaller.Installed undo,
         CallPath callPath,
         Managers managers,
         MethodRegistry registry,
         Thread shutdown) {
-      this.instrumentation = instrumentation;
+      this.undo = undo;
       this.shutdown = shutdown;
-      this.transformer = transformer;
       this.callPath = callPath;
       this.managers = managers;
       this.registry = registry;
@@ -162,7 +169,7 @@ public final class AgentMain {
     public void uninstall() {
       callPath.deactivate();
       Bridge.uninstall(callPath);
-      transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+      undo.uninstall();
       managers.close();
       try {
         Runtime.getRuntime().removeShutdownHook(shutdown);

@@ -1,42 +1,38 @@
 package io.depcache.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.depcache.agent.config.InvalidationRule;
+import io.depcache.agent.config.MethodPattern;
 import io.depcache.agent.config.TargetRule;
-import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodRegistry;
 import io.depcache.agent.serial.AllowList;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one {@link AgentBuilder} recipe: which types are looked at, which methods are rewritten and
- * with which advice. Retransformation, so that classes loaded before an attach are rewritten too;
- * inline advice only, so that no class changes shape.
+ * Installs the agent's transformer: which classes are looked at ({@link ClassPrefilter}), which
+ * methods are rewritten and how ({@link Selector}, {@link Rewriter}). Inline advice only, so that
+ * no class changes shape and classes loaded before an attach can be retransformed.
  */
 public final class AgentInstaller {
   static final String FACADE = "io.depcache.DepCache";
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
+  private static final int RETRANSFORM_BATCH = 50;
 
   private AgentInstaller() {}
+
+  /** An installed transformer. */
+  public interface Installed {
+    /** Removes the transformer and restores the classes it rewrote. */
+    void uninstall();
+  }
 
   /**
    * Installs the transformer for annotated methods only.
@@ -44,9 +40,9 @@ public final class AgentInstaller {
    * @param instrumentation from premain, agentmain or ByteBuddyAgent
    * @param registry numbers the cached methods
    * @param allowList gains the packages of cached methods' classes and return types
-   * @return the transformer, which tests reset to undo the instrumentation
+   * @return the installation, which tests undo
    */
-  public static ResettableClassFileTransformer install(
+  public static Installed install(
       Instrumentation instrumentation, MethodRegistry registry, AllowList allowList) {
     try {
       return install(instrumentation, registry, allowList, List.of(), List.of(), null);
@@ -56,7 +52,8 @@ public final class AgentInstaller {
   }
 
   /**
-   * Installs the transformer and rewrites the matching classes already loaded.
+   * Installs the transformer and rewrites the matching classes already loaded (an attach, or a
+   * test's in-process install).
    *
    * @param instrumentation from premain, agentmain or ByteBuddyAgent
    * @param registry numbers the cached and invalidating methods
@@ -65,10 +62,10 @@ public final class AgentInstaller {
    * @param invalidations methods that invalidate by configuration
    * @param apiJar the agent's own copy of the API (the jar it put on the bootstrap search), or
    *     {@code null} when the API's class files are found through the system loader (tests)
-   * @return the transformer, which tests reset to undo the instrumentation
+   * @return the installation, which tests undo
    * @throws IOException when {@code apiJar} cannot be opened
    */
-  public static ResettableClassFileTransformer install(
+  public static Installed install(
       Instrumentation instrumentation,
       MethodRegistry registry,
       AllowList allowList,
@@ -77,60 +74,64 @@ public final class AgentInstaller {
       Path apiJar)
       throws IOException {
     Selector selector = new Selector(targets, invalidations);
-    // The type matcher decides every method of the type; the transformation that follows on the
-    // same thread reuses that decision instead of walking the type again.
-    ThreadLocal<Selector.Decisions> last = new ThreadLocal<>();
-    AgentBuilder.RawMatcher candidates =
-        (type, loader, module, redefined, domain) -> {
-          if (type.getName().equals(FACADE)) {
-            return false;
-          }
-          Selector.Decisions decisions = selector.decide(type, loader);
-          last.set(decisions);
-          return !decisions.isEmpty();
-        };
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        // EXTENDED keeps the MethodParameters attribute, which {name} templates need. HYBRID
-        // describes loaded classes by reflection: describing every class loaded before premain
-        // from its class file doubled the start-up cost (SpecReader reads names from the file).
-        .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
-        .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
-        // The API on the bootstrap path was appended from a jar that the boot loader's own
-        // locator does not read, and the system loader sees it only where the application's
-        // API jar happens to be on the class path (not in a Spring Boot jar or a web
-        // application): the agent's own copy is read instead.
-        .with(AgentBuilder.LocationStrategy.ForClassLoader.STRONG.withFallbackTo(apiFiles(apiJar)))
-        .with(new ErrorLogger())
-        .ignore(ignored())
-        .type(named(FACADE))
-        .transform(
-            (builder, type, loader, module, domain) ->
-                builder
-                    .visit(
-                        Advice.to(FacadeAdvice.AddDependency.class)
-                            .on(named("addDependency").and(takesArguments(1))))
-                    .visit(
-                        Advice.to(FacadeAdvice.AddDependencyTo.class)
-                            .on(named("addDependency").and(takesArguments(2))))
-                    .visit(Advice.to(FacadeAdvice.SetTtl.class).on(named("setTtl")))
-                    .visit(
-                        Advice.to(FacadeAdvice.CurrentCacheKey.class).on(named("currentCacheKey")))
-                    .visit(Advice.to(FacadeAdvice.IsAgentActive.class).on(named("isAgentActive")))
-                    .visit(Advice.to(FacadeAdvice.Manager.class).on(named("manager"))))
-        .type(candidates)
-        .transform(
-            (builder, type, loader, module, domain) -> {
-              Selector.Decisions decisions = last.get();
-              last.remove();
-              if (decisions == null || !decisions.type().equals(type)) {
-                decisions = selector.decide(type, loader);
+    ClassPrefilter prefilter = prefilter(selector);
+    Gate gate = new Gate(prefilter);
+    gate.open(new Rewriter(selector, registry, allowList, apiFiles(apiJar)));
+    instrumentation.addTransformer(gate, true);
+    retransformLoaded(instrumentation, prefilter);
+    return () -> uninstall(instrumentation, gate);
+  }
+
+  /**
+   * Installs for premain: the gate that rejects classes from their bytes is registered at once, and
+   * the rewriter is made ready on a thread of its own while the application starts. A class that
+   * the gate passes before then waits for it (at most {@link Gate#WAIT_SECONDS} s), so no cached
+   * method is ever loaded unrewritten. Nothing of the application is loaded yet at premain, so
+   * nothing needs retransforming.
+   *
+   * @return the installation
+   * @throws IOException when {@code apiJar} cannot be opened
+   */
+  public static Installed installInBackground(
+      Instrumentation instrumentation,
+      MethodRegistry registry,
+      AllowList allowList,
+      List<TargetRule> targets,
+      List<InvalidationRule> invalidations,
+      Path apiJar)
+      throws IOException {
+    Selector selector = new Selector(targets, invalidations);
+    Gate gate = new Gate(prefilter(selector));
+    ClassFileLocator apiFiles = apiFiles(apiJar);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                Rewriter rewriter = new Rewriter(selector, registry, allowList, apiFiles);
+                // Loads the advice machinery here rather than on the thread of the first
+                // cached class.
+                WarmUp.run(selector);
+                gate.open(rewriter);
+              } catch (Throwable t) {
+                gate.fail(t);
               }
-              return transform(builder, decisions, registry, allowList, loader);
-            })
-        .installOn(instrumentation);
+            },
+            "depcache-instrumentation");
+    thread.setDaemon(true);
+    gate.installer(thread);
+    instrumentation.addTransformer(gate, true);
+    thread.start();
+    if (Boolean.getBoolean("io.depcache.agent.debug.startup")) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(matchStats())));
+    }
+    return () -> uninstall(instrumentation, gate);
+  }
+
+  private static ClassPrefilter prefilter(Selector selector) {
+    List<MethodPattern> patterns = new ArrayList<>();
+    selector.targets().forEach(rule -> patterns.add(rule.pattern()));
+    selector.invalidations().forEach(rule -> patterns.add(rule.pattern()));
+    return new ClassPrefilter(patterns);
   }
 
   private static ClassFileLocator apiFiles(Path apiJar) throws IOException {
@@ -140,95 +141,91 @@ public final class AgentInstaller {
         : new ClassFileLocator.Compound(ClassFileLocator.ForJarFile.of(apiJar.toFile()), system);
   }
 
-  private static DynamicType.Builder<?> transform(
-      DynamicType.Builder<?> builder,
-      Selector.Decisions decisions,
-      MethodRegistry registry,
-      AllowList allowList,
-      ClassLoader loader) {
-    int loaderIdentity = MethodIdBinding.loaderIdentity(loader);
-    Map<String, Selector.Cached> cached = decisions.cached();
-    Map<String, InvalidationSpec> invalidating = decisions.invalidating();
-    if (!cached.isEmpty()) {
-      for (Selector.Cached method : cached.values()) {
-        for (String pkg : method.spec().valuePackages()) {
-          allowList.allow(pkg.isEmpty() ? "*" : pkg + ".*");
-        }
+  /**
+   * Retransforms the loaded classes that the prefilter passes: their class files are read from
+   * their loaders (the JVM then hands the gate the current bytes).
+   */
+  private static void retransformLoaded(Instrumentation instrumentation, ClassPrefilter prefilter) {
+    List<Class<?>> candidates = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.isArray()
+          || type.isPrimitive()
+          || type.isHidden()
+          || !instrumentation.isModifiableClass(type)) {
+        continue;
       }
-      MethodIdBinding<MethodId> ids =
-          new MethodIdBinding<>(
-              MethodId.class,
-              (type, method) -> {
-                Selector.Cached c = cached.get(Selector.key(method));
-                return registry.register(c.spec(), loaderIdentity, c.origin());
-              });
-      builder =
-          builder.visit(
-              Advice.withCustomMapping()
-                  .bind(ids)
-                  .to(CachedAdvice.class)
-                  .on(method -> cached.containsKey(Selector.key(method))));
+      String internalName = type.getName().replace('.', '/');
+      if (prefilter.skipsByName(internalName)) {
+        continue;
+      }
+      byte[] bytes = classFile(type.getClassLoader(), internalName);
+      if (bytes != null && prefilter.mayMatch(type.getClassLoader(), internalName, bytes)) {
+        candidates.add(type);
+      }
     }
-    if (!invalidating.isEmpty()) {
-      MethodIdBinding<InvalidationId> ids =
-          new MethodIdBinding<>(
-              InvalidationId.class,
-              (type, method) ->
-                  registry.registerInvalidation(
-                      invalidating.get(Selector.key(method)), loaderIdentity));
-      builder =
-          builder.visit(
-              Advice.withCustomMapping()
-                  .bind(ids)
-                  .to(InvalidatesAdvice.class)
-                  .on(method -> invalidating.containsKey(Selector.key(method))));
-    }
-    return builder;
+    retransform(instrumentation, candidates);
   }
 
-  /** Types examined, supertypes summarised and milliseconds spent matching, for measurement. */
+  private static void uninstall(Instrumentation instrumentation, Gate gate) {
+    instrumentation.removeTransformer(gate);
+    gate.fail(null);
+    List<Class<?>> rewritten = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (!type.isArray() && !type.isPrimitive() && gate.rewrote(type)) {
+        rewritten.add(type);
+      }
+    }
+    // Without the gate, retransforming gives the classes back their original bytes.
+    retransform(instrumentation, rewritten);
+  }
+
+  private static void retransform(Instrumentation instrumentation, List<Class<?>> types) {
+    for (int from = 0; from < types.size(); from += RETRANSFORM_BATCH) {
+      List<Class<?>> batch = types.subList(from, Math.min(types.size(), from + RETRANSFORM_BATCH));
+      try {
+        instrumentation.retransformClasses(batch.toArray(Class<?>[]::new));
+      } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+        // one class spoils a batch: retry them one by one, so the others still get rewritten
+        for (Class<?> type : batch) {
+          try {
+            instrumentation.retransformClasses(type);
+          } catch (UnmodifiableClassException | RuntimeException | LinkageError single) {
+            LOG.warn("could not retransform {}: {}", type.getName(), single.toString());
+          }
+        }
+      }
+    }
+  }
+
+  private static byte[] classFile(ClassLoader loader, String internalName) {
+    String resource = internalName + ".class";
+    try (InputStream in =
+        loader == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : loader.getResourceAsStream(resource)) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Classes seen, passed, supertypes read, and milliseconds spent, for measurement. */
   public static String matchStats() {
-    return "types="
+    return "classes="
+        + ClassPrefilter.SEEN.get()
+        + " passed="
+        + ClassPrefilter.PASSED.get()
+        + " read="
+        + ClassPrefilter.SUPERTYPES_READ.get()
+        + " readMs="
+        + ClassPrefilter.READ_NANOS.get() / 1_000_000
+        + " filterMs="
+        + ClassPrefilter.NANOS.get() / 1_000_000
+        + " types="
         + Hierarchy.TYPES_EXAMINED.get()
         + " supertypes="
         + Hierarchy.SUPERTYPES_SUMMARISED.get()
         + " ms="
         + Hierarchy.MATCH_NANOS.get() / 1_000_000;
-  }
-
-  private static ElementMatcher.Junction<TypeDescription> ignored() {
-    return nameStartsWith("java.")
-        .or(nameStartsWith("javax."))
-        .or(nameStartsWith("jdk."))
-        .or(nameStartsWith("sun."))
-        .or(nameStartsWith("com.sun."))
-        .or(nameStartsWith("net.bytebuddy."))
-        .or(nameStartsWith("io.depcache.agent."))
-        .or(nameStartsWith("io.depcache.bridge."))
-        .or(nameStartsWith("io.depcache.").and(not(named(FACADE))))
-        .or(isSynthetic());
-  }
-
-  /** Logs a class that could not be rewritten; the class then runs as it was. */
-  private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(
-        String typeName,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        Throwable throwable) {
-      LOG.warn("could not instrument {}; it runs uncached: {}", typeName, throwable.toString());
-    }
-
-    @Override
-    public void onTransformation(
-        TypeDescription typeDescription,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        net.bytebuddy.dynamic.DynamicType dynamicType) {
-      LOG.debug("instrumented {}", typeDescription.getName());
-    }
   }
 }

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  *
  * <p>Patterns take three forms: an exact class ({@code com.example.Dto}, nested classes as {@code
  * com.example.Outer$Inner}), the classes directly in one package ({@code com.example.*}), or a
- * package and all its subpackages ({@code com.example.**}), and {@code *} alone for the classes of
- * the unnamed package (where small applications and samples declare their records). An array is
- * permitted when its element type is; primitive arrays always are.
+ * package and all its subpackages ({@code com.example.**}). An array is permitted when its element
+ * type is; primitive arrays always are. The classes of the unnamed package, where small
+ * applications and samples declare their records, are permitted by {@link #allowUnnamedPackage},
+ * which the instrumentation calls for a cached method declared there (a pattern cannot say it).
  *
  * <p>Built in: the JDK value types and collections that {@link JdkClasses} lists. Anything else is
  * refused.
@@ -34,7 +35,10 @@ public final class AllowList {
   private static final String IDENTIFIER =
       "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
   private static final Pattern PATTERN =
-      Pattern.compile("\\*|(?:" + IDENTIFIER + "\\.)*" + IDENTIFIER + "(?:\\.\\*\\*?)?");
+      Pattern.compile("(?:" + IDENTIFIER + "\\.)*" + IDENTIFIER + "(?:\\.\\*\\*?)?");
+
+  /** How {@link #patterns()} shows the unnamed package; no pattern can name it. */
+  private static final String UNNAMED = "(unnamed package).*";
 
   private volatile Rules rules = Rules.EMPTY;
   private final ObjectInputFilter filter =
@@ -49,8 +53,8 @@ public final class AllowList {
   /**
    * Adds a pattern.
    *
-   * @param pattern {@code com.example.Dto}, {@code com.example.*}, {@code com.example.**}, or
-   *     {@code *} for the unnamed package; surrounding white space is ignored
+   * @param pattern {@code com.example.Dto}, {@code com.example.*} or {@code com.example.**};
+   *     surrounding white space is ignored
    * @return whether the list changed (false when the pattern was already there)
    * @throws IllegalArgumentException when the pattern has none of the three forms
    */
@@ -61,17 +65,27 @@ public final class AllowList {
           "invalid class pattern '"
               + pattern
               + "': expected a class (com.example.Dto), the classes of one package"
-              + " (com.example.*), a package and its subpackages (com.example.**) or the unnamed"
-              + " package (*)");
+              + " (com.example.*) or a package and its subpackages (com.example.**)");
     }
-    synchronized (this) {
-      Rules next = rules.with(p);
-      if (next == rules) {
-        return false;
-      }
-      rules = next;
-      return true;
+    return add(p);
+  }
+
+  /**
+   * Permits the classes directly in the unnamed package.
+   *
+   * @return whether the list changed
+   */
+  public boolean allowUnnamedPackage() {
+    return add(UNNAMED);
+  }
+
+  private synchronized boolean add(String pattern) {
+    Rules next = rules.with(pattern);
+    if (next == rules) {
+      return false;
     }
+    rules = next;
+    return true;
   }
 
   /**
@@ -201,7 +215,7 @@ public final class AllowList {
     final Set<String> classes;
     final String[] packages; // "com.example." for com.example.*
     final String[] trees; // "com.example." for com.example.**
-    final boolean unnamed; // "*": the classes of the unnamed package
+    final boolean unnamed; // the classes of the unnamed package
 
     Rules(
         List<String> patterns,
@@ -238,7 +252,7 @@ public final class AllowList {
         return this;
       }
       List<String> next = List.copyOf(with(patterns, pattern));
-      if (pattern.equals("*")) {
+      if (pattern.equals(UNNAMED)) {
         return new Rules(next, classes, packages, trees, true);
       }
       if (pattern.endsWith(".**")) {

@@ -180,14 +180,14 @@ class AllowListTest {
   }
 
   @Test
-  void starAloneAllowsTheUnnamedPackageOnly() {
-    assertThat(list.allow("*")).isTrue();
+  void theUnnamedPackageCanBeAllowedWithoutAllowingAnythingElse() {
+    assertThat(list.allowUnnamedPackage()).isTrue();
 
     assertThat(list.permits("Dto")).isTrue();
     assertThat(list.permits("UserService$UserProfile")).isTrue();
     assertThat(list.permits("[LDto;")).isTrue();
     assertThat(list.permits("com.acme.Dto")).isFalse();
-    assertThat(list.patterns()).containsExactly("*");
+    assertThat(list.patterns()).containsExactly("(unnamed package).*");
   }
 
   @Test

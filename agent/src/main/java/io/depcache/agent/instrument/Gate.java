@@ -1,0 +1,106 @@
+package io.depcache.agent.instrument;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transformer premain registers: it rejects a class from its bytes ({@link ClassPrefilter}) and
+ * hands the rest to Byte Buddy's transformer once a background thread has built it. A candidate
+ * that arrives earlier waits for it, so the application never runs a cached method unrewritten; a
+ * build that fails, or one that takes longer than {@link #WAIT_SECONDS} s, lets classes load as
+ * they are (uncached) and says so once.
+ */
+final class Gate implements ClassFileTransformer {
+  /** The longest a class load waits for the transformer; far above a slow build (~0.5 s). */
+  static final long WAIT_SECONDS = 30;
+
+  private static final Logger LOG = LoggerFactory.getLogger("depcache");
+
+  private final ClassPrefilter prefilter;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+  private volatile Rewriter transformer;
+  private volatile Thread installer;
+  private volatile boolean warned;
+
+  Gate(ClassPrefilter prefilter) {
+    this.prefilter = prefilter;
+  }
+
+  void installer(Thread thread) {
+    installer = thread;
+  }
+
+  void open(Rewriter built) {
+    transformer = built;
+    ready.countDown();
+  }
+
+  /** The build failed ({@code null}: the agent is being removed); classes load as they are. */
+  void fail(Throwable failure) {
+    if (failure != null) {
+      LOG.error(
+          "depcache could not build its instrumentation; the application runs uncached: {}",
+          failure.toString());
+    }
+    ready.countDown();
+  }
+
+  @Override
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String name,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] bytes)
+      throws IllegalClassFormatException {
+    if (!prefilter.mayMatch(loader, name, bytes)) {
+      return null;
+    }
+    Rewriter built = transformer;
+    if (built == null) {
+      if (Thread.currentThread() == installer) {
+        return null; // the installer never waits for itself
+      }
+      try {
+        if (!ready.await(WAIT_SECONDS, TimeUnit.SECONDS) && !warned) {
+          warned = true;
+          LOG.error(
+              "depcache instrumentation not ready after {} s; {} and later classes run uncached"
+                  + " until it is",
+              WAIT_SECONDS,
+              name);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      built = transformer;
+      if (built == null) {
+        return null;
+      }
+    }
+    byte[] result = built.rewrite(loader, name, bytes);
+    if (result != null) {
+      rewritten.add(key(loader, name));
+    }
+    return result;
+  }
+
+  /** Whether this gate rewrote {@code type} (when it was loaded or retransformed). */
+  boolean rewrote(Class<?> type) {
+    return rewritten.contains(key(type.getClassLoader(), type.getName().replace('.', '/')));
+  }
+
+  private static String key(ClassLoader loader, String internalName) {
+    return MethodIdBinding.loaderIdentity(loader) + ":" + internalName;
+  }
+}

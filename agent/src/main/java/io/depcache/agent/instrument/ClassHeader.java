@@ -12,9 +12,10 @@ import java.util.List;
  * never needs a parser.
  *
  * @param annotated whether a depcache annotation is named
+ * @param isFinal whether the class is final, so that no class extends it
  * @param supertypes the superclass (absent for {@code java/lang/Object}) and the interfaces
  */
-record ClassHeader(boolean annotated, List<String> supertypes) {
+record ClassHeader(boolean annotated, boolean isFinal, List<String> supertypes) {
   private static final byte[] DEP_CACHED =
       "Lio/depcache/DepCached;".getBytes(StandardCharsets.UTF_8);
   private static final byte[] INVALIDATES =
@@ -60,6 +61,7 @@ record ClassHeader(boolean annotated, List<String> supertypes) {
         default -> throw new IllegalArgumentException("constant pool tag " + tag);
       }
     }
+    boolean isFinal = (u2(b, at) & 0x0010) != 0;
     at += 4; // access flags, this class
     List<String> names = new ArrayList<>();
     int superIndex = u2(b, at);
@@ -70,7 +72,7 @@ record ClassHeader(boolean annotated, List<String> supertypes) {
     for (int i = 0; i < interfaces; i++) {
       names.add(className(b, offsets, u2(b, at + 4 + 2 * i)));
     }
-    return new ClassHeader(annotated, names);
+    return new ClassHeader(annotated, isFinal, names);
   }
 
   private static String className(byte[] b, int[] offsets, int classIndex) {

@@ -159,13 +159,17 @@ final class ClassPrefilter {
     if (isJdk(internalName) || internalName.startsWith("io/depcache/")) {
       return false;
     }
-    boolean bequeaths = bequeaths(loader, internalName, bytes, 0);
-    // Remembered for the subclasses that this loader defines later.
-    cache(loader).put(internalName, bequeaths);
-    if (Boolean.getBoolean("io.depcache.agent.debug.reads")
-        && internalName.endsWith("boot/Runner")) {
-      System.err.println("stored " + internalName + " for " + loader);
-      new Throwable().printStackTrace();
+    ClassHeader header;
+    try {
+      header = ClassHeader.read(bytes);
+    } catch (RuntimeException e) {
+      PASSED.incrementAndGet();
+      return true; // not understood here: Byte Buddy decides
+    }
+    boolean bequeaths = bequeaths(loader, internalName, header, 0);
+    if (!header.isFinal()) {
+      // Remembered for the subclasses that this loader defines later; a final class has none.
+      cache(loader).put(internalName, bequeaths);
     }
     boolean candidate = bequeaths || matchesOwnName(internalName);
     if (candidate) {
@@ -214,13 +218,8 @@ final class ClassPrefilter {
    * Whether a class makes its subclasses candidates: it declares an annotation, a {@code Type+}
    * pattern names it, or one of its supertypes bequeaths.
    */
-  private boolean bequeaths(ClassLoader loader, String internalName, byte[] bytes, int depth) {
-    ClassHeader header;
-    try {
-      header = ClassHeader.read(bytes);
-    } catch (RuntimeException e) {
-      return true;
-    }
+  private boolean bequeaths(
+      ClassLoader loader, String internalName, ClassHeader header, int depth) {
     if (header.annotated()) {
       return true;
     }
@@ -262,8 +261,16 @@ final class ClassPrefilter {
     long start = System.nanoTime();
     byte[] bytes = read(loader, internalName);
     READ_NANOS.addAndGet(System.nanoTime() - start);
-    // not readable: at run time such a class would not link, so it contributes nothing
-    answer = bytes != null && bequeaths(loader, internalName, bytes, depth);
+    if (bytes == null) {
+      // not readable: at run time such a class would not link, so it contributes nothing
+      answer = false;
+    } else {
+      try {
+        answer = bequeaths(loader, internalName, ClassHeader.read(bytes), depth);
+      } catch (RuntimeException e) {
+        answer = true; // not understood here: Byte Buddy decides
+      }
+    }
     known.put(internalName, answer);
     return answer;
   }

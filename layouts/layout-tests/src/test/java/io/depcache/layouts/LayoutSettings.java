@@ -16,6 +16,14 @@ final class LayoutSettings {
     return existing("depcache.it.agentJar");
   }
 
+  static String apiJar() {
+    return existing("depcache.it.apiJar");
+  }
+
+  static String readme() {
+    return existing("depcache.it.readme");
+  }
+
   static String plainApp() {
     return existing("depcache.it.plainApp");
   }

@@ -22,9 +22,10 @@ done
 
 agent_jar=agent/target/depcache-agent.jar
 bench_jar=bench/target/benchmarks.jar
+boot_jar=layouts/boot-app/target/boot-app.jar
 demo_cp=demo-app/target/classes:api/target/classes
 stale=""
-for needed in "$agent_jar" "$bench_jar" demo-app/target/classes/com/example/demo/DemoApp.class \
+for needed in "$agent_jar" "$bench_jar" "$boot_jar" demo-app/target/classes/com/example/demo/DemoApp.class \
     api/target/classes/io/depcache/DepCache.class; do
   [ -e "$needed" ] || stale=yes
 done
@@ -76,6 +77,9 @@ startup_runs=10
 echo "bench: start-up of the demo service, $startup_runs runs with and without the agent" >&2
 run_java -cp "$bench_jar" com.example.bench.StartupProbe "$java_cmd" "$agent_jar" "$demo_cp" \
   "$url" "$startup_runs" >"$out_dir/startup.out"
+echo "bench: start-up of a Spring Boot web application ($boot_jar), $startup_runs runs each" >&2
+run_java -cp "$bench_jar" com.example.bench.SpringBootStartupProbe "$java_cmd" "$agent_jar" \
+  "$boot_jar" "$url" "$startup_runs" >"$out_dir/startup-spring-boot.out"
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo
@@ -88,7 +92,7 @@ sed '/^$/q' "$out_dir/jmh.out"
 details="$out_dir/details.txt"
 {
   sed '1,/^$/d' "$out_dir/jmh.out"
-  cat "$out_dir/invalidate.out" "$out_dir/startup.out"
+  cat "$out_dir/invalidate.out" "$out_dir/startup.out" "$out_dir/startup-spring-boot.out"
 } >"$details"
 printf '%-44s %s\n' "measure" "value"
 while IFS= read -r line; do
@@ -97,7 +101,7 @@ done <"$details"
 echo
 for figure in hit_vs_raw_get_p50_ratio miss_vs_raw_get_p50_ratio hit_alloc_bytes_per_op \
     invalidate_100k_ms invalidate_100k_max_command_ms throughput_8t_vs_raw_ratio \
-    startup_overhead_ms serializer_java_deser_ns; do
+    startup_overhead_ms startup_overhead_spring_boot_ms serializer_java_deser_ns; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -26,6 +26,12 @@ public final class ChildApp {
         + " computed="
         + computed
         + " active="
-        + DepCache.isAgentActive();
+        + DepCache.isAgentActive()
+        + " manager="
+        + (DepCache.manager().getClass().getName().equals("io.depcache.DisabledCacheManager")
+            ? "disabled"
+            : "live")
+        + " exists="
+        + DepCache.manager().exists(String.valueOf(DepCache.currentCacheKey()));
   }
 }

@@ -130,14 +130,14 @@ public final class StartupProbe {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static String format(double millis) {
+  static String format(double millis) {
     return String.format(Locale.ROOT, "%.1f", millis);
   }
 }

@@ -1,8 +1,11 @@
 /**
- * Instrumentation: the Byte Buddy recipe, matchers and advice. Owns which classes are rewritten and
- * how (annotations, inherited annotations, configuration patterns: {@code Selector}), and the dry
- * run over class files ({@link io.depcache.agent.instrument.DryRun}); advice is a one-line
- * delegation to {@link io.depcache.bridge.Bridge}. May call: the runtime room's {@link
+ * Instrumentation: the transformer, matchers and advice. Owns which classes are looked at (from
+ * their bytes, before anything parses them: {@code ClassPrefilter}), which methods are rewritten
+ * and how (annotations, inherited annotations, configuration patterns: {@code Selector}; Byte
+ * Buddy's {@code decorate} with inline advice: {@code Rewriter}), when (premain registers a gate
+ * and prepares the rewriter off the main thread: {@code Gate}), and the dry run over class files
+ * ({@link io.depcache.agent.instrument.DryRun}); advice is a one-line delegation to {@link
+ * io.depcache.bridge.Bridge}. May call: the runtime room's {@link
  * io.depcache.agent.runtime.MethodRegistry}, {@link io.depcache.agent.runtime.MethodSpec}, {@link
  * io.depcache.agent.runtime.InvalidationSpec} and {@link io.depcache.agent.runtime.TemplateCheck},
  * the config room's rules and {@link io.depcache.agent.config.MethodPattern}, and the serial room's

@@ -72,7 +72,7 @@ class AgentJarIT {
     try (AppProcess app = AppProcess.start(javaHome, agentArguments(prefix()), List.of())) {
       String first = app.send(child);
       assertThat(first)
-          .contains("computed=1", "active=true", "apiLoader=child")
+          .contains("computed=1", "active=true", "apiLoader=child", "manager=live")
           .contains("key=com.example.itapp.ChildApp#price(\"A1\")");
       assertThat(app.send(child)).contains("computed=0"); // a new loader hits the stored entry
       // the dependency was declared through the child's own DepCache copy

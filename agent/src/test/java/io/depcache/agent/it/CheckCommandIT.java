@@ -96,6 +96,28 @@ class CheckCommandIT {
   }
 
   @Test
+  void withoutConfigTheAnnotationsAloneAreChecked() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ItSettings.agentJar(),
+                "check",
+                "--classpath",
+                dir + "/*")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("depcache check: 0 target rule(s), 0 invalidation rule(s)")
+        .contains("com.example.fixtures.ShopCatalogue#item(long)  cached")
+        .doesNotContain("com.example.legacy.UserDao#findUser")
+        .contains("OK: 0 error(s), 0 warning(s)");
+  }
+
+  @Test
   void flagsRulesThatMatchNothingAndMethodsThatCannotBeCached() throws Exception {
     String rules =
         """

@@ -72,6 +72,18 @@ public class JvmProcess implements AutoCloseable {
     return new JvmProcess(builder(command).start());
   }
 
+  /**
+   * Starts a JVM as {@link #start(List)} does, with some environment variables of its own.
+   *
+   * @param environment variables set for the JVM after depcache's own were removed
+   */
+  public static JvmProcess start(List<String> command, java.util.Map<String, String> environment)
+      throws IOException {
+    ProcessBuilder builder = builder(command);
+    builder.environment().putAll(environment);
+    return new JvmProcess(builder.start());
+  }
+
   /** The process builder {@link #start} uses: output merged, depcache's variables removed. */
   protected static ProcessBuilder builder(List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

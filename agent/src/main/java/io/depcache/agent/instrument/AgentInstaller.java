@@ -76,7 +76,7 @@ public final class AgentInstaller {
     Selector selector = new Selector(targets, invalidations);
     ClassPrefilter prefilter = prefilter(selector);
     Gate gate = new Gate(prefilter);
-    gate.open(new Rewriter(selector, registry, allowList, apiFiles(apiJar)));
+    gate.open(new Rewriter(selector, registry, allowList, apiFiles(apiJar)), instrumentation);
     instrumentation.addTransformer(gate, true);
     retransformLoaded(instrumentation, prefilter);
     return () -> uninstall(instrumentation, gate);
@@ -111,7 +111,7 @@ public final class AgentInstaller {
                 // Loads the advice machinery here rather than on the thread of the first
                 // cached class.
                 WarmUp.run(selector);
-                gate.open(rewriter);
+                gate.open(rewriter, instrumentation);
               } catch (Throwable t) {
                 gate.fail(t);
               }
@@ -179,7 +179,7 @@ public final class AgentInstaller {
     retransform(instrumentation, rewritten);
   }
 
-  private static void retransform(Instrumentation instrumentation, List<Class<?>> types) {
+  static void retransform(Instrumentation instrumentation, List<Class<?>> types) {
     for (int from = 0; from < types.size(); from += RETRANSFORM_BATCH) {
       List<Class<?>> batch = types.subList(from, Math.min(types.size(), from + RETRANSFORM_BATCH));
       try {

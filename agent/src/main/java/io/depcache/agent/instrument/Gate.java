@@ -2,7 +2,10 @@ package io.depcache.agent.instrument;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * they are (uncached) and says so once.
  */
 final class Gate implements ClassFileTransformer {
-  /** The longest a class load waits for the transformer; far above a slow build (~0.5 s). */
+  /** The longest a class load waits for the rewriter; far above a slow preparation (~0.6 s). */
   static final long WAIT_SECONDS = 30;
 
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
@@ -26,21 +29,47 @@ final class Gate implements ClassFileTransformer {
   private final ClassPrefilter prefilter;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+  private final Set<String> missed = ConcurrentHashMap.newKeySet();
   private volatile Rewriter transformer;
   private volatile Thread installer;
   private volatile boolean warned;
 
+  private final long waitMillis;
+
   Gate(ClassPrefilter prefilter) {
+    this(prefilter, TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+  }
+
+  /** A gate with another wait, for tests. */
+  Gate(ClassPrefilter prefilter, long waitMillis) {
     this.prefilter = prefilter;
+    this.waitMillis = waitMillis;
   }
 
   void installer(Thread thread) {
     installer = thread;
   }
 
-  void open(Rewriter built) {
+  /**
+   * Hands over the rewriter; the classes that could not wait for it are retransformed now.
+   *
+   * @param instrumentation what retransforms them
+   */
+  void open(Rewriter built, Instrumentation instrumentation) {
     transformer = built;
     ready.countDown();
+    if (!missed.isEmpty()) {
+      List<Class<?>> late = new ArrayList<>();
+      for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        if (!type.isArray()
+            && !type.isPrimitive()
+            && missed.contains(key(type.getClassLoader(), type.getName().replace('.', '/')))) {
+          late.add(type);
+        }
+      }
+      LOG.warn("depcache instrumentation ready late; retransforming {} classes", late.size());
+      AgentInstaller.retransform(instrumentation, late);
+    }
   }
 
   /** The build failed ({@code null}: the agent is being removed); classes load as they are. */
@@ -71,12 +100,12 @@ final class Gate implements ClassFileTransformer {
         return null; // the installer never waits for itself
       }
       try {
-        if (!ready.await(WAIT_SECONDS, TimeUnit.SECONDS) && !warned) {
+        if (!ready.await(waitMillis, TimeUnit.MILLISECONDS) && !warned) {
           warned = true;
           LOG.error(
               "depcache instrumentation not ready after {} s; {} and later classes run uncached"
                   + " until it is",
-              WAIT_SECONDS,
+              waitMillis / 1000.0,
               name);
         }
       } catch (InterruptedException e) {
@@ -85,7 +114,12 @@ final class Gate implements ClassFileTransformer {
       }
       built = transformer;
       if (built == null) {
-        return null;
+        missed.add(key(loader, name));
+        built = transformer; // open() may have come in between: then it is not too late
+        if (built == null) {
+          return null;
+        }
+        missed.remove(key(loader, name));
       }
     }
     byte[] result = built.rewrite(loader, name, bytes);

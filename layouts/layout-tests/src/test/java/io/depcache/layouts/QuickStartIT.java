@@ -101,8 +101,13 @@ class QuickStartIT {
     words.replaceAll(w -> w.replace("/path/to/depcache-agent.jar", LayoutSettings.agentJar()));
     words.add(1, "-Ddepcache.redis.url=" + TestRedis.url());
     words.add(2, "-Ddepcache.prefix=" + LayoutSettings.prefix());
-    Process process =
-        new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(false).start();
+    ProcessBuilder builder = new ProcessBuilder(words).directory(dir.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("DEPCACHE_") || k.startsWith("REDIS_") || k.startsWith("DEP_CACHE_"));
+    Process process = builder.start();
     byte[] out = process.getInputStream().readAllBytes();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

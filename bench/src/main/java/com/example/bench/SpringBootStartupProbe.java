@@ -48,19 +48,9 @@ public final class SpringBootStartupProbe {
             "-jar",
             bootJar,
             "--server.port=0");
-    start(without);
-    start(with);
-    Run[] plain = new Run[runs];
-    Run[] agent = new Run[runs];
-    for (int i = 0; i < runs; i++) {
-      if (i % 2 == 0) {
-        plain[i] = start(without);
-        agent[i] = start(with);
-      } else {
-        agent[i] = start(with);
-        plain[i] = start(without);
-      }
-    }
+    List<List<Run>> both = StartupProbe.alternate(runs, () -> start(without), () -> start(with));
+    List<Run> plain = both.get(0);
+    List<Run> agent = both.get(1);
     double plainWall = median(plain, Run::wallMs);
     double agentWall = median(agent, Run::wallMs);
     System.out.println("startup_spring_boot_runs: " + runs);
@@ -79,12 +69,8 @@ public final class SpringBootStartupProbe {
     double of(Run run);
   }
 
-  private static double median(Run[] runs, Field field) {
-    double[] values = new double[runs.length];
-    for (int i = 0; i < runs.length; i++) {
-      values[i] = field.of(runs[i]);
-    }
-    return StartupProbe.median(values);
+  private static double median(List<Run> runs, Field field) {
+    return StartupProbe.median(runs.stream().mapToDouble(field::of).toArray());
   }
 
   private static Run start(List<String> command) throws IOException, InterruptedException {

@@ -50,25 +50,41 @@ public final class StartupProbe {
             classpath,
             "com.example.demo.DemoApp",
             "--port=0");
-    time(without);
-    time(with);
-    double[] plain = new double[runs];
-    double[] agent = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      if (i % 2 == 0) {
-        plain[i] = time(without);
-        agent[i] = time(with);
-      } else {
-        agent[i] = time(with);
-        plain[i] = time(without);
-      }
-    }
-    double plainMedian = median(plain);
-    double agentMedian = median(agent);
+    List<List<Double>> both = alternate(runs, () -> time(without), () -> time(with));
+    double plainMedian = median(both.get(0).stream().mapToDouble(Double::doubleValue).toArray());
+    double agentMedian = median(both.get(1).stream().mapToDouble(Double::doubleValue).toArray());
     System.out.println("startup_runs: " + runs);
     System.out.println("startup_without_agent_ms: " + format(plainMedian));
     System.out.println("startup_with_agent_ms: " + format(agentMedian));
     System.out.println("startup_overhead_ms: " + format(agentMedian - plainMedian));
+  }
+
+  /** One measured start of an application. */
+  interface Start<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs one unmeasured start of each, then {@code runs} of each, alternating which goes first, so
+   * that a slow spell of the machine falls on both alike.
+   *
+   * @return the measures without the agent, then those with it
+   */
+  static <T> List<List<T>> alternate(int runs, Start<T> without, Start<T> with) throws Exception {
+    without.run();
+    with.run();
+    List<T> plain = new ArrayList<>();
+    List<T> agent = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      if (i % 2 == 0) {
+        plain.add(without.run());
+        agent.add(with.run());
+      } else {
+        agent.add(with.run());
+        plain.add(without.run());
+      }
+    }
+    return List.of(plain, agent);
   }
 
   /** Starts the demo, waits for its first HTTP answer, stops it; returns milliseconds. */

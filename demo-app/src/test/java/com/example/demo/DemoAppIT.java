@@ -3,10 +3,9 @@ package com.example.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.demo.DemoProcess.Answer;
+import io.depcache.testing.TestRedis;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,24 +14,10 @@ import org.junit.jupiter.api.Test;
  * invalidation, fresh data after updates), never how long anything took.
  */
 class DemoAppIT {
-  private static LocalRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = LocalRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
-
   private static List<String> withAgent(String prefix) {
     return List.of(
         "-javaagent:" + DemoProcess.agentJar() + "=config=" + DemoProcess.configFile(),
-        "-Ddepcache.redis.url=" + redis.url(),
+        "-Ddepcache.redis.url=" + TestRedis.url(),
         "-Ddepcache.prefix=" + prefix);
   }
 

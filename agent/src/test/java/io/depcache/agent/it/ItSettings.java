@@ -1,9 +1,8 @@
 package io.depcache.agent.it;
 
-import java.io.File;
+import io.depcache.testing.JavaHomes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -31,37 +30,12 @@ final class ItSettings {
     }
   }
 
-  /**
-   * The JDKs to run the applications on: the one running the tests, and every home listed in {@code
-   * depcache.it.javaHomes} (a listed home that does not exist fails the run).
-   */
+  /** The JDKs to run on; see {@link JavaHomes#list()}. */
   static List<String> javaHomes() {
-    List<String> homes = new ArrayList<>();
-    homes.add(System.getProperty("java.home"));
-    String listed = System.getProperty("depcache.it.javaHomes", "");
-    for (String home : listed.split(File.pathSeparator)) {
-      if (home.isBlank()) {
-        continue;
-      }
-      if (!Files.isExecutable(Path.of(home, "bin", "java"))) {
-        throw new AssertionError("depcache.it.javaHomes lists " + home + ", which has no bin/java");
-      }
-      homes.add(home);
-    }
-    return homes;
+    return JavaHomes.list();
   }
 
   private static String existing(String property) {
-    String value = System.getProperty(property);
-    if (value == null || !Files.exists(Path.of(value))) {
-      throw new AssertionError(
-          "system property "
-              + property
-              + " = "
-              + value
-              + " does not name an existing path;"
-              + " run the end-to-end tests through mvn verify");
-    }
-    return value;
+    return JavaHomes.existingPath(property, "run the end-to-end tests through mvn verify");
   }
 }

@@ -1,10 +1,9 @@
 package io.depcache.layouts;
 
+import io.depcache.testing.JavaHomes;
 import io.depcache.testing.TestRedis;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -56,36 +55,13 @@ final class LayoutSettings {
     return "redis.url=" + TestRedis.url() + ",prefix=" + prefix();
   }
 
-  /**
-   * The JDKs to run the layouts on: the one running the tests, and every home listed in {@code
-   * depcache.it.javaHomes} (a listed home that does not exist fails the run).
-   */
+  /** The JDKs to run on; see {@link JavaHomes#list()}. */
   static List<String> javaHomes() {
-    List<String> homes = new ArrayList<>();
-    homes.add(System.getProperty("java.home"));
-    for (String home : System.getProperty("depcache.it.javaHomes", "").split(File.pathSeparator)) {
-      if (home.isBlank()) {
-        continue;
-      }
-      if (!Files.isExecutable(Path.of(home, "bin", "java"))) {
-        throw new AssertionError("depcache.it.javaHomes lists " + home + ", which has no bin/java");
-      }
-      homes.add(home);
-    }
-    return homes;
+    return JavaHomes.list();
   }
 
   private static String existing(String property) {
-    String value = System.getProperty(property);
-    if (value == null || !Files.exists(Path.of(value))) {
-      throw new AssertionError(
-          "system property "
-              + property
-              + " = "
-              + value
-              + " does not name an existing path; build the layouts with mvn verify from the"
-              + " top directory");
-    }
-    return value;
+    return JavaHomes.existingPath(
+        property, "build the layouts with mvn verify from the top directory");
   }
 }

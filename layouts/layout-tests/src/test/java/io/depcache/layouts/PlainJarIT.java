@@ -15,16 +15,21 @@ class PlainJarIT {
     return LayoutSettings.javaHomes().stream();
   }
 
+  private static JvmProcess start(String javaHome, Map<String, String> environment)
+      throws Exception {
+    return JvmProcess.start(
+        List.of(
+            LayoutSettings.java(javaHome),
+            "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
+            "-jar",
+            LayoutSettings.plainApp()),
+        environment);
+  }
+
   @ParameterizedTest
   @MethodSource("javaHomes")
   void everyFeatureWorksThroughAManifestClassPath(String javaHome) throws Exception {
-    try (JvmProcess app =
-        JvmProcess.start(
-            List.of(
-                LayoutSettings.java(javaHome),
-                "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
-                "-jar",
-                LayoutSettings.plainApp()))) {
+    try (JvmProcess app = start(javaHome, Map.of())) {
       Scenario.run(app::send);
       assertThat(app.log()).contains("depcache agent installed").doesNotContain("WARN");
     }
@@ -34,13 +39,7 @@ class PlainJarIT {
   @MethodSource("javaHomes")
   void anUnknownDepcacheVariableIsOneWarningAndTheAgentRuns(String javaHome) throws Exception {
     try (JvmProcess app =
-        JvmProcess.start(
-            List.of(
-                LayoutSettings.java(javaHome),
-                "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
-                "-jar",
-                LayoutSettings.plainApp()),
-            Map.of("DEPCACHE_HOME", "/opt/depcache", "DEPCACHE_TTL", "60"))) {
+        start(javaHome, Map.of("DEPCACHE_HOME", "/opt/depcache", "DEPCACHE_TTL", "60"))) {
       Scenario.run(app::send);
       assertThat(app.log())
           .contains(

@@ -100,6 +100,10 @@ public final class DepCacheAgent {
         status = startIsolated(arguments, instrumentation, bootstrapJar, how, loadedApi);
       }
       System.setProperty(STATUS_PROPERTY, status);
+      if (!status.startsWith("installed")) {
+        // Refused by its configuration (or disabled): a later attach with other options may try.
+        System.clearProperty(INSTALLED_PROPERTY);
+      }
     } catch (Throwable t) {
       String message = "agent not installed, the application runs without it: " + t;
       System.err.println("[depcache] " + message);

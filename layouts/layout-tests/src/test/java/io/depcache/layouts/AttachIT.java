@@ -100,6 +100,24 @@ class AttachIT {
 
   @ParameterizedTest
   @MethodSource("javaHomes")
+  void optionsTheAgentRefusesAreReportedAndTheApplicationRunsOn(String javaHome) throws Exception {
+    try (JvmProcess app = startWithoutAgent(javaHome, "-jar", LayoutSettings.plainApp())) {
+      Run run = attachCommand(javaHome, app.pid, "ttl=5m");
+      assertThat(run.status()).as(run.output()).isEqualTo(1);
+      assertThat(run.output())
+          .contains("installed: no")
+          .contains("depcache.ttl must be a whole number of seconds >= 0, got '5m'");
+      assertThat(app.send("active")).isEqualTo("false");
+      assertThat(app.send("user 1")).isEqualTo("user1 runs=1");
+      // a refused attach leaves the way open for one with better options
+      Run again = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
+      assertThat(again.status()).as(again.output()).isZero();
+      Scenario.run(app::send);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("javaHomes")
   void aJvmThatRefusesAttachIsNamedWithTheReason(String javaHome) throws Exception {
     try (JvmProcess app =
         startWithoutAgent(

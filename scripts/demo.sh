@@ -164,7 +164,7 @@ app_pid=$!
 base=""
 for _ in $(seq 300); do
   kill -0 "$app_pid" 2>/dev/null || die "the demo service exited at start-up"
-  app_port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$app_log" | grep -o '[0-9]*$' || true)"
+  app_port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$app_log" 2>/dev/null | grep -o '[0-9]*$' || true)"
   if [ -n "$app_port" ] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$app_port/stats"; then
     base="http://127.0.0.1:$app_port"
     break

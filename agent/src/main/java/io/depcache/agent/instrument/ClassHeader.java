@@ -21,11 +21,6 @@ record ClassHeader(boolean annotated, boolean isFinal, List<String> supertypes) 
   private static final byte[] INVALIDATES =
       "Lio/depcache/Invalidates;".getBytes(StandardCharsets.UTF_8);
 
-  /** The supertypes alone; see {@link #read}. */
-  static List<String> supertypes(byte[] b) {
-    return read(b).supertypes();
-  }
-
   /**
    * Reads the header of a class file.
    *

@@ -304,15 +304,4 @@ final class ClassPrefilter {
         || internalName.startsWith("sun/")
         || internalName.startsWith("com/sun/");
   }
-
-  /**
-   * Whether the class file names {@code @DepCached} or {@code @Invalidates}; false if unreadable.
-   */
-  static boolean mentionsAnnotation(byte[] bytes) {
-    try {
-      return ClassHeader.read(bytes).annotated();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
 }

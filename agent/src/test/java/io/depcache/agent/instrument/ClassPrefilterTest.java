@@ -31,7 +31,7 @@ class ClassPrefilterTest {
   @Test
   void aClassThatInheritsAnAnnotationPassesThroughEveryLevel() throws IOException {
     // ShopCatalogue extends AbstractCatalogue implements Catalogue, whose methods are annotated
-    assertThat(ClassPrefilter.mentionsAnnotation(bytes(com.example.fixtures.ShopCatalogue.class)))
+    assertThat(ClassHeader.read(bytes(com.example.fixtures.ShopCatalogue.class)).annotated())
         .isFalse();
     assertThat(passes(annotationsOnly, com.example.fixtures.ShopCatalogue.class)).isTrue();
     assertThat(passes(annotationsOnly, com.example.fixtures.NameRepository.class)).isTrue();
@@ -68,11 +68,15 @@ class ClassPrefilterTest {
   }
 
   @Test
-  void theHeaderNamesTheSuperclassAndTheInterfaces() throws IOException {
-    assertThat(ClassHeader.supertypes(bytes(com.example.legacy.ItemRepo.class)))
+  void theHeaderNamesTheAnnotationsTheSuperclassAndTheInterfaces() throws IOException {
+    assertThat(ClassHeader.read(bytes(com.example.fixtures.UserService.class)).annotated())
+        .isTrue();
+    assertThat(ClassHeader.read(bytes(com.example.fixtures.Team.class)).isFinal()).isTrue();
+    assertThat(ClassHeader.read(bytes(com.example.legacy.ItemRepo.class)).isFinal()).isFalse();
+    assertThat(ClassHeader.read(bytes(com.example.legacy.ItemRepo.class)).supertypes())
         .containsExactly("java/lang/Object", "com/example/legacy/Repo");
-    assertThat(ClassHeader.supertypes(bytes(com.example.fixtures.ShopCatalogue.class)))
+    assertThat(ClassHeader.read(bytes(com.example.fixtures.ShopCatalogue.class)).supertypes())
         .containsExactly("com/example/fixtures/AbstractCatalogue");
-    assertThat(ClassHeader.supertypes(bytes(Object.class))).isEmpty();
+    assertThat(ClassHeader.read(bytes(Object.class)).supertypes()).isEmpty();
   }
 }

@@ -37,10 +37,10 @@ import java.util.jar.JarFile;
  */
 public final class DepCacheAgent {
   /** Set once the agent is installed; a second premain or attach then does nothing. */
-  static final String INSTALLED_PROPERTY = "io.depcache.agent.installed";
+  static final String INSTALLED_PROPERTY = io.depcache.agent.cli.Cli.INSTALLED_PROPERTY;
 
   /** What the last premain or attach reported, for {@code attach} to print. */
-  public static final String STATUS_PROPERTY = "io.depcache.agent.status";
+  static final String STATUS_PROPERTY = io.depcache.agent.cli.Cli.STATUS_PROPERTY;
 
   private static final String BOOTSTRAP_JAR = "/META-INF/depcache/bootstrap.jar";
   private static final String BRIDGE_JAR = "/META-INF/depcache/bridge.jar";

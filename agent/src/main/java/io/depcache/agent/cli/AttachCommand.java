@@ -4,7 +4,6 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
-import io.depcache.agent.DepCacheAgent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -20,9 +19,6 @@ import java.util.Properties;
  */
 final class AttachCommand {
   static final String USAGE = "usage: java -jar depcache-agent.jar attach <pid> [k=v,...] [--json]";
-
-  /** Set by the agent once installed; see {@code DepCacheAgent}. */
-  private static final String INSTALLED_PROPERTY = "io.depcache.agent.installed";
 
   private AttachCommand() {}
 
@@ -57,7 +53,7 @@ final class AttachCommand {
     Path agentJar;
     try {
       agentJar =
-          Path.of(DepCacheAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+          Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
       err.println("attach: cannot tell where this agent jar is: " + e);
       return 2;
@@ -83,15 +79,14 @@ final class AttachCommand {
     try {
       Properties before = vm.getSystemProperties();
       result.put("java", before.getProperty("java.version", "?"));
-      String installed = before.getProperty(INSTALLED_PROPERTY);
+      String installed = before.getProperty(Cli.INSTALLED_PROPERTY);
       if (installed != null) {
         result.put("installed", "already (" + installed + ")");
         result.put("status", "nothing done: the agent is already installed in process " + pid);
         status = 0;
       } else {
         vm.loadAgent(agentJar.toString(), options);
-        String reported =
-            vm.getSystemProperties().getProperty(DepCacheAgent.STATUS_PROPERTY, "no report");
+        String reported = vm.getSystemProperties().getProperty(Cli.STATUS_PROPERTY, "no report");
         result.put("installed", reported.startsWith("installed") ? "now" : "no");
         result.put("status", reported);
         status = reported.startsWith("installed") ? 0 : 1;

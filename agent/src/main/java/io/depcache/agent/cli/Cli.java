@@ -5,6 +5,15 @@ import java.util.Arrays;
 
 /** Dispatches {@code java -jar depcache-agent.jar <command> ...} to its command. */
 public final class Cli {
+  /**
+   * The system properties the agent leaves in the JVM it runs in, for {@code attach} to read
+   * through the attach API: whether it is installed ({@code premain} or {@code attach}), and one
+   * line saying what its last start did.
+   */
+  public static final String INSTALLED_PROPERTY = "io.depcache.agent.installed";
+
+  public static final String STATUS_PROPERTY = "io.depcache.agent.status";
+
   static final String USAGE =
       "usage: java -jar depcache-agent.jar check [--config depcache.properties]"
           + " --classpath app.jar:lib/* [--strict]"

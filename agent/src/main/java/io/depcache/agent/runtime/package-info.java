@@ -2,8 +2,9 @@
  * The call path: what advice calls. Owns the per-thread stack of frames (dependencies being
  * collected), keys and templates, the managers and the rules of a cached call (hit, miss, store,
  * hand dependencies to the enclosing call). May call: the store room through {@link
- * io.depcache.agent.store.CacheStore}, the serial room, the monitor room, the config records. Knows
- * nothing about Byte Buddy: the instrumentation hands it {@link
- * io.depcache.agent.runtime.MethodSpec}s.
+ * io.depcache.agent.store.CacheStore} (and {@code Managers}, which builds the concrete stores), the
+ * serial room, the monitor room, the config records, the API and the bridge's {@link
+ * io.depcache.bridge.Dispatcher}. Knows nothing about Byte Buddy: the instrumentation hands it
+ * {@link io.depcache.agent.runtime.MethodSpec}s.
  */
 package io.depcache.agent.runtime;

@@ -1,0 +1,148 @@
+package io.depcache.agent;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules "room X may call Y" that each {@code package-info.java} of the agent states, checked
+ * against the compiled classes: a forbidden import fails the build.
+ */
+class PackageRulesTest {
+  private static final String AGENT = "io.depcache.agent";
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages(AGENT, "io.depcache.bridge");
+
+  private static String room(String name) {
+    return AGENT + "." + name + "..";
+  }
+
+  @Test
+  void theRoomsFormNoCycleAndNoneCallsTheEntryPoint() {
+    slices().matching(AGENT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            room("cli"),
+            room("config"),
+            room("instrument"),
+            room("monitor"),
+            room("runtime"),
+            room("serial"),
+            room("store"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(AGENT)
+        .check(CLASSES);
+  }
+
+  @Test
+  void configAndSerialCallTheJdkOnly() {
+    for (String room : new String[] {"config", "serial"}) {
+      classes()
+          .that()
+          .resideInAPackage(room(room))
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(room(room), "java..")
+          .check(CLASSES);
+    }
+  }
+
+  @Test
+  void storeCallsJedisTheJdkLoggingAndTheRedactionOfUrls() {
+    classes()
+        .that()
+        .resideInAPackage(room("store"))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(room("store"), "java..", "redis.clients..", "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.Redaction")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(room("store"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            room("runtime"), room("serial"), room("instrument"), room("monitor"), room("cli"))
+        .check(CLASSES);
+  }
+
+  @Test
+  void monitorCallsTheApiAndLoggingOnly() {
+    classes()
+        .that()
+        .resideInAPackage(room("monitor"))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(room("monitor"), "java..", "io.depcache", "org.slf4j..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void runtimeKnowsNothingOfByteBuddyTheInstrumentationOrTheCommandLine() {
+    noClasses()
+        .that()
+        .resideInAPackage(room("runtime"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("net.bytebuddy..", room("instrument"), room("cli"))
+        .check(CLASSES);
+  }
+
+  @Test
+  void instrumentationReachesTheRuntimeOnlyThroughWhatAdviceAndMatchingNeed() {
+    noClasses()
+        .that()
+        .resideInAPackage(room("instrument"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(room("store"), room("monitor"), room("cli"))
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(room("instrument"))
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(room("runtime"))
+                .and(
+                    not(
+                        nameStartingWith(AGENT + ".runtime.MethodRegistry")
+                            .or(nameStartingWith(AGENT + ".runtime.MethodSpec"))
+                            .or(nameStartingWith(AGENT + ".runtime.InvalidationSpec"))
+                            .or(nameStartingWith(AGENT + ".runtime.TemplateCheck")))))
+        .check(CLASSES);
+  }
+
+  @Test
+  void theCommandLineCallsTheConfigurationAndTheDryRunOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage(room("cli"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(room("runtime"), room("store"), room("serial"), room("monitor"))
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(room("cli"))
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(room("instrument"))
+                .and(not(nameStartingWith(AGENT + ".instrument.DryRun"))))
+        .check(CLASSES);
+  }
+}

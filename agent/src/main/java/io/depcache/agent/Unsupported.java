@@ -2,6 +2,7 @@ package io.depcache.agent;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.serial.Serializers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +29,7 @@ final class Unsupported {
       if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
         problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
       }
-      if (!"java".equals(m.serializer())) {
+      if (!Serializers.JAVA.equals(m.serializer())) {
         problems.add(
             where + "serializer=" + m.serializer() + ": only 'java' is supported by this version");
       }

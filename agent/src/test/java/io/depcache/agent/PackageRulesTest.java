@@ -60,7 +60,7 @@ class PackageRulesTest {
   }
 
   @Test
-  void storeCallsJedisTheJdkLoggingAndTheRedactionOfUrls() {
+  void storeCallsJedisTheJdkLoggingAndTheManagerSettings() {
     classes()
         .that()
         .resideInAPackage(room("store"))
@@ -70,6 +70,9 @@ class PackageRulesTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName(AGENT + ".config.Redaction")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.ManagerConfig")
         .check(CLASSES);
     noClasses()
         .that()

@@ -198,7 +198,7 @@ public final class AgentConfig {
 
   private static String describe(ManagerConfig m) {
     String where;
-    if (m.backend().equals("memory")) {
+    if (m.inMemory()) {
       where = "memory";
     } else if (!m.clusterNodes().isEmpty()) {
       where = "redis cluster " + m.clusterNodes();

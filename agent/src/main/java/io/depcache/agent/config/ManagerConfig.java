@@ -37,6 +37,16 @@ public record ManagerConfig(
     String sentinelMaster,
     List<String> sentinelNodes) {
 
+  /** The backend names {@code depcache.backend} accepts. */
+  public static final String REDIS = "redis";
+
+  public static final String MEMORY = "memory";
+
+  /** Whether the manager keeps its entries in this JVM ({@code depcache.backend=memory}). */
+  public boolean inMemory() {
+    return MEMORY.equals(backend);
+  }
+
   /**
    * The Redis URL with any password replaced by {@code ***}, for logs and messages.
    *

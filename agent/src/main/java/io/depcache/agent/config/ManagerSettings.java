@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 final class ManagerSettings {
   static final String DEFAULT_NAME = "default";
 
-  private String backend = "redis";
+  private String backend = ManagerConfig.REDIS;
   private String redisUrl = "redis://localhost:6379/0";
   private int timeoutMs = 200;
   private String prefix = "depcache";
@@ -56,7 +56,10 @@ final class ManagerSettings {
   void apply(String setting, Setting s, Problems problems) {
     int before = problems.size();
     switch (setting) {
-      case "backend" -> set(Values.oneOf(s, problems, "redis", "memory"), v -> backend = v);
+      case "backend" ->
+          set(
+              Values.oneOf(s, problems, ManagerConfig.REDIS, ManagerConfig.MEMORY),
+              v -> backend = v);
       case "redis.url" -> set(Values.redisUrl(s, problems), v -> redisUrl = v);
       case "redis.cluster.nodes" -> set(Values.hostPorts(s, problems), v -> clusterNodes = v);
       case "redis.sentinel.nodes" -> set(Values.hostPorts(s, problems), v -> sentinelNodes = v);

@@ -3,12 +3,10 @@ package io.depcache.agent.runtime;
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.serial.AllowList;
-import io.depcache.agent.serial.JavaSerializer;
 import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.serial.Serializers;
 import io.depcache.agent.store.CacheStore;
-import io.depcache.agent.store.MemoryStore;
-import io.depcache.agent.store.RedisStore;
-import io.depcache.agent.store.ResilientStore;
+import io.depcache.agent.store.StoreFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Managers implements AutoCloseable {
   private final AgentConfig config;
-  private final Serializer javaSerializer;
+  private final AllowList allowList;
+  private final Map<String, Serializer> serializers = new ConcurrentHashMap<>();
   private final Map<String, ManagerRuntime> byName = new ConcurrentHashMap<>();
   private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
   private final ExecutorService async;
@@ -44,7 +43,7 @@ public final class Managers implements AutoCloseable {
     for (String name : config.configuredManagerNames()) {
       allowPatterns(allowList, config.manager(name));
     }
-    this.javaSerializer = new JavaSerializer(allowList);
+    this.allowList = allowList;
     AtomicInteger threads = new AtomicInteger();
     int size = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
     ThreadPoolExecutor pool =
@@ -106,24 +105,13 @@ public final class Managers implements AutoCloseable {
 
   private ManagerRuntime create(String name) {
     ManagerConfig settings = config.manager(name);
-    CacheStore store = stores.computeIfAbsent(storeIdentity(settings), id -> openStore(settings));
-    return new ManagerRuntime(settings, store, javaSerializer, callPath, async, repeater);
-  }
-
-  private static String storeIdentity(ManagerConfig settings) {
-    return "memory".equals(settings.backend())
-        ? "memory"
-        : settings.redisUrl() + "#" + settings.timeoutMs();
-  }
-
-  private static CacheStore openStore(ManagerConfig settings) {
-    if ("memory".equals(settings.backend())) {
-      return new MemoryStore();
-    }
-    // On overflow of pending invalidations, clearing the whole prefix is the safe fallback.
-    return new ResilientStore(
-        RedisStore.connect(settings.redisUrl(), settings.timeoutMs(), settings.prefix() + ":seq"),
-        settings.prefix() + ":");
+    CacheStore store =
+        stores.computeIfAbsent(StoreFactory.identity(settings), id -> StoreFactory.open(settings));
+    // One serializer per name, shared by the managers that use it: it holds no per-manager state.
+    Serializer serializer =
+        serializers.computeIfAbsent(
+            settings.serializer(), serializerName -> Serializers.named(serializerName, allowList));
+    return new ManagerRuntime(settings, store, serializer, callPath, async, repeater);
   }
 
   @Override

@@ -29,6 +29,26 @@ public final class KeyLayout {
   private KeyLayout() {}
 
   /**
+   * The invalidation sequence of every manager under a prefix (one counter per Redis).
+   *
+   * @param prefix {@code depcache.prefix}
+   * @return {@code prefix + ":seq"}
+   */
+  public static String sequenceKey(String prefix) {
+    return prefix + ":seq";
+  }
+
+  /**
+   * The start of every key under a prefix, which clearing all of it removes.
+   *
+   * @param prefix {@code depcache.prefix}
+   * @return {@code prefix + ":"}
+   */
+  public static String keysOf(String prefix) {
+    return prefix + ":";
+  }
+
+  /**
    * The fence of an entry or dependency key: the invalidation sequence at which it was last deleted
    * or invalidated, kept for {@link CacheStore#FENCE_RETENTION_MILLIS}.
    *

@@ -1,0 +1,42 @@
+package io.depcache.agent.store;
+
+import io.depcache.agent.config.ManagerConfig;
+
+/**
+ * The one place that knows which store serves a manager's settings. Managers whose settings give
+ * the same {@link #identity} share one store, and so one connection pool and one script cache,
+ * which lets a cross-manager dependency be written in one step.
+ */
+public final class StoreFactory {
+  private StoreFactory() {}
+
+  /**
+   * What makes two managers share a store.
+   *
+   * @param settings a manager's settings
+   * @return equal for managers that must share their store
+   */
+  public static String identity(ManagerConfig settings) {
+    return settings.inMemory()
+        ? ManagerConfig.MEMORY
+        : settings.redisUrl() + "#" + settings.timeoutMs();
+  }
+
+  /**
+   * Opens the store of a manager's settings. A Redis store is wrapped in the fault handling of
+   * {@link ResilientStore}; on an overflow of pending invalidations it clears the whole prefix, the
+   * safe fallback.
+   *
+   * @param settings a manager's settings
+   * @return the store; nothing connects before its first use
+   */
+  public static CacheStore open(ManagerConfig settings) {
+    if (settings.inMemory()) {
+      return new MemoryStore();
+    }
+    return new ResilientStore(
+        RedisStore.connect(
+            settings.redisUrl(), settings.timeoutMs(), KeyLayout.sequenceKey(settings.prefix())),
+        KeyLayout.keysOf(settings.prefix()));
+  }
+}

@@ -1,0 +1,42 @@
+package io.depcache.agent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.depcache.agent.config.AgentConfig;
+import io.depcache.agent.config.ManagerConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StoreFactoryTest {
+  private static ManagerConfig manager(String name, Map<String, String> properties)
+      throws Exception {
+    return AgentConfig.load(null, properties, Map.of()).manager(name);
+  }
+
+  @Test
+  void managersOnOneRedisShareAStoreAndOthersDoNot() throws Exception {
+    Map<String, String> settings =
+        Map.of(
+            "depcache.redis.url", "redis://cache:6379/0",
+            "depcache.manager.reports.prefix", "reports",
+            "depcache.manager.slow.redis.timeout-ms", "900",
+            "depcache.manager.local.backend", "memory");
+    String shared = StoreFactory.identity(manager("default", settings));
+
+    assertThat(StoreFactory.identity(manager("reports", settings))).isEqualTo(shared);
+    assertThat(StoreFactory.identity(manager("slow", settings))).isNotEqualTo(shared);
+    assertThat(StoreFactory.identity(manager("local", settings))).isEqualTo("memory");
+  }
+
+  @Test
+  void theBackendDecidesTheStore() throws Exception {
+    try (CacheStore memory =
+            StoreFactory.open(manager("default", Map.of("depcache.backend", "memory")));
+        CacheStore redis =
+            StoreFactory.open(
+                manager("default", Map.of("depcache.redis.url", "redis://127.0.0.1:1/0")))) {
+      assertThat(memory).isInstanceOf(MemoryStore.class);
+      assertThat(redis).isInstanceOf(ResilientStore.class);
+    }
+  }
+}

@@ -89,7 +89,7 @@ public final class CallPath implements Dispatcher {
       return frame;
     }
     Frame parent = stack.peek();
-    Object found;
+    Lookup found;
     try {
       found = entries.lookup(manager, key, method, owner, loader, parent);
     } catch (DepCacheException e) {
@@ -100,7 +100,7 @@ public final class CallPath implements Dispatcher {
       return hit;
     }
     Frame frame = new Frame(manager, method, key, owner, loader);
-    frame.sequence = (Long) found;
+    frame.sequence = Lookup.fence(found);
     addTemplateDependencies(frame, args);
     String flightKey = manager.entryKey(key);
     SingleFlight.Flight flight = singleFlight.lead(flightKey);
@@ -309,14 +309,14 @@ public final class CallPath implements Dispatcher {
   <T> T compute(ManagerRuntime manager, String key, long ttlSeconds, Callable<T> loader) {
     ArrayDeque<Frame> stack = frames.get();
     ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
-    Object found = entries.lookup(manager, key, null, null, classLoader, stack.peek());
+    Lookup found = entries.lookup(manager, key, null, null, classLoader, stack.peek());
     if (found instanceof Hit hit) {
       @SuppressWarnings("unchecked")
       T value = (T) hit.value();
       return value;
     }
     Frame frame = new Frame(manager, null, key, null, classLoader);
-    frame.sequence = (Long) found;
+    frame.sequence = Lookup.fence(found);
     if (ttlSeconds >= 0) {
       frame.ttlOverride = ttlSeconds;
     }

@@ -39,10 +39,10 @@ final class EntryIo {
   /**
    * Looks a key up in one round trip.
    *
-   * @return a {@link Hit}, or the invalidation sequence of the miss ({@link #UNFENCED} when the
-   *     store could not be read) as a {@link Long}
+   * @return a {@link Hit}, or a {@link Lookup.Miss} with the invalidation sequence ({@link
+   *     #UNFENCED} when the store could not be read)
    */
-  Object lookup(
+  Lookup lookup(
       ManagerRuntime manager,
       String key,
       MethodInfo method,
@@ -53,7 +53,7 @@ final class EntryIo {
   }
 
   /** As {@link #lookup}; a miss of a repeated lookup (waiting for a lease) is not an event. */
-  Object lookup(
+  Lookup lookup(
       ManagerRuntime manager,
       String key,
       MethodInfo method,
@@ -90,7 +90,7 @@ final class EntryIo {
     if (reportMiss) {
       manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
     }
-    return found == null ? UNFENCED : found.sequence();
+    return new Lookup.Miss(found == null ? UNFENCED : found.sequence());
   }
 
   private static Hit toHit(

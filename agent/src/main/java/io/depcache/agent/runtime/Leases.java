@@ -55,12 +55,12 @@ final class Leases {
         return null;
       }
       pause = Math.min(MAX_POLL_MILLIS, pause * 2);
-      Object found =
+      Lookup found =
           entries.lookup(manager, frame.key, frame.method, owner, frame.loader, parent, false);
       if (found instanceof Hit hit) {
         return hit;
       }
-      frame.sequence = (Long) found;
+      frame.sequence = Lookup.fence(found);
       if (frame.sequence == EntryIo.UNFENCED) {
         return null; // the store failed: nothing to wait for
       }

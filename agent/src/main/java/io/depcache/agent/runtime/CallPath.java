@@ -363,10 +363,6 @@ public final class CallPath implements Dispatcher {
     }
   }
 
-  String dependencyKey(Dependency dependency) {
-    return managers.get(dependency.manager()).dependencyKey(dependency.name());
-  }
-
   private void pop(Frame frame) {
     ArrayDeque<Frame> stack = frames.get();
     // Exit advice always runs, so the frame is on top; the loop only guards against a frame

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,7 @@ final class ManagerRuntime implements CacheManager {
   final String namespace;
   final EventDispatcher events;
   private final CallPath callPath;
+  private final Function<Dependency, String> dependencyKeys;
   private final AsyncManager async;
   private final Repeater repeater;
   private final OnceLog once = new OnceLog();
@@ -48,6 +50,7 @@ final class ManagerRuntime implements CacheManager {
       CacheStore store,
       Serializer serializer,
       CallPath callPath,
+      Function<Dependency, String> dependencyKeys,
       Executor executor,
       Repeater repeater) {
     this.config = config;
@@ -56,6 +59,7 @@ final class ManagerRuntime implements CacheManager {
     this.namespace = KeyLayout.namespace(config.prefix(), config.name());
     this.events = new EventDispatcher(config.name());
     this.callPath = callPath;
+    this.dependencyKeys = dependencyKeys;
     this.async = new AsyncManager(this, executor);
     this.repeater = repeater;
   }
@@ -152,7 +156,8 @@ final class ManagerRuntime implements CacheManager {
       long[] sequences) {
     List<String> depKeys = new ArrayList<>(deps.size());
     for (Dependency dep : deps) {
-      depKeys.add(callPath.dependencyKey(dep));
+      // a dependency may belong to another manager (addDependency(dep, manager)): its key too
+      depKeys.add(dependencyKeys.apply(dep));
     }
     long ttlMillis = ttlMillis(ttlSeconds);
     EntryIo.Written written =

@@ -3,6 +3,7 @@ package io.depcache.agent.runtime;
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.serial.AllowList;
+import io.depcache.agent.serial.Dependency;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.serial.Serializers;
 import io.depcache.agent.store.CacheStore;
@@ -111,7 +112,13 @@ public final class Managers implements AutoCloseable {
     Serializer serializer =
         serializers.computeIfAbsent(
             settings.serializer(), serializerName -> Serializers.named(serializerName, allowList));
-    return new ManagerRuntime(settings, store, serializer, callPath, async, repeater);
+    return new ManagerRuntime(
+        settings, store, serializer, callPath, this::dependencyKey, async, repeater);
+  }
+
+  /** The Redis key of a dependency, in the namespace of the manager it belongs to. */
+  String dependencyKey(Dependency dependency) {
+    return get(dependency.manager()).dependencyKey(dependency.name());
   }
 
   @Override

@@ -9,6 +9,22 @@ import java.util.List;
  * <p>Keys passed here are complete store keys, built with {@link KeyLayout}. Every method may throw
  * {@link StoreException} when the store cannot be reached or answers with an error; callers decide
  * whether that bypasses the cache or fails the call.
+ *
+ * <p>The contract is stated as outcomes, what a reader running at the same time can observe, not as
+ * steps: a standalone Redis meets it with one script per operation, a store whose keys live on
+ * several nodes may take several steps (register in the dependency sets first, check the fences,
+ * write, check again and delete) as long as no reader can tell the difference. The outcomes every
+ * store guarantees:
+ *
+ * <ul>
+ *   <li><b>Whole entries.</b> A reader sees an entry whole or not at all, and an entry it can see
+ *       is registered in every dependency set it was written with.
+ *   <li><b>No stale write.</b> Once {@link #invalidate} of a dependency (or {@link #delete} of a
+ *       key) has returned, no reader that starts afterwards sees a value written by a {@link
+ *       #putIfUnchangedSince} whose computation read its data before that invalidation's fence.
+ *   <li><b>Monotonic fences.</b> The sequence that {@link #lookup} reports never goes backwards for
+ *       a reader; a fence, once set, lasts {@link #FENCE_RETENTION_MILLIS}.
+ * </ul>
  */
 public interface CacheStore extends AutoCloseable {
   /**
@@ -37,8 +53,9 @@ public interface CacheStore extends AutoCloseable {
   /**
    * Writes like {@link #put}, unless the entry's key was fenced (by {@link #delete}) after {@code
    * sequence}, or a dependency set was fenced (by {@link #invalidate}) after that dependency's
-   * sequence: then nothing is written. The check and the write are one atomic step, so an
-   * invalidation is either seen here or removes what was written.
+   * sequence: then nothing is written. Outcome for a concurrent invalidation: either this call sees
+   * its fence and refuses, or the invalidation, when it returns, has removed what this call wrote;
+   * in between a reader may see the value only if it started before the invalidation returned.
    *
    * @param sequence from the {@link #lookup} that missed, before the value was computed
    * @param dependencySequences per dependency key, the oldest sequence at which data for it was
@@ -89,8 +106,10 @@ public interface CacheStore extends AutoCloseable {
   boolean exists(String entryKey);
 
   /**
-   * Writes an entry and registers it in each dependency set, atomically: either all of it happens
-   * or none of it does. A dependency set's expiry is raised to at least the entry's.
+   * Writes an entry and registers it in each dependency set. Outcome: a reader that sees the entry
+   * finds it registered in every one of those sets, so that an invalidation that starts after the
+   * reader saw it removes it; a failure part way leaves no visible entry. A dependency set's expiry
+   * is raised to at least the entry's.
    *
    * @param entryKey the entry's store key
    * @param value the bytes to store
@@ -111,7 +130,9 @@ public interface CacheStore extends AutoCloseable {
   /**
    * Removes every entry registered in any of the dependency sets, and the sets, in batches so that
    * no single command runs long. First fences the dependencies: a computation that started before
-   * this call can no longer store a result that depends on them.
+   * this call can no longer store a result that depends on them. Outcome when it returns: no entry
+   * registered in those sets before or during the call is visible any more, including those of an
+   * invalidation of the same dependency running at the same time.
    *
    * @param dependencyKeys the store keys of the dependency sets
    * @return how many entries existed and were removed

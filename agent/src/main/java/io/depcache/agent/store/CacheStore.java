@@ -25,6 +25,10 @@ import java.util.List;
  *   <li><b>Monotonic fences.</b> The sequence that {@link #lookup} reports never goes backwards for
  *       a reader; a fence, once set, lasts {@link #FENCE_RETENTION_MILLIS}.
  * </ul>
+ *
+ * <p><b>Warning:</b> a Redis that loses its data (a restart without persistence, a flush, a
+ * failover to a replica that lagged) starts its sequence again, which breaks the last two outcomes
+ * for computations that began before the loss. Nothing here detects that yet.
  */
 public interface CacheStore extends AutoCloseable {
   /**

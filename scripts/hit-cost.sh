@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a cache hit costs against a raw Jedis GET of the same entry: runs
-# agent/src/test/java/com/example/bench/HitCostProbe.java under the packaged agent and prints its
+# bench/src/main/java/com/example/bench/HitCostProbe.java under the packaged agent and prints its
 # `name: value` lines (percentiles in microseconds, ratios at the median). A probe, not a benchmark
-# suite: issue 6 brings JMH (scripts/bench.sh).
+# suite: scripts/bench.sh runs the JMH benchmarks.
 #
 # Usage: scripts/hit-cost.sh [rounds [blockSize]]      (defaults 30 and 2000: about 20 s)
 # Redis: REDIS_URL when set (the probe writes keys under the prefix "bench" there); otherwise a
@@ -12,27 +12,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 agent_jar=agent/target/depcache-agent.jar
-probe_class=agent/target/test-classes/com/example/bench/HitCostProbe.class
-if [ ! -f "$agent_jar" ] || [ ! -f "$probe_class" ] || [ ! -d api/target/classes ]; then
-  echo "hit-cost: building (mvn package -DskipTests, which also compiles the tests)" >&2
+bench_jar=bench/target/benchmarks.jar
+if [ ! -f "$agent_jar" ] || [ ! -f "$bench_jar" ] \
+    || [ -n "$(find bench/src bench/pom.xml -newer "$bench_jar" -print -quit)" ]; then
+  echo "hit-cost: building (mvn package -DskipTests)" >&2
   mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests
 fi
+# The probe and its DTO are the benchmarks' own; the agent's classes come from -javaagent.
+classpath="$bench_jar"
 
-# The test dependencies give the probe its own, unshaded Jedis; cached until the pom changes.
-cp_file=agent/target/hit-cost.classpath
-if [ ! -s "$cp_file" ] || [ agent/pom.xml -nt "$cp_file" ]; then
-  args=(-B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test
-    "-Dmdep.outputFile=$PWD/$cp_file")
-  mvn -o "${args[@]}" || mvn "${args[@]}"
-fi
-# agent/target/classes is deliberately NOT on the class path: it holds DepCacheAgent and
-# bootstrap.jar too, so the system loader would take the agent's classes from there (unshaded)
-# instead of from the jar that -javaagent names, and the probe would time another build. The
-# serial and store classes the probe uses come from the agent jar, which -javaagent appends to the
-# system class path.
-classpath="agent/target/test-classes:api/target/classes:$(cat "$cp_file")"
-
-# shellcheck source=lib/throwaway-redis.sh
 source scripts/lib/throwaway-redis.sh # after the cd to the root, above
 trap throwaway_redis_stop EXIT INT TERM
 

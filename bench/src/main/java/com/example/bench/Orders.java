@@ -2,15 +2,18 @@ package com.example.bench;
 
 import io.depcache.DepCache;
 import io.depcache.DepCached;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The cached service of the benchmarks. */
 public final class Orders {
   private volatile String lastKey;
+  private final AtomicInteger computations = new AtomicInteger();
 
   /** Cached for good: after its first call, every call with the same id is a hit. */
   @DepCached(ttl = 0, dependencies = "order:{0}")
   public Order order(long id) {
     lastKey = DepCache.currentCacheKey();
+    computations.incrementAndGet();
     return Order.sample(id);
   }
 
@@ -21,6 +24,11 @@ public final class Orders {
   @DepCached(ttl = 1, dependencies = "order:{0}")
   public Order fresh(long id) {
     return Order.sample(id);
+  }
+
+  /** How often the body of {@link #order} ran: once per id when every later call is a hit. */
+  public int computations() {
+    return computations.get();
   }
 
   /** The cache key of the last computation of {@link #order}, {@code null} before one. */

@@ -1,16 +1,13 @@
 package com.example.bench;
 
 import io.depcache.DepCache;
-import io.depcache.DepCached;
 import io.depcache.agent.serial.AllowList;
 import io.depcache.agent.serial.EntryCodec;
 import io.depcache.agent.serial.JavaSerializer;
 import io.depcache.agent.serial.StoredEntry;
 import io.depcache.agent.store.KeyLayout;
-import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,52 +34,6 @@ public final class HitCostProbe {
   private static final int WARMUP_CALLS = 20_000;
 
   /** One line of an order: the small records a typical DTO carries a list of. */
-  record Line(int position, String sku, String title, int quantity, long priceCents)
-      implements Serializable {}
-
-  /** A typical DTO: ten fields and a list of ten small records. */
-  record Order(
-      long id,
-      String customer,
-      String email,
-      String street,
-      String city,
-      String country,
-      int status,
-      long createdAt,
-      boolean paid,
-      double discount,
-      List<Line> lines)
-      implements Serializable {}
-
-  /** The cached method; remembers the key of its (only) computation. */
-  static final class Orders {
-    volatile String computedKey;
-    volatile int computations;
-
-    @DepCached(ttl = 0, dependencies = "order:{0}")
-    Order order(long id) {
-      computedKey = DepCache.currentCacheKey();
-      computations++;
-      List<Line> lines = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        lines.add(new Line(i, "SKU-" + (1000 + i), "Item number " + i, 1 + i % 3, 499L + 100 * i));
-      }
-      return new Order(
-          id,
-          "Ada Lovelace",
-          "ada@example.com",
-          "12 Analytical Row",
-          "London",
-          "GB",
-          3,
-          1_700_000_000_000L + id,
-          true,
-          0.05,
-          List.copyOf(lines));
-    }
-  }
-
   /** One variant: a call to time, its samples, and the bytes it allocated. */
   private abstract static class Variant {
     final String name;
@@ -119,15 +70,15 @@ public final class HitCostProbe {
     long id = ThreadLocalRandom.current().nextLong(1_000_000, 10_000_000);
     Orders orders = new Orders();
     Order first = orders.order(id);
-    if (orders.computedKey == null) {
+    if (orders.lastKey() == null) {
       fail("the first call was not a cached miss (no DepCache.currentCacheKey())");
     }
     String prefix = System.getProperty("depcache.prefix", "depcache");
     byte[] storeKey =
-        KeyLayout.entryKey(KeyLayout.namespace(prefix, "default"), orders.computedKey)
+        KeyLayout.entryKey(KeyLayout.namespace(prefix, "default"), orders.lastKey())
             .getBytes(StandardCharsets.UTF_8);
     AllowList allowList = new AllowList();
-    allowList.allow(HitCostProbe.class.getPackageName() + ".*");
+    allowList.allow(Order.class.getPackageName() + ".*");
     JavaSerializer serializer = new JavaSerializer(allowList);
     ClassLoader loader = HitCostProbe.class.getClassLoader();
 
@@ -173,11 +124,11 @@ public final class HitCostProbe {
       }
       run(variants, rounds, block);
 
-      if (orders.computations != 1) {
-        fail("the cached method ran " + orders.computations + " times; the hits were not hits");
+      if (orders.computations() != 1) {
+        fail("the cached method ran " + orders.computations() + " times; the hits were not hits");
       }
-      report(variants, rounds, block, stored.length, orders.computedKey);
-      DepCache.manager().delete(orders.computedKey);
+      report(variants, rounds, block, stored.length, orders.lastKey());
+      DepCache.manager().delete(orders.lastKey());
       DepCache.manager().invalidateDependency("order:" + id);
     }
   }

@@ -6,7 +6,6 @@ import io.depcache.agent.config.TargetRule;
 import io.depcache.agent.runtime.MethodRegistry;
 import io.depcache.agent.serial.AllowList;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.nio.file.Path;
@@ -158,7 +157,7 @@ public final class AgentInstaller {
       if (prefilter.skipsByName(internalName)) {
         continue;
       }
-      byte[] bytes = classFile(type.getClassLoader(), internalName);
+      byte[] bytes = ClassPrefilter.classFile(type.getClassLoader(), internalName);
       if (bytes != null && prefilter.mayMatch(type.getClassLoader(), internalName, bytes)) {
         candidates.add(type);
       }
@@ -194,18 +193,6 @@ public final class AgentInstaller {
           }
         }
       }
-    }
-  }
-
-  private static byte[] classFile(ClassLoader loader, String internalName) {
-    String resource = internalName + ".class";
-    try (InputStream in =
-        loader == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : loader.getResourceAsStream(resource)) {
-      return in == null ? null : in.readAllBytes();
-    } catch (IOException | RuntimeException e) {
-      return null;
     }
   }
 

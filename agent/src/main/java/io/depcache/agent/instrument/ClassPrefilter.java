@@ -192,21 +192,20 @@ final class ClassPrefilter {
     if (!library(internalName)) {
       return false;
     }
-    String name = internalName.replace('/', '.');
-    for (MethodPattern pattern : ownName) {
-      if (pattern.matchesType(name)) {
-        return false;
-      }
-    }
-    return true;
+    return !named(ownName, internalName);
   }
 
   private boolean matchesOwnName(String internalName) {
-    if (ownName.isEmpty()) {
+    return named(ownName, internalName);
+  }
+
+  /** Whether one of the patterns' type parts matches the class. */
+  private static boolean named(List<MethodPattern> patterns, String internalName) {
+    if (patterns.isEmpty()) {
       return false;
     }
     String name = internalName.replace('/', '.');
-    for (MethodPattern pattern : ownName) {
+    for (MethodPattern pattern : patterns) {
       if (pattern.matchesType(name)) {
         return true;
       }
@@ -220,16 +219,8 @@ final class ClassPrefilter {
    */
   private boolean bequeaths(
       ClassLoader loader, String internalName, ClassHeader header, int depth) {
-    if (header.annotated()) {
+    if (header.annotated() || named(anyAncestor, internalName)) {
       return true;
-    }
-    if (!anyAncestor.isEmpty()) {
-      String name = internalName.replace('/', '.');
-      for (MethodPattern pattern : anyAncestor) {
-        if (pattern.matchesType(name)) {
-          return true;
-        }
-      }
     }
     for (String supertype : header.supertypes()) {
       if (!isJdk(supertype)
@@ -277,6 +268,16 @@ final class ClassPrefilter {
 
   private static byte[] read(ClassLoader loader, String internalName) {
     SUPERTYPES_READ.incrementAndGet();
+    return classFile(loader, internalName);
+  }
+
+  /**
+   * A class's file as its loader serves it, or {@code null} when it does not.
+   *
+   * @param loader the loader, {@code null} for the bootstrap loader
+   * @param internalName the class file's name of the class
+   */
+  static byte[] classFile(ClassLoader loader, String internalName) {
     String resource = internalName + ".class";
     try (InputStream in =
         loader == null

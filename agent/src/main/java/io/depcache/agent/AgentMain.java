@@ -100,7 +100,7 @@ public final class AgentMain {
     }
     AllowList allowList = new AllowList();
     Managers managers = new Managers(config, allowList);
-    MethodRegistry registry = new MethodRegistry();
+    MethodRegistry registry = new MethodRegistry(allowList);
     CallPath callPath = new CallPath(managers, registry);
     Bridge.install(callPath);
     AgentInstaller.Installed undo;
@@ -108,16 +108,10 @@ public final class AgentMain {
       undo =
           how.equals("premain")
               ? AgentInstaller.installInBackground(
-                  instrumentation,
-                  registry,
-                  allowList,
-                  config.targets(),
-                  config.invalidations(),
-                  bootstrapJar)
+                  instrumentation, registry, config.targets(), config.invalidations(), bootstrapJar)
               : AgentInstaller.install(
                   instrumentation,
                   registry,
-                  allowList,
                   config.targets(),
                   config.invalidations(),
                   bootstrapJar);

@@ -2,14 +2,18 @@ package io.depcache.agent;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameStartingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,6 +110,39 @@ class PackageRulesTest {
         .check(CLASSES);
   }
 
+  /**
+   * Inside the runtime, calls go down only: the bridge's dispatcher, then the public managers and
+   * {@code getOrCompute}, then the start and end of cached calls, then entries, leases and single
+   * flight, then the per-manager core and its store. Nothing below calls back into what is above.
+   */
+  @Test
+  void theRuntimesLowerPartsNeverCallBackUp() {
+    String runtime = AGENT + ".runtime.";
+    String[][] layers = {
+      {"CallPath", "ForeignApi"},
+      {"ManagerRuntime", "AsyncManager", "GetOrCompute"},
+      {"CachedCalls"},
+      {"EntryIo", "Leases", "SingleFlight", "Frames", "Frame", "Hit", "Call", "Lookup"},
+      {"ManagerCore", "Written", "Managers", "Repeater"},
+    };
+    for (int layer = 1; layer < layers.length; layer++) {
+      DescribedPredicate<JavaClass> above = DescribedPredicate.alwaysFalse();
+      for (int upper = 0; upper < layer; upper++) {
+        for (String name : layers[upper]) {
+          above = above.or(nameMatching(Pattern.quote(runtime + name) + "(\\$.*)?"));
+        }
+      }
+      for (String name : layers[layer]) {
+        noClasses()
+            .that(nameMatching(Pattern.quote(runtime + name) + "(\\$.*)?"))
+            .should()
+            .dependOnClassesThat(above)
+            .as(name + " calls nothing above it in the runtime")
+            .check(CLASSES);
+      }
+    }
+  }
+
   @Test
   void instrumentationReachesTheRuntimeOnlyThroughWhatAdviceAndMatchingNeed() {
     noClasses()
@@ -113,7 +150,7 @@ class PackageRulesTest {
         .resideInAPackage(room("instrument"))
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(room("store"), room("monitor"), room("cli"))
+        .resideInAnyPackage(room("store"), room("monitor"), room("serial"), room("cli"))
         .check(CLASSES);
     noClasses()
         .that()

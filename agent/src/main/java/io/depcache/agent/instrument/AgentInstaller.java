@@ -4,7 +4,6 @@ import io.depcache.agent.config.InvalidationRule;
 import io.depcache.agent.config.MethodPattern;
 import io.depcache.agent.config.TargetRule;
 import io.depcache.agent.runtime.MethodRegistry;
-import io.depcache.agent.serial.AllowList;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -34,29 +33,11 @@ public final class AgentInstaller {
   }
 
   /**
-   * Installs the transformer for annotated methods only.
-   *
-   * @param instrumentation from premain, agentmain or ByteBuddyAgent
-   * @param registry numbers the cached methods
-   * @param allowList gains the packages of cached methods' classes and return types
-   * @return the installation, which tests undo
-   */
-  public static Installed install(
-      Instrumentation instrumentation, MethodRegistry registry, AllowList allowList) {
-    try {
-      return install(instrumentation, registry, allowList, List.of(), List.of(), null);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e); // no jar to open: cannot happen
-    }
-  }
-
-  /**
    * Installs the transformer and rewrites the matching classes already loaded (an attach, or a
    * test's in-process install).
    *
    * @param instrumentation from premain, agentmain or ByteBuddyAgent
    * @param registry numbers the cached and invalidating methods
-   * @param allowList gains the packages of cached methods' classes and return types
    * @param targets methods cached by configuration, their patterns already validated
    * @param invalidations methods that invalidate by configuration
    * @param apiJar the agent's own copy of the API (the jar it put on the bootstrap search), or
@@ -67,7 +48,6 @@ public final class AgentInstaller {
   public static Installed install(
       Instrumentation instrumentation,
       MethodRegistry registry,
-      AllowList allowList,
       List<TargetRule> targets,
       List<InvalidationRule> invalidations,
       Path apiJar)
@@ -75,7 +55,7 @@ public final class AgentInstaller {
     Selector selector = new Selector(targets, invalidations);
     ClassPrefilter prefilter = prefilter(selector);
     Gate gate = new Gate(prefilter);
-    gate.open(new Rewriter(selector, registry, allowList, apiFiles(apiJar)), instrumentation);
+    gate.open(new Rewriter(selector, registry, apiFiles(apiJar)), instrumentation);
     instrumentation.addTransformer(gate, true);
     retransformLoaded(instrumentation, prefilter);
     return () -> uninstall(instrumentation, gate);
@@ -94,7 +74,6 @@ public final class AgentInstaller {
   public static Installed installInBackground(
       Instrumentation instrumentation,
       MethodRegistry registry,
-      AllowList allowList,
       List<TargetRule> targets,
       List<InvalidationRule> invalidations,
       Path apiJar)
@@ -106,7 +85,7 @@ public final class AgentInstaller {
         new Thread(
             () -> {
               try {
-                Rewriter rewriter = new Rewriter(selector, registry, allowList, apiFiles);
+                Rewriter rewriter = new Rewriter(selector, registry, apiFiles);
                 // Loads the advice machinery here rather than on the thread of the first
                 // cached class.
                 WarmUp.run(selector);

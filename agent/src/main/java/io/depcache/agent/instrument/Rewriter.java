@@ -5,7 +5,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodRegistry;
-import io.depcache.agent.serial.AllowList;
 import java.util.Map;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
@@ -31,15 +30,12 @@ final class Rewriter {
 
   private final Selector selector;
   private final MethodRegistry registry;
-  private final AllowList allowList;
   private final ClassFileLocator apiFiles;
   private final ByteBuddy byteBuddy = new ByteBuddy();
 
-  Rewriter(
-      Selector selector, MethodRegistry registry, AllowList allowList, ClassFileLocator apiFiles) {
+  Rewriter(Selector selector, MethodRegistry registry, ClassFileLocator apiFiles) {
     this.selector = selector;
     this.registry = registry;
-    this.allowList = allowList;
     this.apiFiles = apiFiles;
   }
 
@@ -110,15 +106,6 @@ final class Rewriter {
     Map<String, Selector.Cached> cached = decisions.cached();
     Map<String, InvalidationSpec> invalidating = decisions.invalidating();
     if (!cached.isEmpty()) {
-      for (Selector.Cached method : cached.values()) {
-        for (String pkg : method.spec().valuePackages()) {
-          if (pkg.isEmpty()) {
-            allowList.allowUnnamedPackage();
-          } else {
-            allowList.allow(pkg + ".*");
-          }
-        }
-      }
       MethodIdBinding<MethodId> ids =
           new MethodIdBinding<>(
               MethodId.class,

@@ -8,7 +8,8 @@
  * io.depcache.bridge.Bridge}. May call: the runtime room's {@link
  * io.depcache.agent.runtime.MethodRegistry}, {@link io.depcache.agent.runtime.MethodSpec}, {@link
  * io.depcache.agent.runtime.InvalidationSpec} and {@link io.depcache.agent.runtime.TemplateCheck},
- * the config room's rules and {@link io.depcache.agent.config.MethodPattern}, and the serial room's
- * allowlist.
+ * and the config room's rules and {@link io.depcache.agent.config.MethodPattern}. Registering a
+ * cached method is what allows its value types for deserialization; the registry does that, not the
+ * rewriter.
  */
 package io.depcache.agent.instrument;

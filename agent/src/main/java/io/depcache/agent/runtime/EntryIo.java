@@ -2,14 +2,17 @@ package io.depcache.agent.runtime;
 
 import io.depcache.CacheEventType;
 import io.depcache.agent.serial.CorruptEntryException;
-import io.depcache.agent.serial.Dependency;
 import io.depcache.agent.serial.EntryCodec;
+import io.depcache.agent.serial.EntryDependencies;
 import io.depcache.agent.serial.NotSerializableValueException;
 import io.depcache.agent.serial.StoredEntry;
 import io.depcache.agent.store.CacheStore;
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +20,6 @@ import java.util.concurrent.TimeUnit;
  * invalidation sequence it saw, and a write fenced by that sequence.
  */
 final class EntryIo {
-  /** A miss whose store could not be read: its computation is not stored (it cannot be fenced). */
-  static final long UNFENCED = -1;
-
   private final Managers managers;
   private final OnceLog once = new OnceLog();
 
@@ -27,23 +27,16 @@ final class EntryIo {
     this.managers = managers;
   }
 
-  /** What happened to a write. */
-  enum Written {
-    WRITTEN,
-    /** An invalidation or delete during the computation fenced it out: the value may be stale. */
-    REFUSED,
-    /** Not stored for another reason (not cacheable, store failure): the value itself is fine. */
-    SKIPPED
-  }
-
   /**
    * Looks a key up in one round trip.
    *
+   * @param method the cached method, or {@code null} for {@code getOrCompute}
+   * @param parent the enclosing cached call, which a hit hands its dependencies to, or {@code null}
    * @return a {@link Hit}, or a {@link Lookup.Miss} with the invalidation sequence ({@link
-   *     #UNFENCED} when the store could not be read)
+   *     Lookup#UNFENCED} when the store could not be read)
    */
   Lookup lookup(
-      ManagerRuntime manager,
+      ManagerCore manager,
       String key,
       MethodInfo method,
       Class<?> owner,
@@ -54,7 +47,7 @@ final class EntryIo {
 
   /** As {@link #lookup}; a miss of a repeated lookup (waiting for a lease) is not an event. */
   Lookup lookup(
-      ManagerRuntime manager,
+      ManagerCore manager,
       String key,
       MethodInfo method,
       Class<?> owner,
@@ -62,35 +55,41 @@ final class EntryIo {
       Frame parent,
       boolean reportMiss) {
     String methodName = method == null ? null : method.displayName;
-    CacheStore.Lookup found =
-        manager.guard("get", key, () -> manager.store.lookup(manager.entryKey(key)), null);
+    CacheStore.Lookup found = manager.lookup(key);
     if (found != null && found.value() != null) {
       try {
         StoredEntry entry = EntryCodec.decode(found.value(), manager.serializer, loader);
         Hit hit = toHit(entry, method, owner, loader);
         if (parent != null) {
-          parent.consume(entry.dependencies(), sequences(entry));
+          parent.consume(entry.dependencies());
         }
         if (manager.events.wants(CacheEventType.HIT)) {
           manager.events.fire(
-              CacheEventType.HIT,
-              key,
-              methodName,
-              ManagerRuntime.names(entry.dependencies()),
-              -1,
-              1);
+              CacheEventType.HIT, key, methodName, names(entry.dependencies()), -1, 1);
         }
         return hit;
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);
         // The discard fenced the key: read the sequence again, or the replacement is refused.
-        found = manager.guard("get", key, () -> manager.store.lookup(manager.entryKey(key)), null);
+        found = manager.lookup(key);
       }
     }
     if (reportMiss) {
       manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
     }
-    return new Lookup.Miss(found == null ? UNFENCED : found.sequence());
+    return new Lookup.Miss(found == null ? Lookup.UNFENCED : found.sequence());
+  }
+
+  /** The names of an entry's dependencies, for events. */
+  static Set<String> names(EntryDependencies dependencies) {
+    if (dependencies.size() == 0) {
+      return Set.of();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < dependencies.size(); i++) {
+      names.add(dependencies.name(i));
+    }
+    return names;
   }
 
   private static Hit toHit(
@@ -100,14 +99,13 @@ final class EntryIo {
         if (method != null && method.primitiveReturn()) {
           throw new CorruptEntryException("a null entry for a method returning a primitive");
         }
-        return new Hit(null, null, entry.dependencies(), sequences(entry));
+        return new Hit(null, null, entry.dependencies());
       case EXCEPTION:
-        return new Hit(
-            null, rebuild(entry, method, loader), entry.dependencies(), sequences(entry));
+        return new Hit(null, rebuild(entry, method, loader), entry.dependencies());
       case OPTIONAL_EMPTY:
-        return new Hit(Optional.empty(), null, entry.dependencies(), sequences(entry));
+        return new Hit(Optional.empty(), null, entry.dependencies());
       case OPTIONAL:
-        return new Hit(Optional.of(entry.value()), null, entry.dependencies(), sequences(entry));
+        return new Hit(Optional.of(entry.value()), null, entry.dependencies());
       default:
         Object value = entry.value();
         if (method != null && value != null && !method.boxedReturnType(owner).isInstance(value)) {
@@ -117,16 +115,8 @@ final class EntryIo {
                   + " but the method returns "
                   + method.spec.returnTypeName());
         }
-        return new Hit(value, null, entry.dependencies(), sequences(entry));
+        return new Hit(value, null, entry.dependencies());
     }
-  }
-
-  private static long[] sequences(StoredEntry entry) {
-    long[] sequences = new long[entry.dependencies().size()];
-    for (int i = 0; i < sequences.length; i++) {
-      sequences[i] = entry.sequenceOf(i);
-    }
-    return sequences;
   }
 
   /** A cached exception comes back as a new instance of the same type with the same message. */
@@ -151,11 +141,15 @@ final class EntryIo {
     }
   }
 
-  /** Stores the outcome of a computed frame, unless a fence says it may be stale. */
-  Written store(Frame frame, Object returned, Throwable thrown) {
+  /**
+   * Stores the outcome of a computed frame, unless a fence says it may be stale.
+   *
+   * @param recorded the frame's dependencies as its entry records them
+   */
+  Written store(Frame frame, EntryDependencies recorded, Object returned, Throwable thrown) {
     MethodInfo method = frame.method;
-    ManagerRuntime manager = frame.manager;
-    if (frame.sequence == UNFENCED) {
+    ManagerCore manager = frame.manager;
+    if (frame.sequence == Lookup.UNFENCED) {
       return Written.SKIPPED;
     }
     long elapsed = System.nanoTime() - frame.startedNanos;
@@ -164,8 +158,6 @@ final class EntryIo {
       return Written.REFUSED;
     }
     StoredEntry entry;
-    List<Dependency> dependencies = frame.dependencyList();
-    long[] sequences = frame.sequences();
     if (thrown != null) {
       if (method == null || !cachesException(method, frame.owner, thrown)) {
         return Written.SKIPPED;
@@ -176,14 +168,14 @@ final class EntryIo {
               null,
               thrown.getClass().getName(),
               thrown.getMessage(),
-              dependencies,
-              sequences);
+              recorded);
     } else if (returned == null && method != null && !method.spec.cacheNulls()) {
       return Written.SKIPPED;
     } else {
-      entry = entryOf(returned, dependencies, sequences);
+      entry = entryOf(returned, recorded);
     }
-    if (!sameStore(frame)) {
+    List<String> dependencyKeys = dependencyKeys(frame);
+    if (dependencyKeys == null) {
       return Written.SKIPPED;
     }
     byte[] bytes;
@@ -203,34 +195,49 @@ final class EntryIo {
         method == null ? null : method.displayName,
         bytes,
         ttl,
-        dependencies,
+        dependencyKeys,
+        names(recorded),
         frame.sequence,
-        sequences);
+        sequencesOf(recorded));
   }
 
   /** The entry for a value: {@code null} and {@code Optional} have kinds of their own. */
-  static StoredEntry entryOf(Object value, List<Dependency> dependencies, long[] sequences) {
+  static StoredEntry entryOf(Object value, EntryDependencies dependencies) {
     if (value == null) {
-      return new StoredEntry(StoredEntry.Kind.NULL, null, null, null, dependencies, sequences);
+      return new StoredEntry(StoredEntry.Kind.NULL, null, null, null, dependencies);
     }
     if (value instanceof Optional<?> optional) {
       return optional.isPresent()
-          ? new StoredEntry(
-              StoredEntry.Kind.OPTIONAL, optional.get(), null, null, dependencies, sequences)
-          : new StoredEntry(
-              StoredEntry.Kind.OPTIONAL_EMPTY, null, null, null, dependencies, sequences);
+          ? new StoredEntry(StoredEntry.Kind.OPTIONAL, optional.get(), null, null, dependencies)
+          : new StoredEntry(StoredEntry.Kind.OPTIONAL_EMPTY, null, null, null, dependencies);
     }
-    return new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, dependencies, sequences);
+    return new StoredEntry(StoredEntry.Kind.VALUE, value, null, null, dependencies);
+  }
+
+  private static long[] sequencesOf(EntryDependencies dependencies) {
+    long[] sequences = new long[dependencies.size()];
+    for (int i = 0; i < sequences.length; i++) {
+      sequences[i] = dependencies.sequence(i);
+    }
+    return sequences;
   }
 
   private static long ttlOf(MethodInfo method) {
     return method == null ? -1 : method.spec.ttl();
   }
 
-  private boolean sameStore(Frame frame) {
-    for (Dependency dependency : frame.dependencies.keySet()) {
-      if (!dependency.manager().equals(frame.manager.name())
-          && managers.get(dependency.manager()).store != frame.manager.store) {
+  /**
+   * The store keys of the frame's dependency sets, in the namespaces of the managers they belong
+   * to; {@code null} when one of those managers uses another store, which one write cannot reach.
+   */
+  private List<String> dependencyKeys(Frame frame) {
+    List<String> keys = new ArrayList<>(frame.dependencies().size());
+    for (Dependency dependency : frame.dependencies()) {
+      ManagerCore owner =
+          dependency.manager().equals(frame.manager.name())
+              ? frame.manager
+              : managers.core(dependency.manager());
+      if (owner.store != frame.manager.store) {
         once.warn(
             "cross-store:" + frame.what() + ":" + dependency.manager(),
             "{}: depends on '{}' of manager {}, which uses another store than manager {};"
@@ -239,10 +246,11 @@ final class EntryIo {
             dependency.name(),
             dependency.manager(),
             frame.manager.name());
-        return false;
+        return null;
       }
+      keys.add(owner.dependencyKey(dependency.name()));
     }
-    return true;
+    return keys;
   }
 
   private static boolean cachesException(MethodInfo method, Class<?> owner, Throwable thrown) {

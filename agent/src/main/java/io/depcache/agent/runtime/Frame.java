@@ -1,18 +1,20 @@
 package io.depcache.agent.runtime;
 
-import io.depcache.agent.serial.Dependency;
+import io.depcache.agent.serial.EntryDependencies;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One cached call being computed: what it depends on so far, and its ttl. Frames form a stack per
- * thread; when a frame ends, its dependencies pass to the frame below it.
+ * thread ({@link Frames}); when a frame ends, its dependencies pass to the frame below it.
  */
-final class Frame {
+final class Frame implements Call {
   static final long TTL_UNSET = Long.MIN_VALUE;
 
-  final ManagerRuntime manager;
+  final ManagerCore manager;
+
+  /** {@code null} for {@code getOrCompute}. */
   final MethodInfo method;
 
   /** {@code null} when the call has no stable key: it is tracked but never stored. */
@@ -20,28 +22,25 @@ final class Frame {
 
   final Class<?> owner;
   final ClassLoader loader;
+  final long startedNanos = System.nanoTime();
 
   /**
    * What the call depends on so far, each with the oldest invalidation sequence at which data for
    * it was read: this call's own sequence for what it declares, older ones for what it takes from
    * entries it hit. The write is fenced per dependency by these.
    */
-  final Map<Dependency, Long> dependencies = new LinkedHashMap<>();
+  private final Map<Dependency, Long> dependencies = new LinkedHashMap<>();
+
+  /**
+   * The invalidation sequence seen by the lookup that missed: the write is fenced by it. A lease
+   * wait that looks again moves it on.
+   */
+  long sequence;
 
   long ttlOverride = TTL_UNSET;
 
-  /** The invalidation sequence seen by the lookup that missed: the write is fenced by it. */
-  long sequence = EntryIo.UNFENCED;
-
-  final long startedNanos = System.nanoTime();
-
-  /** The single flight this frame leads, or {@code null}. */
-  SingleFlight.Flight flight;
-
-  String flightKey;
-
-  /** The cross-JVM lease this frame holds ({@code depcache.lease.enabled}), or {@code null}. */
-  String leaseToken;
+  /** The single flight (and lease) this frame leads, or {@code null}. */
+  Lead lead;
 
   /**
    * Why the result must not be stored; inherited by enclosing frames when dependencies are lost.
@@ -51,12 +50,36 @@ final class Frame {
   /** A store failure under {@code on-error=fail}: the call ends with it. */
   RuntimeException failure;
 
-  Frame(ManagerRuntime manager, MethodInfo method, String key, Class<?> owner, ClassLoader loader) {
+  Frame(
+      ManagerCore manager,
+      MethodInfo method,
+      String key,
+      Class<?> owner,
+      ClassLoader loader,
+      long sequence) {
     this.manager = manager;
     this.method = method;
     this.key = key;
     this.owner = owner;
     this.loader = loader;
+    this.sequence = sequence;
+  }
+
+  /**
+   * The computation this frame leads in this JVM: waiters of its single flight take its outcome;
+   * with leases on, it may also hold the key's lease across JVMs.
+   */
+  static final class Lead {
+    final String flightKey;
+    final SingleFlight.Flight flight;
+
+    /** The cross-JVM lease held ({@code depcache.lease.enabled}), or {@code null}. */
+    String leaseToken;
+
+    Lead(String flightKey, SingleFlight.Flight flight) {
+      this.flightKey = flightKey;
+      this.flight = flight;
+    }
   }
 
   /** This call depends on {@code dependency}, read during its own computation. */
@@ -69,28 +92,42 @@ final class Frame {
    * read, so that a stale inner entry (hit while an invalidation was still removing it) cannot make
    * this call's result stale.
    */
-  void consume(List<Dependency> inner, long[] sequences) {
+  void consume(EntryDependencies inner) {
     for (int i = 0; i < inner.size(); i++) {
-      dependencies.merge(inner.get(i), sequences[i], Math::min);
+      dependencies.merge(
+          new Dependency(inner.manager(i), inner.name(i)), inner.sequence(i), Math::min);
     }
   }
 
-  void consume(Map<Dependency, Long> inner) {
-    inner.forEach((dependency, read) -> dependencies.merge(dependency, read, Math::min));
+  /** Takes in what an inner frame collected, and why it could not be stored. */
+  void consume(Frame inner) {
+    inner.dependencies.forEach(
+        (dependency, read) -> dependencies.merge(dependency, read, Math::min));
+    if (inner.poisoned != null && poisoned == null) {
+      poisoned = "an inner cached call: " + inner.poisoned;
+    }
   }
 
-  List<Dependency> dependencyList() {
-    return List.copyOf(dependencies.keySet());
+  Set<Dependency> dependencies() {
+    return dependencies.keySet();
   }
 
-  /** The sequences of {@link #dependencyList()}, in the same order. */
-  long[] sequences() {
-    long[] sequences = new long[dependencies.size()];
+  /** What the entry of this call records: each dependency with the sequence it was read at. */
+  EntryDependencies recorded() {
+    int n = dependencies.size();
+    if (n == 0) {
+      return EntryDependencies.NONE;
+    }
+    String[] managers = new String[n];
+    String[] names = new String[n];
+    long[] sequences = new long[n];
     int i = 0;
-    for (long read : dependencies.values()) {
-      sequences[i++] = read;
+    for (Map.Entry<Dependency, Long> read : dependencies.entrySet()) {
+      managers[i] = read.getKey().manager();
+      names[i] = read.getKey().name();
+      sequences[i++] = read.getValue();
     }
-    return sequences;
+    return EntryDependencies.of(managers, names, sequences);
   }
 
   String what() {

@@ -33,9 +33,9 @@ final class Invalidation {
 
   /** Invalidates the dependencies the templates give for this call. */
   void run(Managers managers, Object[] args, Object returned) {
-    ManagerRuntime manager;
+    ManagerCore manager;
     try {
-      manager = managers.get(spec.manager());
+      manager = managers.core(spec.manager());
     } catch (IllegalArgumentException e) {
       once.error("manager", "{} on {}: {}", spec.origin(), spec.signature(), e.getMessage());
       return;
@@ -66,7 +66,7 @@ final class Invalidation {
       return;
     }
     try {
-      manager.invalidateDependencies(dependencies);
+      manager.invalidate(dependencies);
     } catch (DepCacheException e) {
       // on-error=fail: the store already reported an ERROR event; the method still succeeds.
       once.error(

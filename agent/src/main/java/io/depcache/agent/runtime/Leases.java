@@ -29,20 +29,20 @@ final class Leases {
   }
 
   /**
-   * Takes the lease for {@code frame}, or waits for the value of the JVM that holds it.
+   * Takes the lease for the computation {@code frame} leads, or waits for the value of the JVM that
+   * holds it.
    *
    * @return the other JVM's value, or {@code null} when this frame computes (holding the lease when
    *     it could take it)
    */
-  Hit acquireOrAwait(Frame frame, Class<?> owner, Frame parent) {
-    ManagerRuntime manager = frame.manager;
-    String entryKey = frame.flightKey;
+  Hit acquireOrAwait(Frame frame, Frame parent) {
+    ManagerCore manager = frame.manager;
     String token = JVM + ":" + tokens.incrementAndGet();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     long pause = FIRST_POLL_MILLIS;
     while (true) {
-      if (take(manager, frame.key, entryKey, token)) {
-        frame.leaseToken = token;
+      if (manager.tryLease(frame.key, token, waitMillis)) {
+        frame.lead.leaseToken = token;
         return null;
       }
       if (System.nanoTime() - deadline > 0) {
@@ -56,32 +56,22 @@ final class Leases {
       }
       pause = Math.min(MAX_POLL_MILLIS, pause * 2);
       Lookup found =
-          entries.lookup(manager, frame.key, frame.method, owner, frame.loader, parent, false);
+          entries.lookup(
+              manager, frame.key, frame.method, frame.owner, frame.loader, parent, false);
       if (found instanceof Hit hit) {
         return hit;
       }
       frame.sequence = Lookup.fence(found);
-      if (frame.sequence == EntryIo.UNFENCED) {
+      if (frame.sequence == Lookup.UNFENCED) {
         return null; // the store failed: nothing to wait for
       }
     }
   }
 
-  private boolean take(ManagerRuntime manager, String key, String entryKey, String token) {
-    // A store failure counts as taken: waiting on a store that does not answer helps nobody.
-    return manager.guard(
-        "lease", key, () -> manager.store.tryLease(entryKey, token, waitMillis), true);
-  }
-
+  /** Gives up the lease {@code frame} holds, if any. */
   void release(Frame frame) {
-    ManagerRuntime manager = frame.manager;
-    manager.guard(
-        "lease",
-        frame.key,
-        () -> {
-          manager.store.releaseLease(frame.flightKey, frame.leaseToken);
-          return null;
-        },
-        null);
+    if (frame.lead != null && frame.lead.leaseToken != null) {
+      frame.manager.releaseLease(frame.key, frame.lead.leaseToken);
+    }
   }
 }

@@ -3,13 +3,13 @@ package io.depcache.agent.runtime;
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.serial.AllowList;
-import io.depcache.agent.serial.Dependency;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.serial.Serializers;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.StoreFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,11 +25,10 @@ public final class Managers implements AutoCloseable {
   private final AgentConfig config;
   private final AllowList allowList;
   private final Map<String, Serializer> serializers = new ConcurrentHashMap<>();
-  private final Map<String, ManagerRuntime> byName = new ConcurrentHashMap<>();
+  private final Map<String, ManagerCore> byName = new ConcurrentHashMap<>();
   private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
   private final ExecutorService async;
   private final Repeater repeater;
-  private CallPath callPath;
 
   /**
    * Prepares the managers of a configuration; nothing connects until a manager is first used.
@@ -79,8 +78,9 @@ public final class Managers implements AutoCloseable {
     }
   }
 
-  void attach(CallPath path) {
-    this.callPath = path;
+  /** The threads of {@code CacheManager.async()}. */
+  Executor asyncExecutor() {
+    return async;
   }
 
   /**
@@ -88,10 +88,12 @@ public final class Managers implements AutoCloseable {
    *
    * @param name the name; {@code null} or empty for the default manager
    * @return the manager
+   * @throws IllegalArgumentException when the name is not one segment of letters, digits, '_', '.'
+   *     or '-'
    */
-  ManagerRuntime get(String name) {
+  ManagerCore core(String name) {
     String key = name == null || name.isEmpty() ? "default" : name;
-    ManagerRuntime manager = byName.get(key);
+    ManagerCore manager = byName.get(key);
     return manager != null ? manager : byName.computeIfAbsent(validName(key), this::create);
   }
 
@@ -104,7 +106,7 @@ public final class Managers implements AutoCloseable {
     return name;
   }
 
-  private ManagerRuntime create(String name) {
+  private ManagerCore create(String name) {
     ManagerConfig settings = config.manager(name);
     CacheStore store =
         stores.computeIfAbsent(StoreFactory.identity(settings), id -> StoreFactory.open(settings));
@@ -112,13 +114,7 @@ public final class Managers implements AutoCloseable {
     Serializer serializer =
         serializers.computeIfAbsent(
             settings.serializer(), serializerName -> Serializers.named(serializerName, allowList));
-    return new ManagerRuntime(
-        settings, store, serializer, callPath, this::dependencyKey, async, repeater);
-  }
-
-  /** The Redis key of a dependency, in the namespace of the manager it belongs to. */
-  String dependencyKey(Dependency dependency) {
-    return get(dependency.manager()).dependencyKey(dependency.name());
+    return new ManagerCore(settings, store, serializer, repeater);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.depcache.agent.runtime;
 
+import io.depcache.agent.serial.AllowList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -9,11 +10,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * path finds its {@link MethodInfo} by index, with no hashing on the hot path.
  */
 public final class MethodRegistry {
+  private final AllowList allowList;
   private final Map<String, Integer> ids = new ConcurrentHashMap<>();
   private volatile AtomicReferenceArray<MethodInfo> methods = new AtomicReferenceArray<>(256);
   private int next;
   private final Map<Integer, Invalidation> invalidations = new ConcurrentHashMap<>();
   private final Map<String, Integer> invalidationIds = new ConcurrentHashMap<>();
+
+  /**
+   * Creates an empty registry.
+   *
+   * @param allowList the deserialization allowlist: a registered cached method's values may be of
+   *     the packages of its class and return type ({@link MethodSpec#valuePackages()})
+   */
+  public MethodRegistry(AllowList allowList) {
+    this.allowList = allowList;
+  }
 
   /**
    * Registers a method and returns its number; the same method in the same class loader keeps its
@@ -50,6 +62,13 @@ public final class MethodRegistry {
       methods = grown;
     }
     MethodInfo info = new MethodInfo(id, spec, origin);
+    for (String pkg : spec.valuePackages()) {
+      if (pkg.isEmpty()) {
+        allowList.allowUnnamedPackage();
+      } else {
+        allowList.allow(pkg + ".*");
+      }
+    }
     methods.set(id, info);
     ids.put(identity, id);
     if (info.problem != null) {

@@ -1,7 +1,5 @@
 package io.depcache.agent.runtime;
 
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +30,11 @@ final class Repeater implements AutoCloseable {
                 });
   }
 
-  void repeat(ManagerRuntime manager, List<String> dependencyKeys, Set<String> names) {
-    if (scheduler == null) {
-      return;
+  /** Runs {@code invalidation} once more after the delay; nothing when repeating is off. */
+  void repeat(Runnable invalidation) {
+    if (scheduler != null) {
+      scheduler.schedule(invalidation, delayMillis, TimeUnit.MILLISECONDS);
     }
-    scheduler.schedule(
-        () -> manager.invalidateStored(dependencyKeys, names), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.depcache.agent.runtime;
 
-import io.depcache.agent.serial.Dependency;
-import java.util.List;
+import io.depcache.agent.serial.EntryDependencies;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +28,7 @@ final class SingleFlight {
   }
 
   /** The shared result of a computation. */
-  record Outcome(
-      Object value, Throwable exception, List<Dependency> dependencies, long[] sequences) {}
+  record Outcome(Object value, Throwable exception, EntryDependencies dependencies) {}
 
   /** One running computation of a key. */
   static final class Flight {

@@ -55,16 +55,16 @@ public final class EntryCodec {
   /**
    * Encodes an entry.
    *
-   * @param entry the entry; a {@code null} dependency list counts as empty
+   * @param entry the entry
    * @param serializer encodes the value of a {@link Kind#VALUE} entry
    * @return the bytes to store
    * @throws NotSerializableValueException when the value cannot be serialized
    * @throws IllegalArgumentException when the entry is inconsistent (a {@code VALUE} without a
-   *     value, an {@code EXCEPTION} without a class name, a dependency with a {@code null} part)
+   *     value, an {@code EXCEPTION} without a class name)
    */
   public static byte[] encode(StoredEntry entry, Serializer serializer) {
     Kind kind = Objects.requireNonNull(entry.kind(), "entry kind");
-    List<Dependency> dependencies = entry.dependencies() == null ? List.of() : entry.dependencies();
+    EntryDependencies dependencies = entry.dependencies();
     int n = dependencies.size();
 
     List<byte[]> managers = new ArrayList<>(2);
@@ -73,20 +73,17 @@ public final class EntryCodec {
     byte[][] names = new byte[n][];
     int size = HEADER;
     for (int i = 0; i < n; i++) {
-      Dependency dependency = dependencies.get(i);
-      if (dependency == null || dependency.manager() == null || dependency.name() == null) {
-        throw new IllegalArgumentException("dependency " + i + " is incomplete: " + dependency);
-      }
-      int index = managerNames.indexOf(dependency.manager());
+      String manager = dependencies.manager(i);
+      int index = managerNames.indexOf(manager);
       if (index < 0) {
         index = managerNames.size();
-        managerNames.add(dependency.manager());
-        byte[] manager = dependency.manager().getBytes(UTF_8);
-        managers.add(manager);
-        size += stringSize(manager);
+        managerNames.add(manager);
+        byte[] encoded = manager.getBytes(UTF_8);
+        managers.add(encoded);
+        size += stringSize(encoded);
       }
       managerOf[i] = index;
-      names[i] = dependency.name().getBytes(UTF_8);
+      names[i] = dependencies.name(i).getBytes(UTF_8);
       size += varintSize(index) + stringSize(names[i]) + Long.BYTES;
     }
     size += varintSize(managers.size()) + varintSize(n);
@@ -123,7 +120,7 @@ public final class EntryCodec {
     for (int i = 0; i < n; i++) {
       out.varint(managerOf[i]);
       out.string(names[i]);
-      out.fixedLong(entry.sequenceOf(i));
+      out.fixedLong(dependencies.sequence(i));
     }
     System.arraycopy(tail, 0, out.bytes, out.pos, tail.length);
     return out.bytes;
@@ -136,33 +133,26 @@ public final class EntryCodec {
    * @param serializer decodes the value of a {@link Kind#VALUE} entry; must be the one that encoded
    *     it
    * @param loader the cached method's class loader, for the value's classes
-   * @return the entry, with an unmodifiable dependency list
+   * @return the entry
    * @throws CorruptEntryException when the bytes are not a readable entry of this format
    */
   public static StoredEntry decode(byte[] bytes, Serializer serializer, ClassLoader loader) {
     EntryReader in = new EntryReader(bytes);
     Kind kind = in.header();
-    List<Dependency> dependencies = in.dependencies();
+    EntryDependencies dependencies = in.dependencies();
     return switch (kind) {
       case NULL, OPTIONAL_EMPTY -> {
         in.expectEnd();
-        yield new StoredEntry(kind, null, null, null, dependencies, in.sequences);
+        yield new StoredEntry(kind, null, null, null, dependencies);
       }
       case EXCEPTION -> {
         String exceptionClass = in.string();
         String message = in.flag() ? in.string() : null;
         in.expectEnd();
-        yield new StoredEntry(
-            Kind.EXCEPTION, null, exceptionClass, message, dependencies, in.sequences);
+        yield new StoredEntry(Kind.EXCEPTION, null, exceptionClass, message, dependencies);
       }
       case VALUE, OPTIONAL ->
-          new StoredEntry(
-              kind,
-              value(bytes, in.pos, serializer, loader),
-              null,
-              null,
-              dependencies,
-              in.sequences);
+          new StoredEntry(kind, value(bytes, in.pos, serializer, loader), null, null, dependencies);
     };
   }
 
@@ -186,10 +176,10 @@ public final class EntryCodec {
    * Reads only the dependencies of an entry, without touching its value.
    *
    * @param bytes what {@link #encode} produced
-   * @return the dependencies, unmodifiable
+   * @return the dependencies
    * @throws CorruptEntryException when the header is not readable
    */
-  public static List<Dependency> decodeDependencies(byte[] bytes) {
+  public static EntryDependencies decodeDependencies(byte[] bytes) {
     EntryReader in = new EntryReader(bytes);
     in.header();
     return in.dependencies();

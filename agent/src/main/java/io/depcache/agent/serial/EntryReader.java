@@ -3,9 +3,6 @@ package io.depcache.agent.serial;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.depcache.agent.serial.StoredEntry.Kind;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,7 +12,6 @@ import java.util.Objects;
 final class EntryReader {
   final byte[] bytes;
   int pos;
-  long[] sequences = new long[0];
 
   EntryReader(byte[] bytes) {
     this.bytes = Objects.requireNonNull(bytes, "bytes");
@@ -51,7 +47,7 @@ final class EntryReader {
     };
   }
 
-  List<Dependency> dependencies() {
+  EntryDependencies dependencies() {
     // each manager takes at least one byte, each dependency at least two and its sequence
     int m = count(1, "managers");
     String[] managers = new String[m];
@@ -60,9 +56,10 @@ final class EntryReader {
     }
     int n = count(2 + Long.BYTES, "dependencies");
     if (n == 0) {
-      return List.of();
+      return EntryDependencies.NONE;
     }
-    Dependency[] dependencies = new Dependency[n];
+    String[] managerOf = new String[n];
+    String[] names = new String[n];
     long[] read = new long[n];
     for (int i = 0; i < n; i++) {
       int manager = varint();
@@ -70,11 +67,11 @@ final class EntryReader {
         throw new CorruptEntryException(
             "dependency " + i + " names manager " + manager + " of " + m);
       }
-      dependencies[i] = new Dependency(managers[manager], string());
+      managerOf[i] = managers[manager];
+      names[i] = string();
       read[i] = fixedLong();
     }
-    sequences = read;
-    return Collections.unmodifiableList(Arrays.asList(dependencies));
+    return EntryDependencies.of(managerOf, names, read);
   }
 
   long fixedLong() {

@@ -38,8 +38,7 @@ class GateTest {
   private static Rewriter rewriter() {
     return new Rewriter(
         new Selector(List.of(), List.of()),
-        new MethodRegistry(),
-        new AllowList(),
+        new MethodRegistry(new AllowList()),
         ClassFileLocator.ForClassLoader.ofSystemLoader());
   }
 

@@ -17,19 +17,28 @@ import org.junit.jupiter.api.Test;
 
 class EntryCodecTest {
   private static final ClassLoader LOADER = EntryCodecTest.class.getClassLoader();
-  private static final List<Dependency> DEPENDENCIES =
-      List.of(
-          new Dependency("default", "user:42"),
-          new Dependency("default", "org:7"),
-          new Dependency("billing", "invoice:π-1"),
-          new Dependency("default", ""));
+  private static final EntryDependencies NONE = EntryDependencies.NONE;
+  private static final EntryDependencies DEPENDENCIES =
+      dependencies(
+          "default", "user:42", "default", "org:7", "billing", "invoice:π-1", "default", "");
 
   private final AllowList allowList = new AllowList();
   private final JavaSerializer serializer = new JavaSerializer(allowList);
 
   record Profile(String name, LocalDate born, List<BigDecimal> scores) implements Serializable {}
 
-  private static StoredEntry value(Object value, List<Dependency> dependencies) {
+  /** Dependencies of unknown sequence, from manager and name pairs. */
+  private static EntryDependencies dependencies(String... managersAndNames) {
+    String[] managers = new String[managersAndNames.length / 2];
+    String[] names = new String[managers.length];
+    for (int i = 0; i < managers.length; i++) {
+      managers[i] = managersAndNames[2 * i];
+      names[i] = managersAndNames[2 * i + 1];
+    }
+    return EntryDependencies.of(managers, names, null);
+  }
+
+  private static StoredEntry value(Object value, EntryDependencies dependencies) {
     return new StoredEntry(Kind.VALUE, value, null, null, dependencies);
   }
 
@@ -56,11 +65,11 @@ class EntryCodecTest {
   @Test
   void exceptionEntryRoundTripsWithAndWithoutMessage() {
     StoredEntry withMessage =
-        new StoredEntry(Kind.EXCEPTION, null, "com.example.NotFound", "no user 42 ✗", List.of());
+        new StoredEntry(Kind.EXCEPTION, null, "com.example.NotFound", "no user 42 ✗", NONE);
     StoredEntry withoutMessage =
         new StoredEntry(Kind.EXCEPTION, null, "com.example.NotFound", null, DEPENDENCIES);
     StoredEntry emptyMessage =
-        new StoredEntry(Kind.EXCEPTION, null, "com.example.NotFound", "", List.of());
+        new StoredEntry(Kind.EXCEPTION, null, "com.example.NotFound", "", NONE);
 
     assertThat(roundTrip(withMessage)).isEqualTo(withMessage);
     assertThat(roundTrip(withoutMessage)).isEqualTo(withoutMessage);
@@ -79,21 +88,28 @@ class EntryCodecTest {
 
   @Test
   void missingDependencyListReadsBackEmpty() {
-    assertThat(roundTrip(value("v", null)).dependencies()).isEmpty();
+    assertThat(roundTrip(value("v", null)).dependencies().size()).isZero();
   }
 
   @Test
-  void decodedDependenciesAreUnmodifiable() {
-    List<Dependency> decoded = roundTrip(value("v", DEPENDENCIES)).dependencies();
+  void sequencesRoundTripWithTheirDependencies() {
+    EntryDependencies read =
+        EntryDependencies.of(
+            new String[] {"default", "billing"},
+            new String[] {"user:1", "invoice:2"},
+            new long[] {7, EntryDependencies.NO_SEQUENCE});
 
-    assertThatThrownBy(() -> decoded.add(new Dependency("x", "y")))
-        .isInstanceOf(UnsupportedOperationException.class);
+    EntryDependencies decoded = roundTrip(value("v", read)).dependencies();
+
+    assertThat(decoded).isEqualTo(read);
+    assertThat(decoded.sequence(0)).isEqualTo(7);
+    assertThat(decoded.sequence(1)).isEqualTo(EntryDependencies.NO_SEQUENCE);
+    assertThat(decoded.manager(1)).isEqualTo("billing");
   }
 
   @Test
   void layoutIsCompactWithEachManagerStoredOnce() {
-    List<Dependency> dependencies =
-        List.of(new Dependency("default", "user:1"), new Dependency("default", "user:2"));
+    EntryDependencies dependencies = dependencies("default", "user:1", "default", "user:2");
     byte[] bytes =
         EntryCodec.encode(new StoredEntry(Kind.NULL, null, null, null, dependencies), serializer);
 
@@ -115,8 +131,7 @@ class EntryCodecTest {
   void longStringsUseMultiByteLengths() {
     String longName = "d".repeat(300_000);
     StoredEntry entry =
-        new StoredEntry(
-            Kind.EXCEPTION, null, "x.Y", "m".repeat(200), List.of(new Dependency("m", longName)));
+        new StoredEntry(Kind.EXCEPTION, null, "x.Y", "m".repeat(200), dependencies("m", longName));
 
     assertThat(roundTrip(entry)).isEqualTo(entry);
   }
@@ -135,22 +150,25 @@ class EntryCodecTest {
 
   @Test
   void inconsistentEntriesAreRefusedWhenEncoding() {
-    assertThatThrownBy(() -> EntryCodec.encode(value(null, List.of()), serializer))
+    assertThatThrownBy(() -> EntryCodec.encode(value(null, NONE), serializer))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 EntryCodec.encode(
-                    new StoredEntry(Kind.EXCEPTION, null, null, "m", List.of()), serializer))
+                    new StoredEntry(Kind.EXCEPTION, null, null, "m", NONE), serializer))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> dependencies(null, "d"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dependency 0 is incomplete");
     assertThatThrownBy(
-            () ->
-                EntryCodec.encode(value("v", Arrays.asList(new Dependency(null, "d"))), serializer))
-        .isInstanceOf(IllegalArgumentException.class);
+            () -> EntryDependencies.of(new String[] {"m"}, new String[] {"a", "b"}, new long[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected one of each per dependency");
   }
 
   @Test
   void valueThatCannotBeSerializedSurfacesAsNotSerializable() {
-    assertThatThrownBy(() -> EntryCodec.encode(value(new Object(), List.of()), serializer))
+    assertThatThrownBy(() -> EntryCodec.encode(value(new Object(), NONE), serializer))
         .isInstanceOf(NotSerializableValueException.class)
         .hasMessageContaining("java.lang.Object");
   }
@@ -184,9 +202,9 @@ class EntryCodecTest {
         List.of(
             value(List.of("a", 1), DEPENDENCIES),
             new StoredEntry(Kind.EXCEPTION, null, "x.Boom", "msg", DEPENDENCIES),
-            new StoredEntry(Kind.EXCEPTION, null, "x.Boom", null, List.of()),
+            new StoredEntry(Kind.EXCEPTION, null, "x.Boom", null, NONE),
             new StoredEntry(Kind.OPTIONAL, 42, null, null, DEPENDENCIES),
-            new StoredEntry(Kind.OPTIONAL_EMPTY, null, null, null, List.of()),
+            new StoredEntry(Kind.OPTIONAL_EMPTY, null, null, null, NONE),
             new StoredEntry(Kind.NULL, null, null, null, DEPENDENCIES))) {
       byte[] bytes = EntryCodec.encode(entry, serializer);
       for (int length = 0; length < bytes.length; length++) {
@@ -201,7 +219,7 @@ class EntryCodecTest {
   @Test
   void trailingBytesAfterANullOrExceptionEntryAreACorruptEntry() {
     byte[] bytes =
-        EntryCodec.encode(new StoredEntry(Kind.NULL, null, null, null, List.of()), serializer);
+        EntryCodec.encode(new StoredEntry(Kind.NULL, null, null, null, NONE), serializer);
     assertCorrupt(Arrays.copyOf(bytes, bytes.length + 1), "1 unexpected bytes after the entry");
   }
 
@@ -261,7 +279,7 @@ class EntryCodecTest {
             throw new IllegalStateException("boom");
           }
         };
-    byte[] bytes = EntryCodec.encode(value("v", List.of()), broken);
+    byte[] bytes = EntryCodec.encode(value("v", NONE), broken);
 
     assertThatThrownBy(() -> EntryCodec.decode(bytes, broken, LOADER))
         .isInstanceOf(CorruptEntryException.class)

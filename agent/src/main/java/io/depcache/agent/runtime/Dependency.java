@@ -1,4 +1,4 @@
-package io.depcache.agent.serial;
+package io.depcache.agent.runtime;
 
 /**
  * A dependency as a cached call declares it: its text and the manager whose invalidations apply.
@@ -6,4 +6,4 @@ package io.depcache.agent.serial;
  * @param manager the manager's name
  * @param name the dependency, e.g. {@code user:42}
  */
-public record Dependency(String manager, String name) {}
+record Dependency(String manager, String name) {}

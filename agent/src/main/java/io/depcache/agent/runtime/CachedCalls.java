@@ -1,0 +1,176 @@
+package io.depcache.agent.runtime;
+
+import io.depcache.DepCacheException;
+import io.depcache.agent.serial.EntryDependencies;
+
+/**
+ * The start and the end of a cached call: key, lookup, single flight and lease at the start; the
+ * fenced write, the hand-over of dependencies and the landing of the flight at the end.
+ */
+final class CachedCalls {
+  private final Managers managers;
+  private final Frames frames;
+  private final EntryIo entries;
+  private final SingleFlight singleFlight;
+  private final Leases leases;
+  private final OnceLog once = new OnceLog();
+
+  CachedCalls(Managers managers, Frames frames, EntryIo entries) {
+    this.managers = managers;
+    this.frames = frames;
+    this.entries = entries;
+    this.singleFlight = new SingleFlight(managers.singleFlightWaitMillis());
+    this.leases = new Leases(entries, managers.leaseWaitMillis());
+  }
+
+  /**
+   * Starts a call of a cached method.
+   *
+   * @return a {@link Hit} that answers it, or the {@link Frame} of its computation
+   */
+  Call start(MethodInfo method, Class<?> owner, Object[] args) {
+    ManagerCore manager = managers.core(method.spec.manager());
+    ClassLoader loader = method.loader(owner);
+    Frame parent = frames.current();
+    String key;
+    try {
+      key = method.key(args);
+    } catch (UnstableKeyException | UnresolvableException e) {
+      once.warn(
+          "key:" + method.id + ":" + e.getMessage(),
+          "{}: {}; calls with such an argument run uncached",
+          method.spec.signature(),
+          e.getMessage());
+      // Still a frame, so that the dependencies of this call reach the enclosing cached call. It
+      // looked nothing up: what it reads is read after the enclosing call began.
+      Frame frame =
+          new Frame(
+              manager,
+              method,
+              null,
+              owner,
+              loader,
+              parent != null ? parent.sequence : Lookup.UNFENCED);
+      addTemplateDependencies(frame, args);
+      frames.push(frame);
+      return frame;
+    }
+    Lookup found;
+    try {
+      found = entries.lookup(manager, key, method, owner, loader, parent);
+    } catch (DepCacheException e) {
+      // on-error=fail: the store failed and the user asked for the call to fail with it.
+      return new Hit(null, e);
+    }
+    if (found instanceof Hit hit) {
+      return hit;
+    }
+    Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
+    addTemplateDependencies(frame, args);
+    Call led = lead(frame, parent);
+    if (led != frame) {
+      return led;
+    }
+    frames.push(frame);
+    return frame;
+  }
+
+  /**
+   * Leads the computation of the frame's key in this JVM, and with leases across JVMs, or takes the
+   * outcome of the computation that another thread or JVM leads.
+   *
+   * @return {@code frame} when it computes, else the hit that answers it
+   */
+  private Call lead(Frame frame, Frame parent) {
+    String flightKey = frame.manager.entryKey(frame.key);
+    SingleFlight.Flight flight = singleFlight.lead(flightKey);
+    if (flight == null) {
+      SingleFlight.Outcome shared = singleFlight.join(flightKey);
+      if (shared == null) {
+        return frame;
+      }
+      if (parent != null) {
+        parent.consume(shared.dependencies());
+      }
+      return new Hit(shared.value(), shared.exception(), shared.dependencies());
+    }
+    frame.lead = new Frame.Lead(flightKey, flight);
+    if (!leases.enabled() || frame.sequence == Lookup.UNFENCED) {
+      return frame;
+    }
+    Hit other;
+    try {
+      other = leases.acquireOrAwait(frame, parent);
+    } catch (RuntimeException | Error e) {
+      // A flight that never lands would hold its waiters, and every later miss, for wait-ms.
+      singleFlight.land(flightKey, flight, null);
+      if (e instanceof DepCacheException failure) {
+        return new Hit(null, failure); // on-error=fail
+      }
+      throw e;
+    }
+    if (other == null) {
+      return frame;
+    }
+    singleFlight.land(
+        flightKey,
+        flight,
+        new SingleFlight.Outcome(other.value(), other.exception(), other.dependencies()));
+    return other;
+  }
+
+  /**
+   * Ends a computed call: stores its outcome unless a fence refuses it, hands its dependencies to
+   * the enclosing call, gives up its lease and lands its flight.
+   */
+  void finish(Frame frame, Object returned, Throwable thrown) {
+    frames.end(frame);
+    Frame.Lead lead = frame.lead;
+    EntryDependencies recorded = null;
+    Written written = Written.SKIPPED;
+    try {
+      if (lead != null) {
+        lead.flight.beginWrite();
+      }
+      if (frame.key != null && frame.poisoned == null) {
+        recorded = frame.recorded();
+        try {
+          written = entries.store(frame, recorded, returned, thrown);
+        } catch (DepCacheException e) {
+          frame.failure = e; // on-error=fail
+        }
+      }
+    } finally {
+      if (lead != null) {
+        leases.release(frame);
+        singleFlight.land(
+            lead.flightKey,
+            lead.flight,
+            written == Written.REFUSED
+                ? null
+                : new SingleFlight.Outcome(
+                    returned,
+                    thrown != null ? thrown : frame.failure,
+                    recorded != null ? recorded : frame.recorded()));
+      }
+    }
+  }
+
+  private void addTemplateDependencies(Frame frame, Object[] args) {
+    MethodInfo method = frame.method;
+    String manager = frame.manager.name();
+    for (Template template : method.dependencyTemplates) {
+      try {
+        template.expand(args, null, dep -> frame.declare(new Dependency(manager, dep)));
+      } catch (UnstableKeyException | UnresolvableException e) {
+        once.error(
+            "template:" + method.id + ":" + template,
+            "{}: dependency template '{}' cannot be resolved: {}; such calls run uncached",
+            method.spec.signature(),
+            template,
+            e.getMessage());
+        frame.poisoned = "dependency template '" + template + "' cannot be resolved";
+      }
+    }
+  }
+}

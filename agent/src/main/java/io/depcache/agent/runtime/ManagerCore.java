@@ -1,0 +1,220 @@
+package io.depcache.agent.runtime;
+
+import io.depcache.CacheEventType;
+import io.depcache.DepCacheException;
+import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.monitor.EventDispatcher;
+import io.depcache.agent.serial.CorruptEntryException;
+import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.store.StoreException;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What one named manager is to the call path and to its facade: its store, serializer, namespace,
+ * on-error policy and events, and the store operations under that policy (lookup, write,
+ * invalidate, discard). It checks no argument (its callers did) and calls nothing above it.
+ */
+final class ManagerCore {
+  final ManagerConfig config;
+  final CacheStore store;
+  final Serializer serializer;
+  final String namespace;
+  final EventDispatcher events;
+  private final Repeater repeater;
+  private final OnceLog once = new OnceLog();
+
+  ManagerCore(ManagerConfig config, CacheStore store, Serializer serializer, Repeater repeater) {
+    this.config = config;
+    this.store = store;
+    this.serializer = serializer;
+    this.namespace = KeyLayout.namespace(config.prefix(), config.name());
+    this.events = new EventDispatcher(config.name());
+    this.repeater = repeater;
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  String entryKey(String key) {
+    return KeyLayout.entryKey(namespace, key);
+  }
+
+  String dependencyKey(String dependency) {
+    return KeyLayout.dependencyKey(namespace, dependency);
+  }
+
+  /** Milliseconds to live for a ttl in seconds, {@code -1} meaning this manager's default. */
+  long ttlMillis(long ttlSeconds) {
+    long seconds = ttlSeconds < 0 ? config.ttlSeconds() : ttlSeconds;
+    return seconds * 1000;
+  }
+
+  /** The stored entry and the invalidation sequence, or {@code null} when the store failed. */
+  CacheStore.Lookup lookup(String key) {
+    return guard("get", key, () -> store.lookup(entryKey(key)), null);
+  }
+
+  /** The stored entry's bytes, or {@code null} when absent or the store failed. */
+  byte[] get(String key) {
+    return guard("get", key, () -> store.get(entryKey(key)), null);
+  }
+
+  boolean exists(String key) {
+    return guard("exists", key, () -> store.exists(entryKey(key)), false);
+  }
+
+  /** Seconds to live, rounded up; {@code -1} for no expiry, {@code -2} for no entry. */
+  long ttlSeconds(String key) {
+    long millis = guard("ttl", key, () -> store.ttlMillis(entryKey(key)), -2L);
+    return millis < 0 ? millis : (millis + 999) / 1000;
+  }
+
+  /**
+   * Writes an encoded entry with its dependency registrations.
+   *
+   * @param method the cached method's display name for events, or {@code null}
+   * @param dependencyKeys the store keys of the entry's dependency sets, which may belong to other
+   *     managers on the same store
+   * @param names the dependencies as declared, for the event
+   * @param sequence the invalidation sequence the computation started at, fencing the write; a
+   *     negative one writes unconditionally (manual {@code set})
+   * @param sequences per dependency, the sequence at which data for it was read
+   */
+  Written write(
+      String key,
+      String method,
+      byte[] bytes,
+      long ttlSeconds,
+      List<String> dependencyKeys,
+      Set<String> names,
+      long sequence,
+      long[] sequences) {
+    long ttlMillis = ttlMillis(ttlSeconds);
+    Written written =
+        guard(
+            "set",
+            key,
+            () -> {
+              if (sequence < 0) {
+                store.put(entryKey(key), bytes, ttlMillis, dependencyKeys);
+                return Written.WRITTEN;
+              }
+              return store.putIfUnchangedSince(
+                      entryKey(key), bytes, ttlMillis, dependencyKeys, sequence, sequences)
+                  ? Written.WRITTEN
+                  : Written.REFUSED;
+            },
+            Written.SKIPPED);
+    if (written == Written.WRITTEN) {
+      events.fire(CacheEventType.SET, key, method, names, ttlMillis / 1000, 1);
+    } else if (written == Written.REFUSED) {
+      OnceLog.LOG.debug(
+          "depcache manager {}: {} not stored: invalidated while it was computed", name(), key);
+    }
+    return written;
+  }
+
+  /**
+   * Deletes entries.
+   *
+   * @param keys the keys, for the store
+   * @param shown how the event and a failure name them
+   */
+  long delete(List<String> keys, String shown) {
+    List<String> entryKeys = keys.stream().map(this::entryKey).toList();
+    long removed = guard("delete", shown, () -> store.delete(entryKeys), 0L);
+    events.fire(CacheEventType.DELETE, shown, null, null, -1, removed);
+    return removed;
+  }
+
+  /**
+   * Invalidates dependencies of this manager now, and once more {@code
+   * depcache.invalidate.repeat-after-ms} later.
+   *
+   * @param names distinct, non-empty dependencies
+   */
+  long invalidate(Set<String> names) {
+    if (names.isEmpty()) {
+      return 0;
+    }
+    List<String> dependencyKeys = names.stream().map(this::dependencyKey).toList();
+    long removed = invalidateStored(dependencyKeys, names);
+    repeater.repeat(() -> invalidateStored(dependencyKeys, names));
+    return removed;
+  }
+
+  private long invalidateStored(List<String> dependencyKeys, Set<String> names) {
+    long removed = guard("invalidate", null, () -> store.invalidate(dependencyKeys), 0L);
+    events.fire(CacheEventType.INVALIDATE, null, null, names, -1, removed);
+    return removed;
+  }
+
+  long clear() {
+    long removed = guard("clear", null, () -> store.clear(namespace), 0L);
+    events.fire(CacheEventType.CLEAR, null, null, null, -1, removed);
+    return removed;
+  }
+
+  /** Takes the cross-JVM lease of an entry; a store failure counts as taken. */
+  boolean tryLease(String key, String token, long millis) {
+    // Waiting on a store that does not answer helps nobody.
+    return guard("lease", key, () -> store.tryLease(entryKey(key), token, millis), true);
+  }
+
+  void releaseLease(String key, String token) {
+    guard(
+        "lease",
+        key,
+        () -> {
+          store.releaseLease(entryKey(key), token);
+          return null;
+        },
+        null);
+  }
+
+  /** An entry that cannot be read is a miss: delete it and report it. */
+  void discardCorrupt(String key, String method, CorruptEntryException e) {
+    events.fire(CacheEventType.ERROR, key, method, null, -1, 0);
+    once.warn(
+        "corrupt:" + (method != null ? method : key),
+        "depcache manager {}: entry '{}' cannot be read ({}); deleted, computing it again",
+        name(),
+        key,
+        e.getMessage());
+    guard("delete", key, () -> store.delete(List.of(entryKey(key))), 0L);
+  }
+
+  /**
+   * Runs a store operation under the manager's error policy: with {@code on-error=bypass} a failure
+   * is an ERROR event and {@code fallback}; with {@code fail} it throws.
+   */
+  private <T> T guard(String operation, String key, Supplier<T> action, T fallback) {
+    try {
+      return action.get();
+    } catch (StoreException e) {
+      events.fire(CacheEventType.ERROR, key, null, null, -1, 0);
+      once.warn(
+          "store:" + operation,
+          "depcache manager {}: {} failed ({}); {}",
+          name(),
+          operation,
+          e.getMessage(),
+          config.failOnError() ? "failing the call (on-error=fail)" : "going on uncached");
+      if (config.failOnError()) {
+        throw new DepCacheException(
+            "depcache manager " + name() + ": " + operation + " failed: " + e.getMessage(), e);
+      }
+      return fallback;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name() + ", " + store.describe();
+  }
+}

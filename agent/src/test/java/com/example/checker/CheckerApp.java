@@ -3,9 +3,8 @@ package com.example.checker;
 import io.depcache.DepCache;
 import io.depcache.Stats;
 import io.depcache.StatsCollector;
-import java.io.BufferedReader;
+import io.depcache.testing.LineApp;
 import java.io.BufferedWriter;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ import redis.clients.jedis.RedisClient;
 /**
  * One JVM of the stale-read checker: reader threads read rows through cached methods while a writer
  * thread raises row versions and invalidates them, each operation stamped with a ticket from a
- * counter in Redis that every JVM shares. Driven over stdin like {@code ItApp}: one command per
- * line, one answer line starting with {@code "= "}.
+ * counter in Redis that every JVM shares. Driven over stdin like {@code ItApp} ({@link LineApp}).
  *
  * <p>Commands: {@code start <redisUrl> <namespace> <readers> <readsPerReader> <writes> <rows>
  * <maxPauseMicros> <logFile>} starts the run and answers at once; {@code status} answers {@code
@@ -44,23 +42,7 @@ public final class CheckerApp {
   public static void main(String[] args) throws Exception {
     CheckerApp app = new CheckerApp();
     DepCache.manager().events().onAll(app.stats);
-    System.out.println("= ready " + ProcessHandle.current().pid());
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      String[] words = line.trim().split(" ");
-      String answer;
-      try {
-        answer = app.command(words);
-      } catch (Throwable t) {
-        answer = "failed " + t;
-      }
-      System.out.println("= " + answer);
-      if (words[0].equals("quit")) {
-        return;
-      }
-    }
+    LineApp.serve(app::command, "failed");
   }
 
   private String command(String[] words) {
@@ -76,8 +58,6 @@ public final class CheckerApp {
           return "failed " + failed;
         }
         return done != null ? done : "running " + readsDone.get();
-      case "quit":
-        return "bye";
       default:
         return "unknown command " + words[0];
     }

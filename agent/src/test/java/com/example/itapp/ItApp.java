@@ -4,12 +4,10 @@ import com.example.fixtures.Calls;
 import com.example.fixtures.Dashboard;
 import com.example.fixtures.UserService;
 import io.depcache.DepCache;
-import java.io.BufferedReader;
+import io.depcache.testing.LineApp;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,23 +23,7 @@ public final class ItApp {
   public static void main(String[] args) throws Exception {
     UserService users = new UserService();
     Dashboard dashboard = new Dashboard(users);
-    System.out.println("= ready " + ProcessHandle.current().pid());
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      String[] words = line.trim().split(" ");
-      String answer;
-      try {
-        answer = run(words, users, dashboard);
-      } catch (Throwable t) {
-        answer = "error " + t;
-      }
-      System.out.println("= " + answer);
-      if (words[0].equals("quit")) {
-        return;
-      }
-    }
+    LineApp.serve(words -> run(words, users, dashboard), "error");
   }
 
   private static String run(String[] words, UserService users, Dashboard dashboard)
@@ -86,8 +68,6 @@ public final class ItApp {
                 .loadClass("io.depcache.agent.instrument.AgentInstaller")
                 .getMethod("matchStats")
                 .invoke(null));
-      case "quit":
-        return "bye";
       default:
         return "unknown command " + words[0];
     }

@@ -98,7 +98,47 @@ public final class KeyLayout {
    * @return the store key
    */
   public static String entryKey(String namespace, String key) {
-    return namespace + "e:" + key;
+    return entryKeysOf(namespace) + key;
+  }
+
+  /**
+   * What every entry key of a namespace starts with, and nothing else of it does.
+   *
+   * @param namespace from {@link #namespace(String, String)}
+   * @return {@code namespace + "e:"}
+   */
+  static String entryKeysOf(String namespace) {
+    return namespace + "e:";
+  }
+
+  /**
+   * A SCAN MATCH pattern for every key of a namespace: entries, dependency sets, fences, leases.
+   *
+   * @param namespace from {@link #namespace(String, String)}
+   * @return the namespace with the pattern's special characters escaped, then {@code *}
+   */
+  static String scanPattern(String namespace) {
+    StringBuilder escaped = new StringBuilder(namespace.length() + 8);
+    for (int i = 0; i < namespace.length(); i++) {
+      char c = namespace.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.append('*').toString();
+  }
+
+  /**
+   * A fresh name for a dependency set taken away to be drained by one invalidation; it stays in the
+   * dependency's namespace, so that {@code clear} finds it.
+   *
+   * @param dependencyKey the set's key
+   * @param unique distinct per invalidation
+   * @return {@code dependencyKey + "\0invalidating:" + unique}
+   */
+  static String detachedKey(String dependencyKey, String unique) {
+    return dependencyKey + "\u0000invalidating:" + unique;
   }
 
   /**

@@ -43,10 +43,7 @@ public final class MemoryStore implements CacheStore {
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  /** Fence key to {sequence, expiresAt}, as {@link RedisStore} keeps them. */
-  private final Map<String, long[]> fences = new ConcurrentHashMap<>();
-
-  private volatile long sequence;
+  private final MemoryFences fences = new MemoryFences();
 
   private record Lease(String token, long expiresAt) {}
 
@@ -76,7 +73,7 @@ public final class MemoryStore implements CacheStore {
   @Override
   public Lookup lookup(String entryKey) {
     // The sequence first: a lookup that sees an entry also sees every fence raised before it.
-    long seen = sequence;
+    long seen = fences.sequence();
     return new Lookup(get(entryKey), seen);
   }
 
@@ -92,11 +89,11 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
-      if (fencedAfter(entryKey, since, now)) {
+      if (fences.fencedAfter(entryKey, since, now)) {
         return false;
       }
       for (int i = 0; i < dependencyKeys.size(); i++) {
-        if (fencedAfter(dependencyKeys.get(i), dependencySequences[i], now)) {
+        if (fences.fencedAfter(dependencyKeys.get(i), dependencySequences[i], now)) {
           return false;
         }
       }
@@ -105,21 +102,6 @@ public final class MemoryStore implements CacheStore {
     } finally {
       writeLock.unlock();
     }
-  }
-
-  private boolean fencedAfter(String key, long since, long now) {
-    long[] fence = fences.get(KeyLayout.fenceKey(key));
-    return fence != null && fence[1] > now && fence[0] > since;
-  }
-
-  /** Under the write lock: one new sequence, marked on each key's fence. */
-  private void fence(Collection<String> keys, long now) {
-    long next = sequence + 1;
-    long[] fence = {next, now + FENCE_RETENTION_MILLIS};
-    for (String key : keys) {
-      fences.put(KeyLayout.fenceKey(key), fence);
-    }
-    sequence = next;
   }
 
   @Override
@@ -175,7 +157,7 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
-      fence(entryKeys, now);
+      fences.raise(entryKeys, now);
       long removed = 0;
       for (String key : entryKeys) {
         removed += removeEntry(key, now);
@@ -191,7 +173,7 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
-      fence(dependencyKeys, now);
+      fences.raise(dependencyKeys, now);
       long removed = 0;
       for (String dependencyKey : dependencyKeys) {
         DependencySet set = sets.remove(dependencyKey);
@@ -213,7 +195,7 @@ public final class MemoryStore implements CacheStore {
     writeLock.lock();
     try {
       long now = clockMillis.getAsLong();
-      String entryPrefix = namespace + "e:";
+      String entryPrefix = KeyLayout.entryKeysOf(namespace);
       long removed = 0;
       for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, Entry> e = it.next();
@@ -225,7 +207,7 @@ public final class MemoryStore implements CacheStore {
         }
       }
       sets.keySet().removeIf(key -> key.startsWith(namespace));
-      fences.keySet().removeIf(key -> key.startsWith(namespace));
+      fences.clear(namespace);
       return removed;
     } finally {
       writeLock.unlock();
@@ -302,7 +284,7 @@ public final class MemoryStore implements CacheStore {
     nextSweep = now + SWEEP_INTERVAL_MILLIS;
     entries.values().removeIf(entry -> entry.expiresAt() <= now);
     sets.values().removeIf(set -> set.expiresAt <= now);
-    fences.values().removeIf(fence -> fence[1] <= now);
+    fences.sweep(now);
   }
 
   /** How many keys (entries and sets) are held, expired or not; for tests of the sweep. */

@@ -2,15 +2,11 @@ package io.depcache.agent.store;
 
 import io.depcache.agent.config.Redaction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
@@ -24,8 +20,8 @@ import redis.clients.jedis.resps.ScanResult;
  * visible without its registrations. {@link #invalidate} and {@link #clear} work in batches of
  * {@value #BATCH} keys so that no single command blocks Redis, whatever the number of dependents.
  *
- * <p>The connection is lazy: {@link #connect} succeeds while Redis is down, and every call waits at
- * most about the configured timeout (connect, socket read and pool wait all use it).
+ * <p>The connection is lazy ({@link RedisClients}): {@link #connect} succeeds while Redis is down,
+ * and every call waits at most about the configured timeout.
  */
 public final class RedisStore implements CacheStore {
   static final int BATCH = 500;
@@ -76,36 +72,8 @@ public final class RedisStore implements CacheStore {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
-    String redacted = Redaction.redactUrl(url);
-    try {
-      ConnectionPoolConfig pool = new ConnectionPoolConfig();
-      pool.setMaxTotal(64);
-      pool.setMaxIdle(16);
-      pool.setMinIdle(0);
-      pool.setBlockWhenExhausted(true);
-      pool.setMaxWait(Duration.ofMillis(timeoutMs));
-      DefaultJedisClientConfig clientConfig =
-          DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(timeoutMs)
-              .socketTimeoutMillis(timeoutMs)
-              .clientName("depcache")
-              .build();
-      // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
-      RedisClient client =
-          RedisClient.builder().clientConfig(clientConfig).fromURI(url).poolConfig(pool).build();
-      return new RedisStore(client, redacted, sequenceKey);
-    } catch (RuntimeException e) {
-      // A URL parser may quote the whole URL, password included: then keep neither its message
-      // nor the cause, which a stack trace would print.
-      String detail = String.valueOf(e.getMessage());
-      int scheme = url.indexOf("://");
-      int at = url.lastIndexOf('@');
-      if (scheme >= 0 && at > scheme + 3 && detail.contains(url.substring(scheme + 3, at))) {
-        throw new StoreException(
-            "connect to " + redacted + " failed: " + e.getClass().getSimpleName());
-      }
-      throw new StoreException("connect to " + redacted + " failed: " + detail, e);
-    }
+    return new RedisStore(
+        RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey);
   }
 
   @Override
@@ -238,7 +206,7 @@ public final class RedisStore implements CacheStore {
           List.of(
               bytes(dependencyKey),
               bytes(KeyLayout.drainingKey(dependencyKey)),
-              bytes(dependencyKey + "\u0000invalidating:" + UUID.randomUUID()));
+              bytes(KeyLayout.detachedKey(dependencyKey, UUID.randomUUID().toString())));
       Object draining = call("detach script", () -> DETACH.run(client, keys, DRAINING_TTL));
       // Every set of this dependency still being drained, also by invalidations running at the
       // same time: this call returns only when all of them are empty, so no entry outlives it.
@@ -266,8 +234,9 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public long clear(String namespace) {
-    ScanParams params = new ScanParams().count(BATCH).match(bytes(globEscape(namespace) + "*"));
-    String entryPrefix = namespace + "e:";
+    ScanParams params =
+        new ScanParams().count(BATCH).match(bytes(KeyLayout.scanPattern(namespace)));
+    String entryPrefix = KeyLayout.entryKeysOf(namespace);
     byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
     long removedEntries = 0;
     do {
@@ -315,19 +284,6 @@ public final class RedisStore implements CacheStore {
       throw new StoreException(
           "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(), e);
     }
-  }
-
-  /** Escapes the characters that SCAN MATCH treats as a pattern. */
-  static String globEscape(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (int i = 0; i < literal.length(); i++) {
-      char c = literal.charAt(i);
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
   }
 
   private static boolean isStart(byte[] cursor) {

@@ -1,8 +1,10 @@
 package io.depcache.agent.it;
 
 import io.depcache.testing.JvmProcess;
+import io.depcache.testing.LineApp;
 import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,10 +47,20 @@ final class AppProcess extends JvmProcess {
     List<String> classPath = new ArrayList<>(extraClassPath);
     classPath.add(ItSettings.testClasses());
     classPath.add(ItSettings.apiClasses());
+    classPath.add(lineAppLocation()); // the protocol's app side, which needs the JDK only
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classPath));
     command.add(mainClass);
     return new AppProcess(builder(command).start());
+  }
+
+  private static String lineAppLocation() {
+    try {
+      return Path.of(LineApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static void requireFile(String path) {

@@ -1,0 +1,56 @@
+package io.depcache.agent.store;
+
+import io.depcache.agent.config.Redaction;
+import java.time.Duration;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * How the Redis stores reach Redis: the Jedis clients, their pools and timeouts, from a URL. The
+ * clients connect lazily, so creating one succeeds while Redis is down; every call then waits at
+ * most about the timeout (connect, socket read and pool wait all use it). A failure names the URL
+ * without its password.
+ */
+final class RedisClients {
+  private RedisClients() {}
+
+  /**
+   * A pooled client of one standalone server.
+   *
+   * @param url {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS
+   * @param timeoutMs the connect, read and pool-wait timeout of every call, in milliseconds
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  static UnifiedJedis standalone(String url, int timeoutMs) {
+    String redacted = Redaction.redactUrl(url);
+    try {
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(64);
+      pool.setMaxIdle(16);
+      pool.setMinIdle(0);
+      pool.setBlockWhenExhausted(true);
+      pool.setMaxWait(Duration.ofMillis(timeoutMs));
+      DefaultJedisClientConfig clientConfig =
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(timeoutMs)
+              .socketTimeoutMillis(timeoutMs)
+              .clientName("depcache")
+              .build();
+      // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
+      return RedisClient.builder().clientConfig(clientConfig).fromURI(url).poolConfig(pool).build();
+    } catch (RuntimeException e) {
+      // A URL parser may quote the whole URL, password included: then keep neither its message
+      // nor the cause, which a stack trace would print.
+      String detail = String.valueOf(e.getMessage());
+      int scheme = url.indexOf("://");
+      int at = url.lastIndexOf('@');
+      if (scheme >= 0 && at > scheme + 3 && detail.contains(url.substring(scheme + 3, at))) {
+        throw new StoreException(
+            "connect to " + redacted + " failed: " + e.getClass().getSimpleName());
+      }
+      throw new StoreException("connect to " + redacted + " failed: " + detail, e);
+    }
+  }
+}

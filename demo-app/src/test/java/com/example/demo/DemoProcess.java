@@ -1,14 +1,12 @@
 package com.example.demo;
 
-import java.io.BufferedReader;
+import io.depcache.testing.JvmProcess;
+import io.depcache.testing.ProcessOutput;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,7 @@ final class DemoProcess implements AutoCloseable {
       Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
 
   private final Process process;
-  private final StringBuffer log = new StringBuffer();
+  private final ProcessOutput output;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
@@ -36,33 +34,22 @@ final class DemoProcess implements AutoCloseable {
   private DemoProcess(Process process) throws Exception {
     this.process = process;
     CompletableFuture<String> listening = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  log.append(line).append('\n');
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    listening.complete(m.group(1));
-                  }
-                }
-              } catch (IOException e) {
-                log.append("[reader] ").append(e).append('\n');
+    this.output =
+        ProcessOutput.follow(
+            process,
+            "demo-output",
+            line -> {
+              Matcher m = LISTENING.matcher(line);
+              if (m.find()) {
+                listening.complete(m.group(1));
               }
-              listening.completeExceptionally(new IllegalStateException("the demo exited"));
             },
-            "demo-output");
-    reader.setDaemon(true);
-    reader.start();
+            () -> listening.completeExceptionally(new IllegalStateException("the demo exited")));
     try {
       this.base = listening.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       process.destroyForcibly();
-      throw new AssertionError("the demo did not start: " + e + "\n" + log, e);
+      throw new AssertionError("the demo did not start: " + e + "\n" + output.log(), e);
     }
   }
 
@@ -80,14 +67,8 @@ final class DemoProcess implements AutoCloseable {
     command.add("com.example.demo.DemoApp");
     command.add("--port=0");
     command.add("--clear-cache");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // The test decides the configuration, not the environment it happens to run in.
-    builder
-        .environment()
-        .keySet()
-        .removeIf(
-            k -> k.startsWith("DEPCACHE_") || k.startsWith("REDIS_") || k.startsWith("DEP_CACHE_"));
-    return new DemoProcess(builder.start());
+    return new DemoProcess(JvmProcess.builder(command).start());
   }
 
   /** The packaged agent jar. */
@@ -121,7 +102,7 @@ final class DemoProcess implements AutoCloseable {
   }
 
   String log() {
-    return log.toString();
+    return output.log();
   }
 
   @Override

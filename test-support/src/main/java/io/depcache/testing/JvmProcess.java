@@ -1,8 +1,6 @@
 package io.depcache.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +20,7 @@ public class JvmProcess implements AutoCloseable {
   private final Process process;
   private final Writer stdin;
   private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-  private final StringBuffer log = new StringBuffer();
+  private final ProcessOutput output;
 
   /** The process id the JVM reported. */
   public final long pid;
@@ -33,29 +31,19 @@ public class JvmProcess implements AutoCloseable {
   protected JvmProcess(Process process) throws IOException {
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  log.append(line).append('\n');
-                  if (line.startsWith("= ")) {
-                    answers.add(line.substring(2));
-                  }
-                }
-              } catch (IOException e) {
-                log.append("[reader] ").append(e).append('\n');
+    this.output =
+        ProcessOutput.follow(
+            process,
+            "jvm-process-reader",
+            line -> {
+              if (line.startsWith("= ")) {
+                answers.add(line.substring(2));
               }
             },
-            "jvm-process-reader");
-    reader.setDaemon(true);
-    reader.start();
+            () -> {});
     String first = next();
     if (!first.startsWith("ready ")) {
-      throw new AssertionError("the JVM did not start: " + first + "\n" + log);
+      throw new AssertionError("the JVM did not start: " + first + "\n" + log());
     }
     String[] words = first.split(" ", 3);
     this.pid = Long.parseLong(words[1]);
@@ -84,8 +72,12 @@ public class JvmProcess implements AutoCloseable {
     return new JvmProcess(builder.start());
   }
 
-  /** The process builder {@link #start} uses: output merged, depcache's variables removed. */
-  protected static ProcessBuilder builder(List<String> command) {
+  /**
+   * The process builder {@link #start} uses: output merged, depcache's variables removed.
+   *
+   * @param command the whole command line
+   */
+  public static ProcessBuilder builder(List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder
         .environment()
@@ -109,7 +101,7 @@ public class JvmProcess implements AutoCloseable {
 
   /** Everything the JVM printed so far. */
   public String log() {
-    return log.toString();
+    return output.log();
   }
 
   /** The next answer, waiting up to a minute. */
@@ -118,7 +110,7 @@ public class JvmProcess implements AutoCloseable {
       String answer = answers.poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (answer == null) {
         throw new AssertionError(
-            "no answer within " + ANSWER_TIMEOUT_SECONDS + " s; output:\n" + log);
+            "no answer within " + ANSWER_TIMEOUT_SECONDS + " s; output:\n" + log());
       }
       return answer;
     } catch (InterruptedException e) {

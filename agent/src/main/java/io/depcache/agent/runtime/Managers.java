@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Managers implements AutoCloseable {
   private final AgentConfig config;
   private final AllowList allowList;
-  private final Map<String, Serializer> serializers = new ConcurrentHashMap<>();
   private final Map<String, ManagerCore> byName = new ConcurrentHashMap<>();
   private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
   private final ExecutorService async;
@@ -110,10 +109,8 @@ public final class Managers implements AutoCloseable {
     ManagerConfig settings = config.manager(name);
     CacheStore store =
         stores.computeIfAbsent(StoreFactory.identity(settings), id -> StoreFactory.open(settings));
-    // One serializer per name, shared by the managers that use it: it holds no per-manager state.
-    Serializer serializer =
-        serializers.computeIfAbsent(
-            settings.serializer(), serializerName -> Serializers.named(serializerName, allowList));
+    // One serializer per manager, from its settings; the allowlist is the JVM's.
+    Serializer serializer = Serializers.named(settings.serializer(), allowList);
     return new ManagerCore(settings, store, serializer, repeater);
   }
 

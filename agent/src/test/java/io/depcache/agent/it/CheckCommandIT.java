@@ -2,13 +2,13 @@ package io.depcache.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.depcache.testing.CommandRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -20,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandIT {
   @TempDir static Path dir;
   private static Path appJar;
-
-  private record Run(int exit, String output) {}
 
   @BeforeAll
   static void buildAppJar() throws IOException {
@@ -45,7 +43,7 @@ class CheckCommandIT {
     }
   }
 
-  private static Run check(String properties, String... more) throws Exception {
+  private static CommandRun check(String properties, String... more) throws Exception {
     Path config = Files.createTempFile(dir, "depcache", ".properties");
     Files.writeString(config, properties, StandardCharsets.UTF_8);
     List<String> command =
@@ -60,15 +58,12 @@ class CheckCommandIT {
                 "--classpath",
                 dir + "/*"));
     command.addAll(List.of(more));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(process.exitValue(), output);
+    return CommandRun.of(command);
   }
 
   @Test
   void listsWhatEachRuleAndAnnotationReachesWithResolvedTemplates() throws Exception {
-    Run run =
+    CommandRun run =
         check(
             """
             depcache.target.users.method=com.example.legacy.UserDao#find*(..)
@@ -97,20 +92,16 @@ class CheckCommandIT {
 
   @Test
   void withoutConfigTheAnnotationsAloneAreChecked() throws Exception {
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ItSettings.agentJar(),
-                "check",
-                "--classpath",
-                dir + "/*")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output)
+    CommandRun run =
+        CommandRun.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            ItSettings.agentJar(),
+            "check",
+            "--classpath",
+            dir + "/*");
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output())
         .contains("depcache check: 0 target rule(s), 0 invalidation rule(s)")
         .contains("com.example.fixtures.ShopCatalogue#item(long)  cached")
         .doesNotContain("com.example.legacy.UserDao#findUser")
@@ -125,7 +116,7 @@ class CheckCommandIT {
         depcache.target.voids.method=com.example.legacy.UserDao#rename
         depcache.target.abstract.method=com.example.legacy.AbstractRepo#find
         """;
-    Run run = check(rules);
+    CommandRun run = check(rules);
     assertThat(run.exit()).as(run.output()).isZero();
     assertThat(run.output())
         .contains("target nothing (file ")
@@ -138,7 +129,7 @@ class CheckCommandIT {
 
   @Test
   void aTemplateNamingAMissingArgumentIsABrokenRule() throws Exception {
-    Run run =
+    CommandRun run =
         check(
             """
             depcache.target.audit.method=com.example.legacy.UserDao#audit(long)
@@ -153,7 +144,7 @@ class CheckCommandIT {
 
   @Test
   void aConfigurationThatDoesNotParseIsBrokenWithFileAndLine() throws Exception {
-    Run run =
+    CommandRun run =
         check(
             """
             depcache.target.a.method=com.example.legacy.UserDao#find(int
@@ -173,17 +164,13 @@ class CheckCommandIT {
 
   @Test
   void badUsageExitsWithTwo() throws Exception {
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ItSettings.agentJar(),
-                "check")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(output).contains("usage: java -jar depcache-agent.jar check");
+    CommandRun run =
+        CommandRun.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            ItSettings.agentJar(),
+            "check");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.output()).contains("usage: java -jar depcache-agent.jar check");
   }
 }

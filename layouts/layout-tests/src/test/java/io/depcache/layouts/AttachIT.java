@@ -2,13 +2,12 @@ package io.depcache.layouts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.depcache.testing.CommandRun;
 import io.depcache.testing.JvmProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,8 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttachIT {
   /** The answer of a command-line run: exit status and everything printed. */
-  record Run(int status, String output) {}
-
   static Stream<Arguments> plainCases() {
     List<Arguments> cases = new ArrayList<>();
     for (String home : LayoutSettings.javaHomes()) {
@@ -47,12 +44,12 @@ class AttachIT {
         useTheApiWithoutTheAgent(app);
       }
       if (how.equals("attach")) {
-        Run run = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
-        assertThat(run.status()).as(run.output()).isZero();
+        CommandRun run = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output())
             .contains("pid: " + app.pid, "installed: now", "status: installed: depcache enabled");
       } else {
-        Run run =
+        CommandRun run =
             run(
                 Path.of(javaHome, "bin", "jcmd").toString(),
                 Long.toString(app.pid),
@@ -60,7 +57,7 @@ class AttachIT {
                 LayoutSettings.agentJar(),
                 // jcmd reads an unquoted k=v as its own option: the agent's options are quoted
                 '"' + LayoutSettings.agentOptions() + '"');
-        assertThat(run.status()).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
       }
       Scenario.run(app::send);
       assertThat(app.log()).doesNotContain("IllegalAccessError", "could not instrument");
@@ -76,8 +73,8 @@ class AttachIT {
     try (JvmProcess app =
         startWithoutAgent(javaHome, "-jar", LayoutSettings.bootApp(), "--server.port=0")) {
       useTheApiWithoutTheAgent(app);
-      Run run = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
-      assertThat(run.status()).as(run.output()).isZero();
+      CommandRun run = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
+      assertThat(run.exit()).as(run.output()).isZero();
       assertThat(run.output()).contains("installed: now");
       Scenario.run(app::send);
       assertThat(app.log()).doesNotContain("IllegalAccessError", "could not instrument");
@@ -88,9 +85,9 @@ class AttachIT {
   @MethodSource("javaHomes")
   void attachingTwiceIsANoOpWithAMessage(String javaHome) throws Exception {
     try (JvmProcess app = startWithoutAgent(javaHome, "-jar", LayoutSettings.plainApp())) {
-      assertThat(attachCommand(javaHome, app.pid, LayoutSettings.agentOptions()).status()).isZero();
-      Run second = attachCommand(javaHome, app.pid, null);
-      assertThat(second.status()).as(second.output()).isZero();
+      assertThat(attachCommand(javaHome, app.pid, LayoutSettings.agentOptions()).exit()).isZero();
+      CommandRun second = attachCommand(javaHome, app.pid, null);
+      assertThat(second.exit()).as(second.output()).isZero();
       assertThat(second.output())
           .contains("installed: already (attach)")
           .contains("nothing done: the agent is already installed");
@@ -102,16 +99,16 @@ class AttachIT {
   @MethodSource("javaHomes")
   void optionsTheAgentRefusesAreReportedAndTheApplicationRunsOn(String javaHome) throws Exception {
     try (JvmProcess app = startWithoutAgent(javaHome, "-jar", LayoutSettings.plainApp())) {
-      Run run = attachCommand(javaHome, app.pid, "ttl=5m");
-      assertThat(run.status()).as(run.output()).isEqualTo(1);
+      CommandRun run = attachCommand(javaHome, app.pid, "ttl=5m");
+      assertThat(run.exit()).as(run.output()).isEqualTo(1);
       assertThat(run.output())
           .contains("installed: no")
           .contains("depcache.ttl must be a whole number of seconds >= 0, got '5m'");
       assertThat(app.send("active")).isEqualTo("false");
       assertThat(app.send("user 1")).isEqualTo("user1 runs=1");
       // a refused attach leaves the way open for one with better options
-      Run again = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
-      assertThat(again.status()).as(again.output()).isZero();
+      CommandRun again = attachCommand(javaHome, app.pid, LayoutSettings.agentOptions());
+      assertThat(again.exit()).as(again.output()).isZero();
       Scenario.run(app::send);
     }
   }
@@ -122,17 +119,17 @@ class AttachIT {
     try (JvmProcess app =
         startWithoutAgent(
             javaHome, "-XX:+DisableAttachMechanism", "-jar", LayoutSettings.plainApp())) {
-      Run run = attachCommand(javaHome, app.pid, null);
-      assertThat(run.status()).isEqualTo(2);
+      CommandRun run = attachCommand(javaHome, app.pid, null);
+      assertThat(run.exit()).isEqualTo(2);
       assertThat(run.output()).contains("attach: cannot attach to process " + app.pid);
       assertThat(app.send("active")).isEqualTo("false");
     }
-    Run noSuchProcess = attachCommand(javaHome, 999_999_999L, null);
-    assertThat(noSuchProcess.status()).isEqualTo(2);
+    CommandRun noSuchProcess = attachCommand(javaHome, 999_999_999L, null);
+    assertThat(noSuchProcess.exit()).isEqualTo(2);
     assertThat(noSuchProcess.output()).contains("cannot attach to process 999999999");
-    Run notANumber =
+    CommandRun notANumber =
         run(LayoutSettings.java(javaHome), "-jar", LayoutSettings.agentJar(), "attach");
-    assertThat(notANumber.status()).isEqualTo(2);
+    assertThat(notANumber.exit()).isEqualTo(2);
     assertThat(notANumber.output()).contains("expected the process id of a running JVM");
   }
 
@@ -155,7 +152,8 @@ class AttachIT {
     return JvmProcess.start(command);
   }
 
-  private static Run attachCommand(String javaHome, long pid, String options) throws Exception {
+  private static CommandRun attachCommand(String javaHome, long pid, String options)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -170,13 +168,7 @@ class AttachIT {
     return run(command.toArray(String[]::new));
   }
 
-  private static Run run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not end within 60 s");
-    }
-    return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  private static CommandRun run(String... command) throws Exception {
+    return CommandRun.of(command);
   }
 }

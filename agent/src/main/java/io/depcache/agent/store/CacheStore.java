@@ -26,9 +26,27 @@ import java.util.List;
  *       a reader; a fence, once set, lasts {@link #FENCE_RETENTION_MILLIS}.
  * </ul>
  *
- * <p><b>Warning:</b> a Redis that loses its data (a restart without persistence, a flush, a
- * failover to a replica that lagged) starts its sequence again, which breaks the last two outcomes
- * for computations that began before the loss. Nothing here detects that yet.
+ * <p><b>A store that loses its sequence.</b> A Redis that loses its data (a restart without
+ * persistence, a flush, an eviction of the sequence key, a failover to a replica that lagged) may
+ * lose fences with it, so a computation that began before the loss cannot be proven fresh. The
+ * Redis store keeps the outcomes anyway by refusing every such write: a computation carries the
+ * sequence it read, and {@link #putIfUnchangedSince} refuses it when
+ *
+ * <ul>
+ *   <li>the store has no sequence any more, and the computation read one (a sequence of {@code 0}
+ *       means it read none: nothing was fenced since, so there is nothing it could have missed);
+ *   <li>the store's sequence is below the one the computation read (it went back: a replica that
+ *       lagged, or something else written under the key);
+ *   <li>the store's current epoch began after the sequence the computation read. An epoch begins
+ *       when a fence finds no sequence (or something else than a number) under the sequence key:
+ *       it starts again at the server's clock in microseconds, above the sequences of the epochs
+ *       before it while the clock does not go back by more than the time since, and the epoch key
+ *       records where it began.
+ * </ul>
+ *
+ * What no store can do: a failover to a replica that had not received the last invalidations loses
+ * them, and the entries they removed come back; only a replication acknowledgement before
+ * invalidate returns would prevent that. The memory store never loses its sequence.
  */
 public interface CacheStore extends AutoCloseable {
   /**

@@ -39,6 +39,17 @@ public final class KeyLayout {
   }
 
   /**
+   * Where the current epoch of a sequence began: the sequence at which the store, having lost its
+   * sequence (or never had one), started it again.
+   *
+   * @param sequenceKey from {@link #sequenceKey(String)}
+   * @return {@code sequenceKey + "\0epoch"}
+   */
+  public static String epochKey(String sequenceKey) {
+    return sequenceKey + "\u0000epoch";
+  }
+
+  /**
    * The start of every key under a prefix, which clearing all of it removes.
    *
    * @param prefix {@code depcache.prefix}

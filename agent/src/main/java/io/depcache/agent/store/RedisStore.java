@@ -39,6 +39,7 @@ public final class RedisStore implements CacheStore {
   private final UnifiedJedis client;
   private final String redactedUrl;
   private final byte[] sequenceKey;
+  private final byte[] epochKey;
 
   RedisStore(UnifiedJedis client, String redactedUrl) {
     this(client, redactedUrl, "depcache:seq");
@@ -48,6 +49,7 @@ public final class RedisStore implements CacheStore {
     this.client = client;
     this.redactedUrl = redactedUrl;
     this.sequenceKey = bytes(sequenceKey);
+    this.epochKey = bytes(KeyLayout.epochKey(sequenceKey));
   }
 
   /**
@@ -84,10 +86,26 @@ public final class RedisStore implements CacheStore {
   @Override
   public Lookup lookup(String entryKey) {
     List<byte[]> both = call("MGET", () -> client.mget(bytes(entryKey), sequenceKey));
-    byte[] sequence = both.get(1);
-    return new Lookup(
-        both.get(0),
-        sequence == null ? 0 : Long.parseLong(new String(sequence, StandardCharsets.US_ASCII)));
+    return new Lookup(both.get(0), sequenceOf(both.get(1)));
+  }
+
+  /**
+   * The sequence a lookup reports: {@code 0} when the store has none, or holds something else than
+   * a number under its key (fence.lua then starts a new epoch, and put.lua refuses what began
+   * before it).
+   */
+  private static long sequenceOf(byte[] stored) {
+    if (stored == null || stored.length == 0 || stored.length > 18) {
+      return 0;
+    }
+    long sequence = 0;
+    for (byte digit : stored) {
+      if (digit < '0' || digit > '9') {
+        return 0;
+      }
+      sequence = sequence * 10 + (digit - '0');
+    }
+    return sequence;
   }
 
   @Override
@@ -137,7 +155,7 @@ public final class RedisStore implements CacheStore {
       throw new IllegalArgumentException("ttlMillis must be >= 0, got " + ttlMillis);
     }
     boolean fenced = sequence >= 0;
-    List<byte[]> keys = new ArrayList<>((dependencyKeys.size() + 1) * (fenced ? 2 : 1));
+    List<byte[]> keys = new ArrayList<>((dependencyKeys.size() + 1) * (fenced ? 2 : 1) + 2);
     keys.add(bytes(entryKey));
     for (String dependencyKey : dependencyKeys) {
       keys.add(bytes(dependencyKey));
@@ -150,6 +168,8 @@ public final class RedisStore implements CacheStore {
       for (String dependencyKey : dependencyKeys) {
         keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
       }
+      keys.add(sequenceKey);
+      keys.add(epochKey);
       args.add(bytes(Long.toString(sequence)));
       for (long dependencySequence : dependencySequences) {
         args.add(bytes(Long.toString(dependencySequence)));
@@ -163,17 +183,18 @@ public final class RedisStore implements CacheStore {
 
   /** Raises the sequence and marks each key's fence with it, in one script. */
   private void fence(Collection<String> keys) {
-    List<byte[]> scriptKeys = new ArrayList<>(Math.min(keys.size(), BATCH) + 1);
+    List<byte[]> scriptKeys = new ArrayList<>(Math.min(keys.size(), BATCH) + 2);
     scriptKeys.add(sequenceKey);
+    scriptKeys.add(epochKey);
     for (String key : keys) {
       scriptKeys.add(bytes(KeyLayout.fenceKey(key)));
       // In batches, so that fencing many keys never becomes one long script.
-      if (scriptKeys.size() > BATCH) {
+      if (scriptKeys.size() > BATCH + 1) {
         runFence(scriptKeys);
-        scriptKeys.subList(1, scriptKeys.size()).clear();
+        scriptKeys.subList(2, scriptKeys.size()).clear();
       }
     }
-    if (scriptKeys.size() > 1) {
+    if (scriptKeys.size() > 2) {
       runFence(scriptKeys);
     }
   }

@@ -1,6 +1,6 @@
 -- Writes one entry and registers it in its dependency sets, atomically.
 -- KEYS[1]: the entry key; KEYS[2..n]: the dependency sets it joins; when fenced, KEYS[n+1..2n]:
--- the fence keys of KEYS[1..n], in the same order.
+-- the fence keys of KEYS[1..n], in the same order, then the store's sequence key and its epoch key.
 -- ARGV[1]: the value; ARGV[2]: time to live in milliseconds, 0 for no expiry; ARGV[3]: the
 -- invalidation sequence the computation started at, or -1 for an unfenced write; when fenced,
 -- ARGV[4..n+2]: per dependency set, the oldest sequence at which data for it was read.
@@ -12,7 +12,20 @@ local since = tonumber(ARGV[3] or '-1')
 local n = #KEYS
 
 if since >= 0 then
-  n = #KEYS / 2
+  n = (#KEYS - 2) / 2
+  -- The store lost its sequence after the computation read it (fence.lua): its fences may be lost
+  -- too, so nothing can show the result is fresh. A sequence below the computation's went back (a
+  -- failover to a replica that lagged), and one whose epoch began after it was lost and begun
+  -- again. A computation that read no sequence (since 0) is fresh while none exists.
+  local current = tonumber(redis.call('GET', KEYS[#KEYS - 1]) or '')
+  local epoch = tonumber(redis.call('GET', KEYS[#KEYS]) or '') or 0
+  if current == nil then
+    if since > 0 then
+      return -1
+    end
+  elseif since > current or since < epoch then
+    return -1
+  end
   -- A delete fenced the entry, or an invalidation fenced a dependency, after the data behind it
   -- was read: the result may predate the change, so it must not be stored.
   for i = 1, n do

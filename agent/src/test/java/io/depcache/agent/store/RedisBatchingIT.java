@@ -50,13 +50,17 @@ class RedisBatchingIT {
     assertThat(admin.scard(dependencyKey)).isEqualTo(DEPENDENTS);
   }
 
-  /** Commands slower than 10 ms since the last reset, as Redis recorded them. */
+  /**
+   * Commands slower than 25 ms since the last reset, as Redis recorded them. A batch of 500 takes 1
+   * to 3 ms here, over 10 on a loaded machine; UNLINK of the 100,000 keys in one command took 34
+   * ms.
+   */
   private static List<Object> slowCommands() {
     return (List<Object>) admin.sendCommand(Protocol.Command.SLOWLOG, "GET", "128");
   }
 
   private static void watchSlowCommands() {
-    admin.configSet("slowlog-log-slower-than", "10000");
+    admin.configSet("slowlog-log-slower-than", "25000");
     admin.slowlogReset();
   }
 
@@ -74,7 +78,8 @@ class RedisBatchingIT {
     // Every dependent and the set are gone; what stays is the fence of the invalidation (it
     // expires by itself) and the store's sequence.
     assertThat(admin.keys("*"))
-        .containsExactlyInAnyOrder(KeyLayout.fenceKey(dependencyKey), "depcache:seq");
+        .containsExactlyInAnyOrder(
+            KeyLayout.fenceKey(dependencyKey), "depcache:seq", KeyLayout.epochKey("depcache:seq"));
   }
 
   @Test

@@ -31,10 +31,15 @@ import java.util.regex.Pattern;
  * their rendered elements so that the key does not depend on hash iteration order.
  */
 final class KeyForms {
-  /** Past this length a key keeps a readable head and ends with a hash of the whole. */
+  /**
+   * A key of this length or longer keeps a readable head and ends with {@code "...#"} and a SHA-256
+   * of the whole, which makes it exactly this long; a shorter key is kept as it is. So a bounded
+   * key never equals a key that was kept, whatever text an argument holds.
+   */
   static final int MAX_KEY_LENGTH = 250;
 
-  private static final int HEAD_LENGTH = 180;
+  private static final int HEAD_LENGTH = MAX_KEY_LENGTH - 4 - 64;
+
   private static final Pattern IDENTITY_TEXT =
       Pattern.compile("[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+@[0-9a-f]{1,8}(?![\\w.])");
   private static final ClassValue<Boolean> OWN_TO_STRING =
@@ -75,7 +80,7 @@ final class KeyForms {
 
   /** Bounds a key's length: short keys are returned as they are. */
   static String bound(String key) {
-    if (key.length() <= MAX_KEY_LENGTH) {
+    if (key.length() < MAX_KEY_LENGTH) {
       return key;
     }
     return key.substring(0, HEAD_LENGTH) + "...#" + sha256(key);

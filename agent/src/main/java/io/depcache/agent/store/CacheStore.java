@@ -38,8 +38,8 @@ import java.util.List;
  *   <li>the store's sequence is below the one the computation read (it went back: a replica that
  *       lagged, or something else written under the key);
  *   <li>the store's current epoch began after the sequence the computation read. An epoch begins
- *       when a fence finds no sequence (or something else than a number) under the sequence key:
- *       it starts again at the server's clock in microseconds, above the sequences of the epochs
+ *       when a fence finds no sequence (or something else than a number) under the sequence key: it
+ *       starts again at the server's clock in microseconds, above the sequences of the epochs
  *       before it while the clock does not go back by more than the time since, and the epoch key
  *       records where it began.
  * </ul>

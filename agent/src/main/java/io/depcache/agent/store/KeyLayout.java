@@ -1,5 +1,9 @@
 package io.depcache.agent.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 /**
  * The names of depcache's keys in the store.
  *
@@ -19,13 +23,31 @@ package io.depcache.agent.store;
  *                                    invalidation drains them all before it returns
  * {entry key}\0lease                 who computes the entry now (depcache.lease.enabled), with a
  *                                    short expiry
- * {prefix}:seq                       the store's invalidation sequence (INCR by every fence)
+ * {prefix}:seq                       the store's invalidation sequence, raised by every fence
+ * {prefix}:seq\0epoch                where the sequence's current epoch began (fence.lua)
  * </pre>
  *
  * A dependency set holds complete entry keys, so an entry of one manager can depend on a dependency
  * of another ({@code DepCache.addDependency(dep, manager)}) on the same store.
+ *
+ * <p><b>Injective.</b> Keys and dependencies come from method arguments, so they may hold any
+ * character. Their text is escaped into the key ({@code \0} becomes {@code \1 0}, {@code \1}
+ * becomes {@code \1 1}), so no user text contains {@code \0}, and every internal key (fences,
+ * leases, draining lists, detached sets) is a user key followed by {@code \0} and a fixed word: no
+ * key or dependency, whatever its bytes, names an internal key or another user key. A text whose
+ * escaped form is longer than {@value #MAX_USER_TEXT} characters keeps a head of {@value
+ * #HEAD_LENGTH} and ends with {@code \1h} and the SHA-256 of the whole, a form no escaped text
+ * takes, so key names stay bounded.
  */
 public final class KeyLayout {
+  /** The longest user text (escaped) a key holds as it is. */
+  static final int MAX_USER_TEXT = 1024;
+
+  /** How much of a longer text a key keeps before its hash. */
+  static final int HEAD_LENGTH = 200;
+
+  private static final char ESCAPE = '\u0001';
+
   private KeyLayout() {}
 
   /**
@@ -109,7 +131,7 @@ public final class KeyLayout {
    * @return the store key
    */
   public static String entryKey(String namespace, String key) {
-    return entryKeysOf(namespace) + key;
+    return entryKeysOf(namespace) + userText(key);
   }
 
   /**
@@ -160,6 +182,55 @@ public final class KeyLayout {
    * @return the store key
    */
   public static String dependencyKey(String namespace, String dependency) {
-    return namespace + "d:" + dependency;
+    return namespace + "d:" + userText(dependency);
+  }
+
+  /**
+   * A key's or dependency's text as it appears in a store key: escaped so that it holds no {@code
+   * \0}, and bounded (see the class comment). Text with neither {@code \0} nor {@code \1} and of at
+   * most {@value #MAX_USER_TEXT} characters is returned as it is.
+   */
+  static String userText(String text) {
+    int i = 0;
+    while (i < text.length() && text.charAt(i) > ESCAPE) {
+      i++;
+    }
+    if (i == text.length() && text.length() <= MAX_USER_TEXT) {
+      return text;
+    }
+    StringBuilder escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\u0000') {
+        escaped.append(ESCAPE).append('0');
+      } else if (c == ESCAPE) {
+        escaped.append(ESCAPE).append('1');
+      } else {
+        escaped.append(c);
+      }
+    }
+    if (escaped.length() <= MAX_USER_TEXT) {
+      return escaped.toString();
+    }
+    int head = HEAD_LENGTH;
+    if (Character.isHighSurrogate(escaped.charAt(head - 1))) {
+      head--; // never half a character
+    }
+    return escaped.substring(0, head) + ESCAPE + 'h' + sha256(escaped);
+  }
+
+  private static String sha256(CharSequence text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(64);
+      for (byte b : digest) {
+        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
   }
 }

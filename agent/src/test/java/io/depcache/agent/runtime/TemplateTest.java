@@ -133,4 +133,16 @@ class TemplateTest {
     assertThat(a).hasSizeLessThanOrEqualTo(KeyForms.MAX_KEY_LENGTH).isNotEqualTo(b);
     assertThat(KeyForms.bound("short")).isEqualTo("short");
   }
+
+  @Test
+  void noArgumentCanForgeTheBoundedKeyOfAnother() {
+    String bounded = KeyForms.bound("k".repeat(1000));
+    assertThat(bounded).hasSize(KeyForms.MAX_KEY_LENGTH);
+
+    // The bounded text itself, rendered from a template argument, is bounded again.
+    assertThat(KeyForms.bound(bounded)).isNotEqualTo(bounded);
+    // Anything shorter is kept, and is not the bounded key either.
+    String shorter = bounded.substring(1);
+    assertThat(KeyForms.bound(shorter)).isEqualTo(shorter);
+  }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -303,8 +305,26 @@ public final class RedisStore implements CacheStore {
       throw e;
     } catch (RuntimeException e) {
       throw new StoreException(
-          "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(), e);
+          kindOf(e), "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * An error reply is about the command, not the connection, unless Redis says it is busy or
+   * loading; out of memory, a read-only replica and a failed save refuse writes, not reads.
+   */
+  static StoreException.Kind kindOf(RuntimeException e) {
+    if (!(e instanceof JedisDataException) || e instanceof JedisBusyException) {
+      return StoreException.Kind.UNAVAILABLE;
+    }
+    String reply = String.valueOf(e.getMessage());
+    if (reply.startsWith("OOM") || reply.startsWith("READONLY") || reply.startsWith("MISCONF")) {
+      return StoreException.Kind.WRITES_REFUSED;
+    }
+    if (reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN") || reply.startsWith("BUSY")) {
+      return StoreException.Kind.UNAVAILABLE;
+    }
+    return StoreException.Kind.COMMAND;
   }
 
   private static boolean isStart(byte[] cursor) {

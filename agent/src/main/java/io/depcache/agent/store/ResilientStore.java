@@ -14,11 +14,17 @@ import org.slf4j.LoggerFactory;
  * "Fail-open").
  *
  * <p>After a {@link StoreException}, a circuit breaker makes every call fail fast with a {@code
- * StoreException} and no network for a back-off (500 ms, doubling up to 5 s); then one call probes,
- * and its success resumes normal work. Failed (or refused) invalidations, deletes and clears are
- * remembered and retried by one daemon thread, {@code depcache-retry}, until they succeed; the
- * circuit stays open until they did, so no stale entry is read in between. The failed call still
- * throws: its caller decides whether to bypass the cache or fail.
+ * StoreException} and no network for a back-off (100 ms, doubling up to 500 ms); then one call
+ * probes, and its success resumes normal work. Failed (or refused) invalidations, deletes and
+ * clears are remembered and retried by one daemon thread, {@code depcache-retry}, until they
+ * succeed; the circuit stays open until they did, so no stale entry is read in between. The failed
+ * call still throws: its caller decides whether to bypass the cache or fail.
+ *
+ * <p>Only an unavailable store opens the circuit (unreachable, timed out, busy): a command that the
+ * store answers with an error fails alone. A store that refuses writes (out of memory, a read-only
+ * replica) keeps serving reads while writes pause with the same back-off ({@link WritePause}). An
+ * invalidation, delete or clear that fails for any reason opens the circuit, since until it is
+ * applied a read could return what it should have removed.
  */
 public final class ResilientStore implements CacheStore {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
@@ -27,12 +33,13 @@ public final class ResilientStore implements CacheStore {
   private final CacheStore delegate;
   private final PendingWork pending;
   private final CircuitBreaker breaker;
+  private final WritePause writes;
   private final Object retryLock = new Object();
   private Thread retryThread;
   private volatile boolean closed;
 
   /**
-   * Wraps a store with the default back-off (500 ms to 5 s) and pending bound (100,000 keys).
+   * Wraps a store with the default back-off (100 to 500 ms) and pending bound (100,000 keys).
    *
    * @param delegate the store to protect
    * @param overflowNamespace the namespace to clear when more invalidations wait than the bound (it
@@ -40,7 +47,7 @@ public final class ResilientStore implements CacheStore {
    *     oldest with a warning
    */
   public ResilientStore(CacheStore delegate, String overflowNamespace) {
-    this(delegate, overflowNamespace, 500, 5_000, MAX_PENDING_KEYS, System::nanoTime);
+    this(delegate, overflowNamespace, 100, 500, MAX_PENDING_KEYS, System::nanoTime);
   }
 
   ResilientStore(
@@ -59,16 +66,18 @@ public final class ResilientStore implements CacheStore {
             maxBackoffMillis,
             clockNanos,
             pending::hasWork);
+    this.writes =
+        new WritePause(delegate.describe(), initialBackoffMillis, maxBackoffMillis, clockNanos);
   }
 
   @Override
   public byte[] get(String entryKey) {
-    return guard("get", () -> delegate.get(entryKey));
+    return guard("get", Role.READ, () -> delegate.get(entryKey));
   }
 
   @Override
   public Lookup lookup(String entryKey) {
-    return guard("get", () -> delegate.lookup(entryKey));
+    return guard("get", Role.READ, () -> delegate.lookup(entryKey));
   }
 
   @Override
@@ -81,6 +90,7 @@ public final class ResilientStore implements CacheStore {
       long[] dependencySequences) {
     return guard(
         "put",
+        Role.WRITE,
         () ->
             delegate.putIfUnchangedSince(
                 entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences));
@@ -88,13 +98,14 @@ public final class ResilientStore implements CacheStore {
 
   @Override
   public boolean tryLease(String entryKey, String token, long millis) {
-    return guard("lease", () -> delegate.tryLease(entryKey, token, millis));
+    return guard("lease", Role.WRITE, () -> delegate.tryLease(entryKey, token, millis));
   }
 
   @Override
   public void releaseLease(String entryKey, String token) {
     guard(
         "lease",
+        Role.READ, // a release frees memory, so it goes on while writes are refused
         () -> {
           delegate.releaseLease(entryKey, token);
           return null;
@@ -103,7 +114,7 @@ public final class ResilientStore implements CacheStore {
 
   @Override
   public boolean exists(String entryKey) {
-    return guard("exists", () -> delegate.exists(entryKey));
+    return guard("exists", Role.READ, () -> delegate.exists(entryKey));
   }
 
   @Override
@@ -111,6 +122,7 @@ public final class ResilientStore implements CacheStore {
       String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
     guard(
         "put",
+        Role.WRITE,
         () -> {
           delegate.put(entryKey, value, ttlMillis, dependencyKeys);
           return null;
@@ -120,7 +132,7 @@ public final class ResilientStore implements CacheStore {
   @Override
   public long delete(Collection<String> entryKeys) {
     try {
-      return guard("delete", () -> delegate.delete(entryKeys));
+      return guard("delete", Role.INVALIDATE, () -> delegate.delete(entryKeys));
     } catch (StoreException e) {
       remember(() -> pending.addDeletes(List.copyOf(entryKeys)));
       throw e;
@@ -130,7 +142,7 @@ public final class ResilientStore implements CacheStore {
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
     try {
-      return guard("invalidate", () -> delegate.invalidate(dependencyKeys));
+      return guard("invalidate", Role.INVALIDATE, () -> delegate.invalidate(dependencyKeys));
     } catch (StoreException e) {
       remember(() -> pending.addInvalidations(List.copyOf(dependencyKeys)));
       throw e;
@@ -140,7 +152,7 @@ public final class ResilientStore implements CacheStore {
   @Override
   public long clear(String namespace) {
     try {
-      return guard("clear", () -> delegate.clear(namespace));
+      return guard("clear", Role.INVALIDATE, () -> delegate.clear(namespace));
     } catch (StoreException e) {
       remember(() -> pending.addClear(namespace));
       throw e;
@@ -149,7 +161,7 @@ public final class ResilientStore implements CacheStore {
 
   @Override
   public long ttlMillis(String entryKey) {
-    return guard("ttl", () -> delegate.ttlMillis(entryKey));
+    return guard("ttl", Role.READ, () -> delegate.ttlMillis(entryKey));
   }
 
   @Override
@@ -186,7 +198,18 @@ public final class ResilientStore implements CacheStore {
     return pending.size();
   }
 
-  private <T> T guard(String operation, Supplier<T> call) {
+  /** What an operation does to the store, which decides what its failure means. */
+  private enum Role {
+    READ,
+    WRITE,
+    /** An invalidation, delete or clear: until it is applied, reads may be stale. */
+    INVALIDATE
+  }
+
+  private <T> T guard(String operation, Role role, Supplier<T> call) {
+    if (role == Role.WRITE) {
+      writes.check(operation);
+    }
     Permit permit = breaker.acquire();
     if (permit == Permit.REJECT) {
       throw new StoreException(
@@ -197,10 +220,22 @@ public final class ResilientStore implements CacheStore {
       T result = call.get();
       answered = true;
       breaker.succeeded(permit);
+      if (role == Role.WRITE) {
+        writes.succeeded();
+      }
       return result;
     } catch (StoreException e) {
       answered = true;
-      breaker.failed(permit, e);
+      if (e.kind() == StoreException.Kind.UNAVAILABLE || role == Role.INVALIDATE) {
+        // An outage; or an invalidation that did not happen, which no read may outrun.
+        breaker.failed(permit, e);
+      } else {
+        // The store answered: this command failed, the others go on.
+        breaker.succeeded(permit);
+        if (e.kind() == StoreException.Kind.WRITES_REFUSED && role == Role.WRITE) {
+          writes.refused(e);
+        }
+      }
       throw e;
     } finally {
       if (!answered) {

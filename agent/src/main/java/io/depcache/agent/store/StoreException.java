@@ -4,11 +4,32 @@ package io.depcache.agent.store;
 public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** What kind of fault: only an unavailable store is an outage. */
+  public enum Kind {
+    /** Unreachable, timed out, or too busy to answer: the store may be down (an outage). */
+    UNAVAILABLE,
+    /** The store answered this command with an error (a key of another type, say). */
+    COMMAND,
+    /** The store answered, and refuses writes for now (out of memory, a read-only replica). */
+    WRITES_REFUSED
+  }
+
+  private final Kind kind;
+
   public StoreException(String message, Throwable cause) {
-    super(message, cause);
+    this(Kind.UNAVAILABLE, message, cause);
   }
 
   public StoreException(String message) {
-    super(message);
+    this(Kind.UNAVAILABLE, message, null);
+  }
+
+  public StoreException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
   }
 }

@@ -47,11 +47,7 @@ final class MethodInfo {
     this.id = id;
     this.spec = spec;
     this.displayName = spec.displayName();
-    this.keyBase =
-        spec.ownerName()
-            + '#'
-            + spec.methodName()
-            + (spec.overloaded() ? "[" + String.join(",", spec.parameterTypeNames()) + "]" : "");
+    this.keyBase = keyBase(spec);
     int count = spec.parameterTypeNames().size();
     Template key = null;
     List<Template> dependencies = new ArrayList<>();
@@ -72,6 +68,22 @@ final class MethodInfo {
     this.keyTemplate = key;
     this.dependencyTemplates = List.copyOf(dependencies);
     this.problem = found;
+  }
+
+  /**
+   * Class and method, the parameter types of an overload, and a hash of a generic return type: an
+   * entry written when the method returned {@code List<Long>} is not found once it returns {@code
+   * List<Integer>}. The keys of methods whose return type is not generic have no hash.
+   */
+  static String keyBase(MethodSpec spec) {
+    StringBuilder base = new StringBuilder(spec.ownerName()).append('#').append(spec.methodName());
+    if (spec.overloaded()) {
+      base.append('[').append(String.join(",", spec.parameterTypeNames())).append(']');
+    }
+    if (!spec.genericReturnType().equals(spec.returnTypeName())) {
+      base.append('~').append(KeyForms.shortHash(spec.genericReturnType()));
+    }
+    return base.toString();
   }
 
   /** The key of one call: the key template, or class, method and arguments in key form. */

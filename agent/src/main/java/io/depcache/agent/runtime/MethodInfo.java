@@ -1,6 +1,7 @@
 package io.depcache.agent.runtime;
 
 import java.lang.ref.WeakReference;
+import java.lang.reflect.MalformedParameterizedTypeException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,10 +28,14 @@ final class MethodInfo {
   final OnceLog once = new OnceLog();
   private volatile Resolved resolved;
 
-  /** The run-time classes of the method; held weakly so that an undeployed application unloads. */
+  /**
+   * The run-time classes of the method; held weakly so that an undeployed application unloads.
+   *
+   * @param returnShape what a cached value must be to be returned: the generic return type, boxed
+   */
   private record Resolved(
       WeakReference<ClassLoader> loader,
-      Class<?> boxedReturnType,
+      ValueShape returnShape,
       List<Class<? extends Throwable>> cacheExceptions) {}
 
   MethodInfo(int id, MethodSpec spec) {
@@ -102,8 +107,14 @@ final class MethodInfo {
     return KeyForms.bound(key.append(')').toString());
   }
 
-  Class<?> boxedReturnType(Class<?> owner) {
-    return resolve(owner).boxedReturnType();
+  /**
+   * What a cached value must be for this method to return it: the generic return type, boxed.
+   *
+   * @param owner the class that declares the method, in the loader of the call
+   * @return the shape, resolved reflectively at the first call
+   */
+  ValueShape returnShape(Class<?> owner) {
+    return resolve(owner).returnShape();
   }
 
   List<Class<? extends Throwable>> cacheExceptions(Class<?> owner) {
@@ -120,23 +131,39 @@ final class MethodInfo {
     if (r == null) {
       r =
           new Resolved(
-              new WeakReference<>(owner.getClassLoader()), returnType(owner), exceptions(owner));
+              new WeakReference<>(owner.getClassLoader()), shapeOf(owner), exceptions(owner));
       resolved = r;
     }
     return r;
   }
 
-  private Class<?> returnType(Class<?> owner) {
+  private ValueShape shapeOf(Class<?> owner) {
     for (Method method : owner.getDeclaredMethods()) {
-      if (method.getName().equals(spec.methodName())
+      // A bridge has the same name and parameters, and erases the return type further.
+      if (!method.isBridge()
+          && method.getName().equals(spec.methodName())
           && Arrays.stream(method.getParameterTypes())
               .map(Class::getTypeName)
               .toList()
               .equals(spec.parameterTypeNames())) {
-        return box(method.getReturnType());
+        return shapeOf(method);
       }
     }
     throw new IllegalStateException("method " + spec.signature() + " not found in " + owner);
+  }
+
+  private ValueShape shapeOf(Method method) {
+    try {
+      return ValueShape.of(method.getGenericReturnType());
+    } catch (TypeNotPresentException | MalformedParameterizedTypeException | LinkageError e) {
+      once.warn(
+          "generic-return",
+          "{}: the generic return type cannot be read ({}); cached values are checked by their"
+              + " class only",
+          spec.signature(),
+          e.toString());
+      return ValueShape.of(box(method.getReturnType()));
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -116,6 +116,7 @@ final class SpecReader {
         parameterTypes(method),
         parameterNames(method),
         typeName(method.getReturnType().asErasure()),
+        GenericName.of(method.getReturnType()),
         Set.copyOf(packages),
         type.getDeclaredMethods().filter(ElementMatchers.named(method.getName())).size() > 1,
         ttl,

@@ -103,20 +103,44 @@ final class EntryIo {
       case EXCEPTION:
         return new Hit(null, rebuild(entry, method, loader), entry.dependencies());
       case OPTIONAL_EMPTY:
-        return new Hit(Optional.empty(), null, entry.dependencies());
+        return new Hit(returnable(Optional.empty(), method, owner), null, entry.dependencies());
       case OPTIONAL:
-        return new Hit(Optional.of(entry.value()), null, entry.dependencies());
+        return new Hit(
+            returnable(Optional.of(entry.value()), method, owner), null, entry.dependencies());
       default:
-        Object value = entry.value();
-        if (method != null && value != null && !method.boxedReturnType(owner).isInstance(value)) {
-          throw new CorruptEntryException(
-              "the entry holds a "
-                  + value.getClass().getName()
-                  + " but the method returns "
-                  + method.spec.returnTypeName());
-        }
-        return new Hit(value, null, entry.dependencies());
+        return new Hit(returnable(entry.value(), method, owner), null, entry.dependencies());
     }
+  }
+
+  /**
+   * Returns a cached value that the method may return: of its return type, and with elements, keys,
+   * values and content of the type's arguments, so that a caller never fails on a value read from
+   * the store (an entry of an older version of the method, or planted).
+   *
+   * @throws CorruptEntryException when the value does not fit
+   */
+  private static Object returnable(Object value, MethodInfo method, Class<?> owner) {
+    if (method == null || value == null) {
+      return value;
+    }
+    ValueShape shape = method.returnShape(owner);
+    Class<?> misfit;
+    try {
+      if (shape.fit(value, ValueShape.BUDGET) != ValueShape.MISFIT) {
+        return value;
+      }
+      misfit = shape.misfit(value);
+    } catch (RuntimeException e) {
+      // A collection of the application's whose iteration fails would fail the caller too.
+      throw new CorruptEntryException(
+          "the entry holds a " + value.getClass().getName() + " that cannot be checked: " + e, e);
+    }
+    throw new CorruptEntryException(
+        "the entry holds a "
+            + value.getClass().getName()
+            + (misfit == value.getClass() ? "" : " holding a " + misfit.getName())
+            + " but the method returns "
+            + method.spec.genericReturnType());
   }
 
   /** A cached exception comes back as a new instance of the same type with the same message. */

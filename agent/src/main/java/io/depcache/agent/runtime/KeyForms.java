@@ -86,6 +86,16 @@ final class KeyForms {
     return key.substring(0, HEAD_LENGTH) + "...#" + sha256(key);
   }
 
+  /**
+   * A short hash of a text, the same in every JVM: the first 8 hex digits of its SHA-256.
+   *
+   * @param text e.g. a generic type's canonical name
+   * @return 8 lower-case hex digits
+   */
+  static String shortHash(String text) {
+    return sha256(text).substring(0, 8);
+  }
+
   private static void append(StringBuilder out, Object value, boolean quote) {
     if (value == null) {
       out.append("null");

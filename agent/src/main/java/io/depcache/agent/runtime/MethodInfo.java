@@ -1,6 +1,7 @@
 package io.depcache.agent.runtime;
 
 import java.lang.ref.WeakReference;
+import java.lang.reflect.MalformedParameterizedTypeException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,10 +28,14 @@ final class MethodInfo {
   final OnceLog once = new OnceLog();
   private volatile Resolved resolved;
 
-  /** The run-time classes of the method; held weakly so that an undeployed application unloads. */
+  /**
+   * The run-time classes of the method; held weakly so that an undeployed application unloads.
+   *
+   * @param returnShape what a cached value must be to be returned: the generic return type, boxed
+   */
   private record Resolved(
       WeakReference<ClassLoader> loader,
-      Class<?> boxedReturnType,
+      ValueShape returnShape,
       List<Class<? extends Throwable>> cacheExceptions) {}
 
   MethodInfo(int id, MethodSpec spec) {
@@ -47,11 +52,7 @@ final class MethodInfo {
     this.id = id;
     this.spec = spec;
     this.displayName = spec.displayName();
-    this.keyBase =
-        spec.ownerName()
-            + '#'
-            + spec.methodName()
-            + (spec.overloaded() ? "[" + String.join(",", spec.parameterTypeNames()) + "]" : "");
+    this.keyBase = keyBase(spec);
     int count = spec.parameterTypeNames().size();
     Template key = null;
     List<Template> dependencies = new ArrayList<>();
@@ -74,6 +75,22 @@ final class MethodInfo {
     this.problem = found;
   }
 
+  /**
+   * Class and method, the parameter types of an overload, and a hash of a generic return type: an
+   * entry written when the method returned {@code List<Long>} is not found once it returns {@code
+   * List<Integer>}. The keys of methods whose return type is not generic have no hash.
+   */
+  static String keyBase(MethodSpec spec) {
+    StringBuilder base = new StringBuilder(spec.ownerName()).append('#').append(spec.methodName());
+    if (spec.overloaded()) {
+      base.append('[').append(String.join(",", spec.parameterTypeNames())).append(']');
+    }
+    if (!spec.genericReturnType().equals(spec.returnTypeName())) {
+      base.append('~').append(KeyForms.shortHash(spec.genericReturnType()));
+    }
+    return base.toString();
+  }
+
   /** The key of one call: the key template, or class, method and arguments in key form. */
   String key(Object[] args) {
     if (keyTemplate != null) {
@@ -90,8 +107,14 @@ final class MethodInfo {
     return KeyForms.bound(key.append(')').toString());
   }
 
-  Class<?> boxedReturnType(Class<?> owner) {
-    return resolve(owner).boxedReturnType();
+  /**
+   * What a cached value must be for this method to return it: the generic return type, boxed.
+   *
+   * @param owner the class that declares the method, in the loader of the call
+   * @return the shape, resolved reflectively at the first call
+   */
+  ValueShape returnShape(Class<?> owner) {
+    return resolve(owner).returnShape();
   }
 
   List<Class<? extends Throwable>> cacheExceptions(Class<?> owner) {
@@ -108,23 +131,39 @@ final class MethodInfo {
     if (r == null) {
       r =
           new Resolved(
-              new WeakReference<>(owner.getClassLoader()), returnType(owner), exceptions(owner));
+              new WeakReference<>(owner.getClassLoader()), shapeOf(owner), exceptions(owner));
       resolved = r;
     }
     return r;
   }
 
-  private Class<?> returnType(Class<?> owner) {
+  private ValueShape shapeOf(Class<?> owner) {
     for (Method method : owner.getDeclaredMethods()) {
-      if (method.getName().equals(spec.methodName())
+      // A bridge has the same name and parameters, and erases the return type further.
+      if (!method.isBridge()
+          && method.getName().equals(spec.methodName())
           && Arrays.stream(method.getParameterTypes())
               .map(Class::getTypeName)
               .toList()
               .equals(spec.parameterTypeNames())) {
-        return box(method.getReturnType());
+        return shapeOf(method);
       }
     }
     throw new IllegalStateException("method " + spec.signature() + " not found in " + owner);
+  }
+
+  private ValueShape shapeOf(Method method) {
+    try {
+      return ValueShape.of(method.getGenericReturnType());
+    } catch (TypeNotPresentException | MalformedParameterizedTypeException | LinkageError e) {
+      once.warn(
+          "generic-return",
+          "{}: the generic return type cannot be read ({}); cached values are checked by their"
+              + " class only",
+          spec.signature(),
+          e.toString());
+      return ValueShape.of(box(method.getReturnType()));
+    }
   }
 
   @SuppressWarnings("unchecked")

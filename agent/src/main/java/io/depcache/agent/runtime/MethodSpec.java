@@ -13,6 +13,9 @@ import java.util.Set;
  * @param parameterNames the parameters' names, or {@code null} when the class was compiled without
  *     {@code -parameters}
  * @param returnTypeName the erasure of the return type
+ * @param genericReturnType the return type as {@link java.lang.reflect.Type#getTypeName()} writes
+ *     it, type arguments included ({@code java.util.List<java.lang.Long>}); equal to {@code
+ *     returnTypeName} when the return type is not generic
  * @param valuePackages the packages of the declaring class and of every class in the generic return
  *     type, allowed for deserialization
  * @param overloaded whether the declaring class has another method of the same name
@@ -29,6 +32,7 @@ public record MethodSpec(
     List<String> parameterTypeNames,
     List<String> parameterNames,
     String returnTypeName,
+    String genericReturnType,
     Set<String> valuePackages,
     boolean overloaded,
     long ttl,

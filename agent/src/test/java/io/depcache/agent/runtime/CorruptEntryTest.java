@@ -13,9 +13,12 @@ import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.testing.TestRedis;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +119,61 @@ class CorruptEntryTest {
 
     assertMissThenHit(() -> catalog.length("abc"), 3, "length", key);
     assertThat(manager.<Object>get(key)).isEqualTo(3);
+  }
+
+  @Test
+  void aListOfOtherElementsThanTheReturnTypeSaysIsAMissAndIsReplaced() {
+    assertThat(catalog.ids(3)).containsExactly(1L, 2L, 3L);
+    String key = Catalog.lastKey;
+    // What an entry of `List<Integer> ids(int)` looks like to `List<Long> ids(int)`.
+    manager.set(key, new ArrayList<>(List.of(1, 2, 3)));
+
+    assertMissThenHit(() -> readAll(catalog.ids(3)), List.of(1L, 2L, 3L), "ids", key);
+    assertThat(manager.<List<Long>>get(key)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aMapWithValuesOfOtherElementsIsAMissAndIsReplaced() {
+    assertThat(catalog.groups("g")).containsEntry("g", List.of(1L, 2L));
+    String key = Catalog.lastKey;
+    manager.set(key, new TreeMap<>(Map.of("g", new ArrayList<>(List.of(1, 2)))));
+
+    assertMissThenHit(
+        () -> {
+          Map<String, List<Long>> groups = catalog.groups("g");
+          readAll(groups.get("g"));
+          return groups;
+        },
+        Map.of("g", List.of(1L, 2L)),
+        "groups",
+        key);
+  }
+
+  @Test
+  void anOptionalOfAnotherContentIsAMissAndIsReplaced() {
+    assertThat(catalog.best("abcd")).contains(4L);
+    String key = Catalog.lastKey;
+    manager.set(key, Optional.of(4));
+
+    assertMissThenHit(
+        () -> {
+          Optional<Long> best = catalog.best("abcd");
+          long value = best.orElseThrow();
+          return Optional.of(value);
+        },
+        Optional.of(4L),
+        "best",
+        key);
+  }
+
+  /** Reads every element as a {@code long}, as callers do: a wrong element fails right here. */
+  private static List<Long> readAll(List<Long> ids) {
+    long sum = 0;
+    for (long id : ids) {
+      sum += id;
+    }
+    assertThat(sum).isNotNegative();
+    return ids;
   }
 
   /** Caches {@code item(id)} and returns its key, as the method itself saw it. */

@@ -38,6 +38,8 @@ final class Keys {
           "serializer",
           "serializer.allow",
           "signing-key",
+          "spool-dir",
+          "max-entry-bytes",
           "on-error",
           "near-cache.enabled");
 

@@ -20,6 +20,9 @@ import java.util.List;
  * @param clusterNodes {@code host:port} of Redis Cluster nodes; empty when not a cluster
  * @param sentinelMaster the Sentinel master name, or {@code null}
  * @param sentinelNodes {@code host:port} of the Sentinels; empty when not Sentinel
+ * @param spoolDir {@code depcache.spool-dir}: where invalidations that wait for the store are
+ *     written down, so that they outlive the JVM
+ * @param maxEntryBytes {@code depcache.max-entry-bytes}: the largest encoded entry written or read
  */
 public record ManagerConfig(
     String name,
@@ -35,7 +38,20 @@ public record ManagerConfig(
     boolean nearCache,
     List<String> clusterNodes,
     String sentinelMaster,
-    List<String> sentinelNodes) {
+    List<String> sentinelNodes,
+    String spoolDir,
+    int maxEntryBytes) {
+
+  /** The default of {@code depcache.max-entry-bytes}: 8 MiB. */
+  public static final int DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+
+  /**
+   * The default of {@code depcache.spool-dir}: {@code depcache-spool} in the JVM's temporary
+   * directory.
+   */
+  public static String defaultSpoolDir() {
+    return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "depcache-spool").toString();
+  }
 
   /** The backend names {@code depcache.backend} accepts. */
   public static final String REDIS = "redis";

@@ -25,6 +25,8 @@ final class ManagerSettings {
   private List<String> clusterNodes = List.of();
   private String sentinelMaster;
   private List<String> sentinelNodes = List.of();
+  private String spoolDir = ManagerConfig.defaultSpoolDir();
+  private int maxEntryBytes = ManagerConfig.DEFAULT_MAX_ENTRY_BYTES;
 
   /** The setting each field came from, for messages about combinations. */
   private final Map<String, Setting> sources = new HashMap<>();
@@ -44,6 +46,8 @@ final class ManagerSettings {
     c.clusterNodes = clusterNodes;
     c.sentinelMaster = sentinelMaster;
     c.sentinelNodes = sentinelNodes;
+    c.spoolDir = spoolDir;
+    c.maxEntryBytes = maxEntryBytes;
     c.sources.putAll(sources);
     return c;
   }
@@ -80,6 +84,17 @@ final class ManagerSettings {
       case "on-error" ->
           set(Values.oneOf(s, problems, "bypass", "fail"), v -> failOnError = v.equals("fail"));
       case "near-cache.enabled" -> set(Values.bool(s, problems), v -> nearCache = v);
+      case "spool-dir" ->
+          set(Values.nonEmpty(s, "the path of a directory", problems), v -> spoolDir = v);
+      case "max-entry-bytes" ->
+          set(
+              Values.whole(
+                  s,
+                  1024,
+                  Integer.MAX_VALUE - 64,
+                  "a whole number of bytes 1024-2147483583",
+                  problems),
+              v -> maxEntryBytes = v.intValue());
       default -> throw new IllegalArgumentException("not a manager setting: " + setting);
     }
     if (problems.size() == before) {
@@ -137,7 +152,9 @@ final class ManagerSettings {
         nearCache,
         clusterNodes,
         sentinelMaster,
-        sentinelNodes);
+        sentinelNodes,
+        spoolDir,
+        maxEntryBytes);
   }
 
   private static <T> void set(T value, Consumer<T> field) {

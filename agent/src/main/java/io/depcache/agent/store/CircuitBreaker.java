@@ -112,6 +112,17 @@ final class CircuitBreaker {
     // Otherwise a call that started before the circuit opened: the back-off already runs.
   }
 
+  /**
+   * Opens the circuit at once, for work found waiting; it closes once the retry thread applied it.
+   */
+  synchronized void openForPendingWork() {
+    if (!open) {
+      open = true;
+      backoffNanos = initialBackoffNanos;
+      openUntil = clockNanos.getAsLong();
+    }
+  }
+
   /** The retry thread applied every pending operation: the store is back. */
   synchronized void retrySucceeded() {
     closeUnlessHeld();

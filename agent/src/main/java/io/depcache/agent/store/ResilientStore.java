@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.store.CircuitBreaker.Permit;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,8 @@ public final class ResilientStore implements CacheStore {
   private final PendingWork pending;
   private final CircuitBreaker breaker;
   private final WritePause writes;
+  private final Spool spool;
+  private final Object spoolLock = new Object();
   private final Object retryLock = new Object();
   private Thread retryThread;
   private volatile boolean closed;
@@ -47,7 +50,27 @@ public final class ResilientStore implements CacheStore {
    *     oldest with a warning
    */
   public ResilientStore(CacheStore delegate, String overflowNamespace) {
-    this(delegate, overflowNamespace, 100, 500, MAX_PENDING_KEYS, System::nanoTime);
+    this(delegate, overflowNamespace, 100, 500, MAX_PENDING_KEYS, System::nanoTime, null);
+  }
+
+  /**
+   * Wraps a store as {@link #ResilientStore(CacheStore, String)} does, with the invalidations that
+   * wait for it also written to a spool on local disk: they outlive this JVM, and the next agent of
+   * the same store on this machine applies them before it serves a hit.
+   *
+   * @param spoolDir the spool directory ({@code depcache.spool-dir})
+   * @param storeIdentity what makes two stores the same one (URL and prefix)
+   */
+  public ResilientStore(
+      CacheStore delegate, String overflowNamespace, Path spoolDir, String storeIdentity) {
+    this(
+        delegate,
+        overflowNamespace,
+        100,
+        500,
+        MAX_PENDING_KEYS,
+        System::nanoTime,
+        Spool.open(spoolDir, storeIdentity));
   }
 
   ResilientStore(
@@ -56,7 +79,8 @@ public final class ResilientStore implements CacheStore {
       long initialBackoffMillis,
       long maxBackoffMillis,
       int maxPendingKeys,
-      LongSupplier clockNanos) {
+      LongSupplier clockNanos,
+      Spool spool) {
     this.delegate = delegate;
     this.pending = new PendingWork(maxPendingKeys, overflowNamespace);
     this.breaker =
@@ -68,6 +92,19 @@ public final class ResilientStore implements CacheStore {
             pending::hasWork);
     this.writes =
         new WritePause(delegate.describe(), initialBackoffMillis, maxBackoffMillis, clockNanos);
+    this.spool = spool;
+    if (spool != null && !spool.adopted().isEmpty()) {
+      for (Spool.Record record : spool.adopted()) {
+        switch (record.type()) {
+          case Spool.INVALIDATE -> pending.addInvalidations(record.keys());
+          case Spool.DELETE -> pending.addDeletes(record.keys());
+          default -> record.keys().forEach(pending::addClear);
+        }
+      }
+      // No hit before they are applied: one of them may remove it.
+      breaker.openForPendingWork();
+      startRetries();
+    }
   }
 
   @Override
@@ -134,7 +171,7 @@ public final class ResilientStore implements CacheStore {
     try {
       return guard("delete", Role.INVALIDATE, () -> delegate.delete(entryKeys));
     } catch (StoreException e) {
-      remember(() -> pending.addDeletes(List.copyOf(entryKeys)));
+      remember(Spool.DELETE, entryKeys, () -> pending.addDeletes(List.copyOf(entryKeys)));
       throw e;
     }
   }
@@ -144,7 +181,10 @@ public final class ResilientStore implements CacheStore {
     try {
       return guard("invalidate", Role.INVALIDATE, () -> delegate.invalidate(dependencyKeys));
     } catch (StoreException e) {
-      remember(() -> pending.addInvalidations(List.copyOf(dependencyKeys)));
+      remember(
+          Spool.INVALIDATE,
+          dependencyKeys,
+          () -> pending.addInvalidations(List.copyOf(dependencyKeys)));
       throw e;
     }
   }
@@ -154,7 +194,7 @@ public final class ResilientStore implements CacheStore {
     try {
       return guard("clear", Role.INVALIDATE, () -> delegate.clear(namespace));
     } catch (StoreException e) {
-      remember(() -> pending.addClear(namespace));
+      remember(Spool.CLEAR, List.of(namespace), () -> pending.addClear(namespace));
       throw e;
     }
   }
@@ -169,7 +209,10 @@ public final class ResilientStore implements CacheStore {
     return delegate.describe();
   }
 
-  /** Stops the retry thread (what still waits is lost, with a warning) and closes the store. */
+  /**
+   * Stops the retry thread, tries once more to apply what waits, and closes the store. What still
+   * waits then stays in the spool for the next agent (or is lost, with a warning, without one).
+   */
   @Override
   public void close() {
     closed = true;
@@ -178,14 +221,39 @@ public final class ResilientStore implements CacheStore {
         retryThread.interrupt();
       }
     }
+    if (pending.hasWork()) {
+      try {
+        pending.applyTo(delegate);
+      } catch (RuntimeException e) {
+        // the store is still away: the spool keeps them
+      }
+    }
     int left = pending.size();
+    synchronized (spoolLock) {
+      if (spool != null) {
+        if (left == 0) {
+          spool.applied();
+        }
+        spool.close();
+      }
+    }
     if (left > 0) {
       LOG.warn(
-          "depcache: closing store {} with {} invalidations, deletes or clears not applied",
+          "depcache: closing store {} with {} invalidations, deletes or clears not applied; {}",
           describe(),
-          left);
+          left,
+          spool != null
+              ? "they stay in the spool, and the next agent of this store applies them"
+              : "their entries may stay until their ttl");
     }
     delegate.close();
+  }
+
+  /**
+   * How many invalidations, deletes and clears wait for the store ({@code PendingInvalidations}).
+   */
+  public int pendingInvalidations() {
+    return pending.size();
   }
 
   /** Whether calls currently fail fast. */
@@ -244,11 +312,20 @@ public final class ResilientStore implements CacheStore {
     }
   }
 
-  private void remember(Runnable record) {
+  private void remember(byte type, Collection<String> keys, Runnable record) {
     if (closed) {
       return;
     }
-    record.run();
+    synchronized (spoolLock) {
+      record.run();
+      if (spool != null) {
+        spool.append(type, keys);
+      }
+    }
+    startRetries();
+  }
+
+  private void startRetries() {
     synchronized (retryLock) {
       if (retryThread == null) {
         retryThread = new Thread(this::retryLoop, "depcache-retry");
@@ -268,6 +345,11 @@ public final class ResilientStore implements CacheStore {
           continue;
         }
         pending.applyTo(delegate);
+        synchronized (spoolLock) {
+          if (spool != null && !pending.hasWork()) {
+            spool.applied();
+          }
+        }
         breaker.retrySucceeded();
       } catch (InterruptedException e) {
         return;

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.config.ManagerConfig;
+import java.nio.file.Path;
 
 /**
  * The one place that knows which store serves a manager's settings. Managers whose settings give
@@ -37,6 +38,9 @@ public final class StoreFactory {
     return new ResilientStore(
         RedisStore.connect(
             settings.redisUrl(), settings.timeoutMs(), KeyLayout.sequenceKey(settings.prefix())),
-        KeyLayout.keysOf(settings.prefix()));
+        KeyLayout.keysOf(settings.prefix()),
+        Path.of(settings.spoolDir()),
+        // names the spool files: no password in them
+        settings.redactedRedisUrl() + " " + settings.prefix());
   }
 }

@@ -40,7 +40,9 @@ class AgentConfigSourcesTest {
                 false,
                 List.of(),
                 null,
-                List.of()));
+                List.of(),
+                ManagerConfig.defaultSpoolDir(),
+                8 * 1024 * 1024));
     assertThat(config.configuredManagerNames()).isEmpty();
     assertThat(config.targets()).isEmpty();
     assertThat(config.invalidations()).isEmpty();

@@ -39,7 +39,7 @@ class ResilientStoreIT {
     counting = new CountingStore(RedisStore.connect(server.url(), 500));
     store =
         new ResilientStore(
-            counting, "depcache:", initialBackoffMillis, 1_000, 100_000, System::nanoTime);
+            counting, "depcache:", initialBackoffMillis, 1_000, 100_000, System::nanoTime, null);
     return store;
   }
 

@@ -21,7 +21,7 @@ class ResilientStoreTest {
   private ResilientStore store = resilient(100_000, null);
 
   private ResilientStore resilient(int maxPending, String overflowNamespace) {
-    return new ResilientStore(backend, overflowNamespace, 500, 5_000, maxPending, nanos::get);
+    return new ResilientStore(backend, overflowNamespace, 500, 5_000, maxPending, nanos::get, null);
   }
 
   @AfterEach

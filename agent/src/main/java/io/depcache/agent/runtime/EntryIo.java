@@ -6,6 +6,7 @@ import io.depcache.agent.serial.EntryCodec;
 import io.depcache.agent.serial.EntryDependencies;
 import io.depcache.agent.serial.NotSerializableValueException;
 import io.depcache.agent.serial.StoredEntry;
+import io.depcache.agent.serial.ValueTooLargeException;
 import io.depcache.agent.store.CacheStore;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
@@ -58,7 +59,9 @@ final class EntryIo {
     CacheStore.Lookup found = manager.lookup(key);
     if (found != null && found.value() != null) {
       try {
-        StoredEntry entry = EntryCodec.decode(found.value(), manager.serializer, loader);
+        StoredEntry entry =
+            EntryCodec.decode(
+                found.value(), manager.serializer, loader, manager.config.maxEntryBytes());
         Hit hit = toHit(entry, method, owner, loader);
         if (parent != null) {
           parent.consume(entry.dependencies());
@@ -204,7 +207,14 @@ final class EntryIo {
     }
     byte[] bytes;
     try {
-      bytes = EntryCodec.encode(entry, manager.serializer);
+      bytes = EntryCodec.encode(entry, manager.serializer, manager.config.maxEntryBytes());
+    } catch (ValueTooLargeException e) {
+      once.warn(
+          "too-large:" + frame.what(),
+          "{}: {}; such results are not cached",
+          frame.what(),
+          e.getMessage());
+      return Written.SKIPPED;
     } catch (NotSerializableValueException e) {
       once.warn(
           "unserializable:" + frame.what(),

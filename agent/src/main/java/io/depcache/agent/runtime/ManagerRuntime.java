@@ -51,7 +51,8 @@ final class ManagerRuntime implements CacheManager {
       return null;
     }
     try {
-      StoredEntry entry = EntryCodec.decode(raw, core.serializer, contextLoader());
+      StoredEntry entry =
+          EntryCodec.decode(raw, core.serializer, contextLoader(), core.config.maxEntryBytes());
       core.events.fire(CacheEventType.HIT, key, null, EntryIo.names(entry.dependencies()), -1, 1);
       return switch (entry.kind()) {
         case VALUE -> (T) entry.value();
@@ -91,7 +92,9 @@ final class ManagerRuntime implements CacheManager {
         EntryDependencies.of(managers, names.toArray(new String[0]), new long[0]);
     byte[] bytes;
     try {
-      bytes = EntryCodec.encode(EntryIo.entryOf(value, recorded), core.serializer);
+      bytes =
+          EntryCodec.encode(
+              EntryIo.entryOf(value, recorded), core.serializer, core.config.maxEntryBytes());
     } catch (NotSerializableValueException e) {
       throw new DepCacheException(
           "cannot cache the value of key '" + key + "': " + e.getMessage(), e);

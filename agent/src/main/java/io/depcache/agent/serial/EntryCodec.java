@@ -63,6 +63,18 @@ public final class EntryCodec {
    *     value, an {@code EXCEPTION} without a class name)
    */
   public static byte[] encode(StoredEntry entry, Serializer serializer) {
+    return encode(entry, serializer, Integer.MAX_VALUE - 64);
+  }
+
+  /**
+   * Encodes an entry into at most {@code maxBytes} bytes.
+   *
+   * @param maxBytes {@code depcache.max-entry-bytes}
+   * @throws ValueTooLargeException when the entry would take more; the value's serializer stopped
+   *     at the limit
+   * @see #encode(StoredEntry, Serializer)
+   */
+  public static byte[] encode(StoredEntry entry, Serializer serializer, int maxBytes) {
     Kind kind = Objects.requireNonNull(entry.kind(), "entry kind");
     EntryDependencies dependencies = entry.dependencies();
     int n = dependencies.size();
@@ -93,13 +105,21 @@ public final class EntryCodec {
       if (entry.value() == null) {
         throw new IllegalArgumentException("a " + kind + " entry needs a value; null is Kind.NULL");
       }
-      tail = serializer.serialize(entry.value());
+      tail = serializer.serialize(entry.value(), Math.max(0, maxBytes - size));
     } else if (kind == Kind.EXCEPTION) {
       tail = exceptionBytes(entry);
     } else {
       tail = new byte[0];
     }
 
+    if ((long) size + tail.length > maxBytes) {
+      throw new ValueTooLargeException(
+          "the entry takes "
+              + ((long) size + tail.length)
+              + " bytes, more than "
+              + maxBytes
+              + " (depcache.max-entry-bytes)");
+    }
     Writer out = new Writer(size + tail.length);
     out.bytes[0] = MAGIC;
     out.bytes[1] = VERSION;
@@ -137,6 +157,25 @@ public final class EntryCodec {
    * @throws CorruptEntryException when the bytes are not a readable entry of this format
    */
   public static StoredEntry decode(byte[] bytes, Serializer serializer, ClassLoader loader) {
+    return decode(bytes, serializer, loader, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Decodes an entry of at most {@code maxBytes} bytes.
+   *
+   * @param maxBytes {@code depcache.max-entry-bytes}: a larger entry is corrupt, unread
+   * @see #decode(byte[], Serializer, ClassLoader)
+   */
+  public static StoredEntry decode(
+      byte[] bytes, Serializer serializer, ClassLoader loader, int maxBytes) {
+    if (bytes.length > maxBytes) {
+      throw new CorruptEntryException(
+          "the entry takes "
+              + bytes.length
+              + " bytes, more than "
+              + maxBytes
+              + " (depcache.max-entry-bytes)");
+    }
     EntryReader in = new EntryReader(bytes);
     Kind kind = in.header();
     EntryDependencies dependencies = in.dependencies();

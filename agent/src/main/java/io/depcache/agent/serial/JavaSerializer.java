@@ -1,7 +1,6 @@
 package io.depcache.agent.serial;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -53,9 +52,19 @@ public final class JavaSerializer implements Serializer {
 
   @Override
   public byte[] serialize(Object value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(INITIAL_BUFFER);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+    return serialize(value, Integer.MAX_VALUE - 64);
+  }
+
+  @Override
+  public byte[] serialize(Object value, int maxBytes) {
+    ValueLimit bytes = new ValueLimit(INITIAL_BUFFER, maxBytes, value);
+    ObjectOutputStream out = null;
+    try {
+      out = new ObjectOutputStream(bytes);
       out.writeObject(value);
+      out.flush();
+    } catch (ValueTooLargeException e) {
+      throw e;
     } catch (NotSerializableException e) {
       // the JDK puts the name of the offending class, alone, in the message
       throw new NotSerializableValueException(
@@ -69,6 +78,8 @@ public final class JavaSerializer implements Serializer {
       throw new NotSerializableValueException(
           "a value of type " + value.getClass().getName() + " cannot be serialized: " + e, e);
     }
+    // Not closed: closing an in-memory stream does nothing, and a close after an OutOfMemoryError
+    // would add the error to itself as suppressed and hide it behind "Self-suppression".
     return bytes.toByteArray();
   }
 

@@ -21,6 +21,24 @@ public interface Serializer {
   byte[] serialize(Object value);
 
   /**
+   * Encodes a value into at most {@code maxBytes} bytes. The default encodes the whole value, then
+   * checks; implementations override it to stop writing at the limit.
+   *
+   * @param value the value, never {@code null}
+   * @param maxBytes the most bytes the encoding may take
+   * @return its bytes
+   * @throws ValueTooLargeException when the encoding would take more
+   * @throws NotSerializableValueException when the value cannot be encoded
+   */
+  default byte[] serialize(Object value, int maxBytes) {
+    byte[] bytes = serialize(value);
+    if (bytes.length > maxBytes) {
+      throw ValueLimit.tooLarge(value, maxBytes);
+    }
+    return bytes;
+  }
+
+  /**
    * Decodes a value.
    *
    * @param data bytes from {@link #serialize(Object)}

@@ -277,7 +277,7 @@ final class EntryIo {
             "{}: depends on '{}' of manager {}, which uses another store than manager {};"
                 + " such calls run uncached",
             frame.what(),
-            dependency.name(),
+            LogText.key(dependency.name()),
             dependency.manager(),
             frame.manager.name());
         return null;

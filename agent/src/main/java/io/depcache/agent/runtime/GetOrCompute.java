@@ -49,7 +49,10 @@ final class GetOrCompute {
     } catch (RuntimeException e) {
       // a bug of ours: the loader's outcome still stands, uncached
       once.error(
-          "internal", "depcache getOrCompute({}) failed to end; the value is not cached", key, e);
+          "internal",
+          "depcache getOrCompute({}) failed to end; the value is not cached",
+          LogText.key(key),
+          e);
     }
     if (thrown == null) {
       thrown = frame.failure;

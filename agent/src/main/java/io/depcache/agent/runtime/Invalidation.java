@@ -74,7 +74,7 @@ final class Invalidation {
           "{} on {}: invalidating {} failed: {}",
           spec.origin(),
           spec.signature(),
-          dependencies,
+          LogText.keys(dependencies),
           e.getMessage());
     } catch (RuntimeException e) {
       manager.events.fire(CacheEventType.ERROR, null, spec.displayName(), dependencies, -1, 0);
@@ -83,7 +83,7 @@ final class Invalidation {
           "{} on {}: invalidating {} failed",
           spec.origin(),
           spec.signature(),
-          dependencies,
+          LogText.keys(dependencies),
           e);
     }
   }

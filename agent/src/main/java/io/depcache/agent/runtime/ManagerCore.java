@@ -184,7 +184,7 @@ final class ManagerCore {
         "corrupt:" + (method != null ? method : key),
         "depcache manager {}: entry '{}' cannot be read ({}); deleted, computing it again",
         name(),
-        key,
+        LogText.key(key),
         e.getMessage());
     guard("delete", key, () -> store.delete(List.of(entryKey(key))), 0L);
   }

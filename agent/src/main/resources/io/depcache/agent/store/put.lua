@@ -44,7 +44,7 @@ end
 for i = 2, n do
   local kind = redis.call('TYPE', KEYS[i]).ok
   if kind ~= 'set' and kind ~= 'none' then
-    return redis.error_reply('WRONGTYPE depcache dependency key ' .. KEYS[i] .. ' holds a ' .. kind)
+    return redis.error_reply('WRONGTYPE a depcache dependency set of this entry holds a ' .. kind)
   end
 end
 

@@ -8,13 +8,18 @@ import io.depcache.CacheEventType;
 import io.depcache.DepCache;
 import io.depcache.StatsCollector;
 import io.depcache.agent.AgentMain;
+import io.depcache.agent.store.KeyLayout;
 import io.depcache.testing.TestRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Arguments that an attacker chooses become keys and dependencies: whatever their characters, they
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileArgumentsTest {
+  private final String prefix = AgentTestSupport.uniquePrefix();
   private AgentMain.Installation installation;
   private final Profiles profiles = new Profiles();
   private final StatsCollector stats = new StatsCollector();
@@ -30,11 +36,7 @@ class HostileArgumentsTest {
   void install() {
     installation =
         AgentTestSupport.install(
-            Map.of(
-                "depcache.redis.url",
-                TestRedis.url(),
-                "depcache.prefix",
-                AgentTestSupport.uniquePrefix()));
+            Map.of("depcache.redis.url", TestRedis.url(), "depcache.prefix", prefix));
     DepCache.manager().events().on(CacheEventType.ERROR, stats);
   }
 
@@ -95,5 +97,27 @@ class HostileArgumentsTest {
 
     assertThat(Calls.count("profile")).isEqualTo(1);
     assertThat(DepCache.manager().invalidateDependency("user:" + huge)).isEqualTo(1);
+  }
+
+  @Test
+  void logLinesShowNoArgumentValuesOutsideDebug() throws Exception {
+    String personal = "bob@example.com";
+    profiles.profile(personal);
+    String key = "com.example.fixtures.Profiles#profile(\"" + personal + "\")";
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      admin.set(KeyLayout.entryKey(KeyLayout.namespace(prefix, "default"), key), "garbage");
+    }
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      profiles.profile(personal); // a corrupt entry: one WARN naming it
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+
+    assertThat(log).contains("cannot be read").contains("Profiles#profile(…#");
+    assertThat(log).doesNotContain(personal);
   }
 }

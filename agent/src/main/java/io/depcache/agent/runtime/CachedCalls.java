@@ -2,6 +2,12 @@ package io.depcache.agent.runtime;
 
 import io.depcache.DepCacheException;
 import io.depcache.agent.serial.EntryDependencies;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The start and the end of a cached call: key, lookup, single flight and lease at the start; the
@@ -14,6 +20,10 @@ final class CachedCalls {
   private final SingleFlight singleFlight;
   private final Leases leases;
   private final OnceLog once = new OnceLog();
+  private final Executor behind;
+
+  /** A write after a lookup that took longer than this may go on behind the call. */
+  private static final long INLINE_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   CachedCalls(Managers managers, Frames frames, EntryIo entries) {
     this.managers = managers;
@@ -21,6 +31,7 @@ final class CachedCalls {
     this.entries = entries;
     this.singleFlight = new SingleFlight(managers.singleFlightWaitMillis());
     this.leases = new Leases(entries, managers.leaseWaitMillis());
+    this.behind = managers.asyncExecutor();
   }
 
   /**
@@ -56,6 +67,7 @@ final class CachedCalls {
       return frame;
     }
     Lookup found;
+    long asked = System.nanoTime();
     try {
       found = entries.lookup(manager, key, method, owner, loader, parent);
     } catch (DepCacheException e) {
@@ -68,6 +80,7 @@ final class CachedCalls {
     Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
     addTemplateDependencies(frame, args);
     Call led = lead(frame, parent);
+    frame.storeNanos = System.nanoTime() - asked;
     if (led != frame) {
       return led;
     }
@@ -135,24 +148,71 @@ final class CachedCalls {
       if (frame.key != null && frame.poisoned == null) {
         recorded = frame.recorded();
         try {
-          written = entries.store(frame, recorded, returned, thrown);
+          written = store(frame, recorded, returned, thrown);
         } catch (DepCacheException e) {
           frame.failure = e; // on-error=fail
         }
       }
     } finally {
       if (lead != null) {
-        leases.release(frame);
+        if (!frame.writtenBehind) {
+          leases.release(frame);
+        }
         singleFlight.land(
             lead.flightKey,
             lead.flight,
-            written == Written.REFUSED
+            written == Written.REFUSED || written == Written.BEHIND
                 ? null
                 : new SingleFlight.Outcome(
                     returned,
                     thrown != null ? thrown : frame.failure,
                     recorded != null ? recorded : frame.recorded()));
       }
+    }
+  }
+
+  /**
+   * Writes the outcome within what is left of the call's time with the store: a call waits for the
+   * store at most about {@code depcache.redis.timeout-ms} in all. A write after a lookup that was
+   * quick runs here; after a slow one it runs on depcache's threads, and the call waits for it only
+   * as long as the timeout leaves, then returns while it goes on (its lease is released after it).
+   * With {@code on-error=fail} the call always waits, to fail with it.
+   */
+  private Written store(
+      Frame frame, EntryDependencies recorded, Object returned, Throwable thrown) {
+    ManagerCore manager = frame.manager;
+    if (frame.storeNanos <= INLINE_WRITE_NANOS || manager.config.failOnError()) {
+      return entries.store(frame, recorded, returned, thrown);
+    }
+    long left = TimeUnit.MILLISECONDS.toNanos(manager.config.timeoutMs()) - frame.storeNanos;
+    CompletableFuture<Written> write;
+    try {
+      write =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return entries.store(frame, recorded, returned, thrown);
+                } finally {
+                  leases.release(frame);
+                }
+              },
+              behind);
+    } catch (RejectedExecutionException e) {
+      return entries.store(frame, recorded, returned, thrown); // shutting down
+    }
+    frame.writtenBehind = true;
+    try {
+      return write.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Written.BEHIND;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Written.BEHIND;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 

@@ -39,6 +39,12 @@ final class Frame implements Call {
 
   long ttlOverride = TTL_UNSET;
 
+  /** How long this call has waited for the store so far (lookups, leases). */
+  long storeNanos;
+
+  /** Its write went on depcache's threads, which also release its lease. */
+  boolean writtenBehind;
+
   /** The single flight (and lease) this frame leads, or {@code null}. */
   Lead lead;
 

@@ -1,0 +1,118 @@
+package io.depcache.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.fixtures.Calls;
+import com.example.fixtures.Profiles;
+import io.depcache.DepCache;
+import io.depcache.agent.AgentMain;
+import io.depcache.testing.TestRedis;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A Redis that answers every command slowly, though within the timeout: a cached call waits for it
+ * about the timeout in all, not the timeout per command (a lookup, then a write).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlowRedisTest {
+  private static final int DELAY_MS = 300;
+  private static final int TIMEOUT_MS = 400;
+
+  private ServerSocket proxy;
+  private AgentMain.Installation installation;
+  private final Profiles profiles = new Profiles();
+
+  @BeforeAll
+  void start() throws IOException {
+    URI redis = URI.create(TestRedis.url());
+    proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!proxy.isClosed()) {
+                try {
+                  Socket client = proxy.accept();
+                  Socket server = new Socket(redis.getHost(), redis.getPort());
+                  pump(client.getInputStream(), server.getOutputStream(), 0);
+                  pump(server.getInputStream(), client.getOutputStream(), DELAY_MS);
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            },
+            "slow-redis");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    installation =
+        AgentTestSupport.install(
+            Map.of(
+                "depcache.redis.url",
+                "redis://127.0.0.1:" + proxy.getLocalPort() + redis.getPath(),
+                "depcache.redis.timeout-ms",
+                Integer.toString(TIMEOUT_MS),
+                "depcache.prefix",
+                AgentTestSupport.uniquePrefix()));
+  }
+
+  /** Copies bytes, each chunk {@code delayMs} after it arrived. */
+  private static void pump(InputStream from, OutputStream to, int delayMs) {
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[65536];
+              try {
+                for (int n; (n = from.read(buffer)) > 0; ) {
+                  if (delayMs > 0) {
+                    Thread.sleep(delayMs);
+                  }
+                  to.write(buffer, 0, n);
+                  to.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // the connection ended
+              }
+            },
+            "slow-redis-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    installation.uninstall();
+    proxy.close();
+  }
+
+  @Test
+  void aMissWaitsForTheStoreAboutTheTimeoutInAllAndItsWriteLandsBehind() throws Exception {
+    // Opens pooled connections (their handshakes are slow too): one for lookups, one for the
+    // writes that go on behind.
+    for (int i = 0; i < 3; i++) {
+      profiles.profile("warm-up " + i);
+      Thread.sleep(4L * DELAY_MS);
+    }
+    Calls.reset();
+
+    long start = System.nanoTime();
+    profiles.profile("7");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    // Two slow round trips (lookup, then write) would take at least 2 x 300 ms.
+    assertThat(millis).as("ms the miss took").isLessThan(2L * DELAY_MS - 50);
+    Thread.sleep(2L * DELAY_MS); // the write goes on behind the call
+    profiles.profile("7");
+    assertThat(Calls.count("profile")).as("the write landed: a hit").isEqualTo(1);
+    assertThat(DepCache.isAgentActive()).isTrue();
+  }
+}

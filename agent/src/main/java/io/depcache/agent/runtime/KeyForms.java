@@ -1,14 +1,12 @@
 package io.depcache.agent.runtime;
 
+import io.depcache.agent.store.KeyLayout;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -83,7 +81,7 @@ final class KeyForms {
     if (key.length() < MAX_KEY_LENGTH) {
       return key;
     }
-    return key.substring(0, HEAD_LENGTH) + "...#" + sha256(key);
+    return key.substring(0, HEAD_LENGTH) + "...#" + KeyLayout.sha256Hex(key);
   }
 
   /**
@@ -93,7 +91,7 @@ final class KeyForms {
    * @return 8 lower-case hex digits
    */
   static String shortHash(String text) {
-    return sha256(text).substring(0, 8);
+    return KeyLayout.sha256Hex(text).substring(0, 8);
   }
 
   private static void append(StringBuilder out, Object value, boolean quote) {
@@ -264,19 +262,5 @@ final class KeyForms {
       throw new UnstableKeyException(value.getClass(), "its cacheKey() returned null");
     }
     return key.toString();
-  }
-
-  private static String sha256(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(64);
-      for (byte b : digest) {
-        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
   }
 }

@@ -1,9 +1,6 @@
 package io.depcache.agent.runtime;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.depcache.agent.store.KeyLayout;
 import java.util.stream.Collectors;
 
 /**
@@ -22,22 +19,12 @@ final class LogText {
     int open = text.indexOf('(');
     int colon = text.indexOf(':');
     int cut = open >= 0 ? open + 1 : colon >= 0 ? colon + 1 : 0;
-    return text.substring(0, Math.min(cut, 120)) + "…#" + hash(text);
+    return text.substring(0, Math.min(cut, 120)) + "…#" + KeyLayout.sha256Hex(text).substring(0, 8);
   }
 
   static String keys(Iterable<String> texts) {
     return java.util.stream.StreamSupport.stream(texts.spliterator(), false)
         .map(LogText::key)
         .collect(Collectors.joining(", ", "[", "]"));
-  }
-
-  private static String hash(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
   }
 }

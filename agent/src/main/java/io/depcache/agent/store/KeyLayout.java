@@ -3,6 +3,7 @@ package io.depcache.agent.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The names of depcache's keys in the store.
@@ -216,19 +217,22 @@ public final class KeyLayout {
     if (Character.isHighSurrogate(escaped.charAt(head - 1))) {
       head--; // never half a character
     }
-    return escaped.substring(0, head) + ESCAPE + 'h' + sha256(escaped);
+    return escaped.substring(0, head) + ESCAPE + 'h' + sha256Hex(escaped);
   }
 
-  private static String sha256(CharSequence text) {
+  /**
+   * The SHA-256 of a text's UTF-8, in lower-case hex: how keys, and everything else of depcache
+   * that names a text by a hash, shorten it.
+   *
+   * @param text any text
+   * @return 64 hex digits
+   */
+  public static String sha256Hex(CharSequence text) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
               .digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(64);
-      for (byte b : digest) {
-        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return hex.toString();
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }

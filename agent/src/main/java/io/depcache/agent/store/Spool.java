@@ -16,11 +16,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -233,12 +230,6 @@ final class Spool implements AutoCloseable {
   }
 
   private static String storeId(String store) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(store.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
+    return KeyLayout.sha256Hex(store).substring(0, 16);
   }
 }

@@ -316,11 +316,21 @@ public final class ResilientStore implements CacheStore {
     if (closed) {
       return;
     }
+    boolean first;
     synchronized (spoolLock) {
+      first = !pending.hasWork();
       record.run();
       if (spool != null) {
         spool.append(type, keys);
       }
+    }
+    if (first) {
+      LOG.warn(
+          "depcache: invalidations, deletes or clears wait for store {} ({} now); they are retried"
+              + " until it answers, and no hit is served before{}",
+          describe(),
+          pending.size(),
+          spool != null ? "; written to the spool too" : "");
     }
     startRetries();
   }
@@ -344,7 +354,9 @@ public final class ResilientStore implements CacheStore {
           TimeUnit.NANOSECONDS.sleep(wait);
           continue;
         }
+        int applying = pending.size();
         pending.applyTo(delegate);
+        LOG.info("depcache: {} waiting invalidations applied to store {}", applying, describe());
         synchronized (spoolLock) {
           if (spool != null && !pending.hasWork()) {
             spool.applied();

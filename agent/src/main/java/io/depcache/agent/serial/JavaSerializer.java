@@ -21,6 +21,11 @@ import java.io.ObjectStreamClass;
  * bounds depth, references and array sizes. Arrays may hold in all only a few elements more than
  * the stream has bytes (every element takes at least one byte), so a forged length cannot make the
  * reader allocate far more memory than the entry occupies.
+ *
+ * <p>Before any of that, {@link StreamExpansion} goes over the bytes once and refuses a value whose
+ * shared and nested parts would make hash codes visit too much while it is read, the one way a few
+ * bytes can take exponential time. A hash code or {@code equals} that recurses through a cycle
+ * overflows the stack, which is a corrupt entry too.
  */
 public final class JavaSerializer implements Serializer {
   /** Most cached values are small DTOs or short lists of them; the buffer doubles when needed. */
@@ -92,9 +97,20 @@ public final class JavaSerializer implements Serializer {
   public Object deserialize(byte[] data, int offset, int length, ClassLoader loader) {
     Input in = null;
     try {
+      String unbounded = StreamExpansion.rejection(data, offset, length);
+      if (unbounded != null) {
+        throw new CorruptEntryException(unbounded);
+      }
       in = new Input(new ByteArrayInputStream(data, offset, length), loader, allowList, length);
       return in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+    } catch (CorruptEntryException e) {
+      throw e;
+    } catch (IOException
+        | ClassNotFoundException
+        | RuntimeException
+        | LinkageError
+        | StackOverflowError e) {
+      // a stack overflow: a hash code or equals that recursed through a cycle in the value
       throw corrupt(e, in == null ? null : in.rejection, loader);
     }
   }

@@ -2,6 +2,7 @@ package io.depcache.agent.runtime;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.example.fixtures.Calls;
 import com.example.fixtures.Catalog;
@@ -13,11 +14,14 @@ import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.testing.TestRedis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -174,6 +178,32 @@ class CorruptEntryTest {
     }
     assertThat(sum).isNotNegative();
     return ids;
+  }
+
+  @Test
+  void anEntryThatWouldTakeExponentialTimeToReadIsAMissAndIsReplaced() {
+    String key = primeItem(5);
+    // 2 KB of sets nested 40 deep, each holding the same two sets of the next level: reading it
+    // unbounded hashes 2^40 sets
+    Set<Object> bomb = new HashSet<>();
+    Set<Object> s1 = bomb;
+    Set<Object> s2 = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      Set<Object> t1 = new HashSet<>(Set.of("foo"));
+      Set<Object> t2 = new HashSet<>();
+      s1.add(t1);
+      s1.add(t2);
+      s2.add(t1);
+      s2.add(t2);
+      s1 = t1;
+      s2 = t2;
+    }
+    manager.set(key, bomb);
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () -> assertMissThenHit(() -> catalog.item(5), "item5", "item", key));
+    assertThat(manager.<Object>get(key)).isEqualTo("item5");
   }
 
   /** Caches {@code item(id)} and returns its key, as the method itself saw it. */

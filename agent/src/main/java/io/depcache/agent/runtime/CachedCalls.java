@@ -78,9 +78,9 @@ final class CachedCalls {
       return hit;
     }
     Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
+    frame.storeNanos = System.nanoTime() - asked;
     addTemplateDependencies(frame, args);
     Call led = lead(frame, parent);
-    frame.storeNanos = System.nanoTime() - asked;
     if (led != frame) {
       return led;
     }
@@ -112,8 +112,10 @@ final class CachedCalls {
       return frame;
     }
     Hit other;
+    long asked = System.nanoTime();
     try {
       other = leases.acquireOrAwait(frame, parent);
+      frame.storeNanos += System.nanoTime() - asked;
     } catch (RuntimeException | Error e) {
       // A flight that never lands would hold its waiters, and every later miss, for wait-ms.
       singleFlight.land(flightKey, flight, null);

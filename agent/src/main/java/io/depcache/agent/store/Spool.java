@@ -83,8 +83,13 @@ final class Spool implements AutoCloseable {
       List<Record> records = new ArrayList<>();
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, id + "-*" + SUFFIX)) {
         for (Path other : files) {
+          int before = records.size();
           if (adopt(other, records)) {
-            orphans.add(other);
+            if (records.size() == before) {
+              Files.deleteIfExists(other); // a JVM that stopped with nothing waiting
+            } else {
+              orphans.add(other);
+            }
           }
         }
       }

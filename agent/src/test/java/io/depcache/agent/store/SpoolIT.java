@@ -108,6 +108,20 @@ class SpoolIT {
   }
 
   @Test
+  void anEmptySpoolOfAStoppedJvmIsRemoved() throws Exception {
+    ResilientStore first = open();
+    Path own = spoolFiles().get(0);
+    // what a JVM killed with nothing waiting leaves: an empty file that nobody holds
+    Path orphan = own.resolveSibling(own.getFileName().toString().replaceFirst("-.*", "-x.spool"));
+    Files.copy(own, orphan);
+    first.close();
+
+    ResilientStore next = open();
+    assertThat(spoolFiles()).doesNotContain(orphan).hasSize(1);
+    next.close();
+  }
+
+  @Test
   void aSpoolOfALiveAgentIsNotAdopted() {
     ResilientStore first = open();
     server.stop();

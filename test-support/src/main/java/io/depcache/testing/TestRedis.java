@@ -74,6 +74,7 @@ public final class TestRedis {
     if (System.getenv("DOCKER_HOST") == null
         && !Files.exists(Path.of("/var/run/docker.sock"))
         && !Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+        && !Files.isDirectory(Path.of(System.getProperty("user.home"), ".docker", "contexts"))
         && !Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))) {
       return false;
     }

@@ -144,6 +144,7 @@ public final class JavaSerializer implements Serializer {
     private final AllowList allowList;
     private final int length;
     private final long elementBudget;
+    private final ReadingTime time;
     private long elements;
     String rejection;
 
@@ -153,6 +154,7 @@ public final class JavaSerializer implements Serializer {
       this.allowList = allowList;
       this.length = length;
       this.elementBudget = ELEMENTS_PER_BYTE * length + ELEMENTS_SLACK;
+      this.time = new ReadingTime(length);
       setObjectInputFilter(this);
     }
 
@@ -181,6 +183,9 @@ public final class JavaSerializer implements Serializer {
     @Override
     public Status checkInput(FilterInfo info) {
       String why = allowList.rejection(info);
+      if (why == null) {
+        why = time.check();
+      }
       if (why == null && info.arrayLength() > 0) {
         elements += info.arrayLength();
         if (elements > elementBudget) {

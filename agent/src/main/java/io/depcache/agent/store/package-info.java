@@ -1,7 +1,8 @@
 /**
  * Stores: the {@link io.depcache.agent.store.CacheStore} interface, the Redis store (Lua scripts as
- * resources) and the memory store, and the fault handling around them (timeouts, circuit breaker,
- * retried invalidations).
+ * resources, its clients made by {@link io.depcache.agent.store.RedisClients}) and the memory
+ * store, and the fault handling around them (timeouts, a circuit breaker that opens for outages
+ * only, paused writes while the store refuses them, retried invalidations and their spool on disk).
  *
  * <p>Owns every byte that goes to Redis and the key layout ({@link
  * io.depcache.agent.store.KeyLayout}). Knows nothing about methods, frames or serialization: it

@@ -1,7 +1,6 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.config.Redaction;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,9 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisBusyException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -299,66 +295,8 @@ public final class RedisStore implements CacheStore {
     client.close();
   }
 
-  /**
-   * Runs one Redis call, turning every client failure into a {@link StoreException}. A pooled
-   * connection that Redis closed (a restart, a failover, an idle timeout) fails at once, without
-   * waiting: the call is then made once more, on a fresh connection, so that caching resumes with
-   * the first call after Redis is back instead of with one failure per pooled connection. A timeout
-   * is never tried again: the call has already waited for as long as it may.
-   */
   private <T> T call(String operation, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (StoreException e) {
-      throw e;
-    } catch (JedisConnectionException e) {
-      if (!timedOut(e)) {
-        try {
-          return action.get();
-        } catch (RuntimeException again) {
-          throw failure(operation, again);
-        }
-      }
-      throw failure(operation, e);
-    } catch (RuntimeException e) {
-      throw failure(operation, e);
-    }
-  }
-
-  private StoreException failure(String operation, RuntimeException e) {
-    return e instanceof StoreException known
-        ? known
-        : new StoreException(
-            kindOf(e),
-            "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(),
-            e);
-  }
-
-  private static boolean timedOut(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * An error reply is about the command, not the connection, unless Redis says it is busy or
-   * loading; out of memory, a read-only replica and a failed save refuse writes, not reads.
-   */
-  static StoreException.Kind kindOf(RuntimeException e) {
-    if (!(e instanceof JedisDataException) || e instanceof JedisBusyException) {
-      return StoreException.Kind.UNAVAILABLE;
-    }
-    String reply = String.valueOf(e.getMessage());
-    if (reply.startsWith("OOM") || reply.startsWith("READONLY") || reply.startsWith("MISCONF")) {
-      return StoreException.Kind.WRITES_REFUSED;
-    }
-    if (reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN") || reply.startsWith("BUSY")) {
-      return StoreException.Kind.UNAVAILABLE;
-    }
-    return StoreException.Kind.COMMAND;
+    return RedisCalls.run(redactedUrl, operation, action);
   }
 
   private static boolean isStart(byte[] cursor) {

@@ -1,0 +1,78 @@
+package io.depcache.agent.store;
+
+import java.net.SocketTimeoutException;
+import java.util.function.Supplier;
+import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * One Redis call under depcache's rules: every client failure becomes a {@link StoreException} of
+ * the kind that says what it means (an outage, a command error, refused writes), and a call that
+ * found its pooled connection closed is made once more.
+ */
+final class RedisCalls {
+  private RedisCalls() {}
+
+  /**
+   * Runs one Redis call, turning every client failure into a {@link StoreException}. A pooled
+   * connection that Redis closed (a restart, a failover, an idle timeout) fails at once, without
+   * waiting: the call is then made once more, on a fresh connection, so that caching resumes with
+   * the first call after Redis is back instead of with one failure per pooled connection. A timeout
+   * is never tried again: the call has already waited for as long as it may.
+   */
+  static <T> T run(String redactedUrl, String operation, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (StoreException e) {
+      throw e;
+    } catch (JedisConnectionException e) {
+      if (!timedOut(e)) {
+        try {
+          return action.get();
+        } catch (RuntimeException again) {
+          throw failure(redactedUrl, operation, again);
+        }
+      }
+      throw failure(redactedUrl, operation, e);
+    } catch (RuntimeException e) {
+      throw failure(redactedUrl, operation, e);
+    }
+  }
+
+  private static StoreException failure(String redactedUrl, String operation, RuntimeException e) {
+    return e instanceof StoreException known
+        ? known
+        : new StoreException(
+            kindOf(e),
+            "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(),
+            e);
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An error reply is about the command, not the connection, unless Redis says it is busy or
+   * loading; out of memory, a read-only replica and a failed save refuse writes, not reads.
+   */
+  static StoreException.Kind kindOf(RuntimeException e) {
+    if (!(e instanceof JedisDataException) || e instanceof JedisBusyException) {
+      return StoreException.Kind.UNAVAILABLE;
+    }
+    String reply = String.valueOf(e.getMessage());
+    if (reply.startsWith("OOM") || reply.startsWith("READONLY") || reply.startsWith("MISCONF")) {
+      return StoreException.Kind.WRITES_REFUSED;
+    }
+    if (reply.startsWith("LOADING") || reply.startsWith("MASTERDOWN") || reply.startsWith("BUSY")) {
+      return StoreException.Kind.UNAVAILABLE;
+    }
+    return StoreException.Kind.COMMAND;
+  }
+}

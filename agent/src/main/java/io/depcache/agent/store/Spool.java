@@ -93,6 +93,7 @@ final class Spool implements AutoCloseable {
           }
         }
       }
+      removeEmptyOrphans(dir, id);
       Path file = dir.resolve(id + "-" + UUID.randomUUID() + SUFFIX);
       FileChannel channel =
           FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -175,6 +176,34 @@ final class Spool implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("depcache: cannot close the spool {}: {}", file, e.toString());
+    }
+  }
+
+  /**
+   * Deletes the empty spools of other stores whose JVMs are gone (nothing waited in them), so that
+   * the directory does not fill with the files of stopped JVMs. A file younger than a minute is
+   * left alone: its JVM may be about to lock it.
+   */
+  private static void removeEmptyOrphans(Path dir, String ownId) throws IOException {
+    long minute = System.currentTimeMillis() - 60_000;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path other : files) {
+        if (other.getFileName().toString().startsWith(ownId + "-")
+            || Files.size(other) != 0
+            || Files.getLastModifiedTime(other).toMillis() > minute) {
+          continue;
+        }
+        try (FileChannel channel = FileChannel.open(other, StandardOpenOption.WRITE)) {
+          FileLock held = channel.tryLock();
+          if (held == null) {
+            continue;
+          }
+          held.release();
+        } catch (OverlappingFileLockException e) {
+          continue;
+        }
+        Files.deleteIfExists(other);
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import io.depcache.testing.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -119,6 +120,18 @@ class SpoolIT {
     ResilientStore next = open();
     assertThat(spoolFiles()).doesNotContain(orphan).hasSize(1);
     next.close();
+  }
+
+  @Test
+  void emptySpoolsOfOtherStoresLeftByStoppedJvmsAreRemovedOnceOld() throws Exception {
+    Path old = Files.createFile(dir.resolve("0123456789abcdef-gone.spool"));
+    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+    Path young = Files.createFile(dir.resolve("0123456789abcdef-starting.spool"));
+
+    ResilientStore store = open();
+
+    assertThat(spoolFiles()).doesNotContain(old).contains(young);
+    store.close();
   }
 
   @Test

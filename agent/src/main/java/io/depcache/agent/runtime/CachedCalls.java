@@ -186,25 +186,30 @@ final class CachedCalls {
     if (frame.storeNanos <= INLINE_WRITE_NANOS || manager.config.failOnError()) {
       return entries.store(frame, recorded, returned, thrown);
     }
+    // Encoded here: once the call returns, its caller may change the value.
+    Object prepared = entries.prepare(frame, recorded, returned, thrown);
+    if (!(prepared instanceof EntryIo.Write write)) {
+      return (Written) prepared;
+    }
     long left = TimeUnit.MILLISECONDS.toNanos(manager.config.timeoutMs()) - frame.storeNanos;
-    CompletableFuture<Written> write;
+    CompletableFuture<Written> behindTheCall;
     try {
-      write =
+      behindTheCall =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return entries.store(frame, recorded, returned, thrown);
+                  return write.run();
                 } finally {
                   leases.release(frame);
                 }
               },
               behind);
     } catch (RejectedExecutionException e) {
-      return entries.store(frame, recorded, returned, thrown); // shutting down
+      return write.run(); // shutting down
     }
     frame.writtenBehind = true;
     try {
-      return write.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      return behindTheCall.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return Written.BEHIND;
     } catch (InterruptedException e) {

@@ -168,12 +168,39 @@ final class EntryIo {
     }
   }
 
+  /** Stores the outcome of a computed frame, unless a fence says it may be stale. */
+  Written store(Frame frame, EntryDependencies recorded, Object returned, Throwable thrown) {
+    Object prepared = prepare(frame, recorded, returned, thrown);
+    return prepared instanceof Write write ? write.run() : (Written) prepared;
+  }
+
   /**
-   * Stores the outcome of a computed frame, unless a fence says it may be stale.
+   * An encoded entry ready to be written: encoding is done, only the store's round trip is left.
+   */
+  record Write(
+      ManagerCore manager,
+      String key,
+      String method,
+      byte[] bytes,
+      long ttlSeconds,
+      List<String> dependencyKeys,
+      Set<String> names,
+      long sequence,
+      long[] sequences) {
+    Written run() {
+      return manager.write(
+          key, method, bytes, ttlSeconds, dependencyKeys, names, sequence, sequences);
+    }
+  }
+
+  /**
+   * Encodes the outcome of a computed frame, on the thread that computed it (the caller may change
+   * the value once the call returned).
    *
    * @param recorded the frame's dependencies as its entry records them
+   * @return the {@link Write} to make, or what happened instead ({@link Written})
    */
-  Written store(Frame frame, EntryDependencies recorded, Object returned, Throwable thrown) {
+  Object prepare(Frame frame, EntryDependencies recorded, Object returned, Throwable thrown) {
     MethodInfo method = frame.method;
     ManagerCore manager = frame.manager;
     if (frame.sequence == Lookup.UNFENCED) {
@@ -224,7 +251,8 @@ final class EntryIo {
       return Written.SKIPPED;
     }
     long ttl = frame.ttlOverride != Frame.TTL_UNSET ? frame.ttlOverride : ttlOf(method);
-    return manager.write(
+    return new Write(
+        manager,
         frame.key,
         method == null ? null : method.displayName,
         bytes,

@@ -41,7 +41,9 @@ final class ReadingTime {
    * @param length the entry's size in bytes
    */
   ReadingTime(int length) {
-    long millis = READS.getAndIncrement() < WARM_UP_READS ? WARM_UP_BUDGET_MILLIS : BUDGET_MILLIS;
+    // Counted only while warming up: afterwards the hit path writes no shared counter.
+    boolean warmingUp = READS.get() < WARM_UP_READS && READS.getAndIncrement() < WARM_UP_READS;
+    long millis = warmingUp ? WARM_UP_BUDGET_MILLIS : BUDGET_MILLIS;
     this.budgetNanos =
         TimeUnit.MILLISECONDS.toNanos(millis)
             + TimeUnit.MICROSECONDS.toNanos(MICROS_PER_KB) * length / 1024;

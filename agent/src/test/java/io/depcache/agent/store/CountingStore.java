@@ -16,6 +16,9 @@ final class CountingStore implements CacheStore {
   final AtomicInteger clears = new AtomicInteger();
   volatile boolean down;
 
+  /** While it is not counted down, invalidations wait for it (a retry caught in the middle). */
+  volatile java.util.concurrent.CountDownLatch invalidationsWait;
+
   CountingStore(CacheStore delegate) {
     this.delegate = delegate;
   }
@@ -89,6 +92,14 @@ final class CountingStore implements CacheStore {
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
     invalidations.incrementAndGet();
+    java.util.concurrent.CountDownLatch wait = invalidationsWait;
+    if (wait != null) {
+      try {
+        wait.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return count(() -> delegate.invalidate(dependencyKeys));
   }
 

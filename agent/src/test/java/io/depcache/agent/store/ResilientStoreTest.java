@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -122,11 +123,15 @@ class ResilientStoreTest {
         .hasMessageContaining("circuit open");
     assertThat(store.pendingCount()).isEqualTo(2);
 
+    // The retry may run at any moment from now on: it is held inside the store until the check.
+    CountDownLatch retryHeld = new CountDownLatch(1);
+    backend.invalidationsWait = retryHeld;
     backend.down = false;
     advanceMillis(500);
     assertThatThrownBy(() -> store.get(entry("a")))
         .as("no probe while invalidations wait: it could read a stale entry")
         .hasMessageContaining("circuit open");
+    retryHeld.countDown();
 
     await("the retried invalidation", () -> store.pendingCount() == 0 && !store.isCircuitOpen());
     assertThat(backend.delegate.exists(entry("a"))).isFalse();

@@ -1,5 +1,6 @@
 package io.depcache.agent.config;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -50,7 +51,7 @@ public record ManagerConfig(
    * directory.
    */
   public static String defaultSpoolDir() {
-    return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "depcache-spool").toString();
+    return Path.of(System.getProperty("java.io.tmpdir"), "depcache-spool").toString();
   }
 
   /** The backend names {@code depcache.backend} accepts. */

@@ -2,6 +2,7 @@ package io.depcache.agent.runtime;
 
 import io.depcache.agent.store.KeyLayout;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 /**
  * Keys and dependencies as log lines show them. They are made of method arguments, so they may hold
@@ -23,7 +24,7 @@ final class LogText {
   }
 
   static String keys(Iterable<String> texts) {
-    return java.util.stream.StreamSupport.stream(texts.spliterator(), false)
+    return StreamSupport.stream(texts.spliterator(), false)
         .map(LogText::key)
         .collect(Collectors.joining(", ", "[", "]"));
   }

@@ -9,6 +9,7 @@ import io.depcache.DepCache;
 import io.depcache.DepCacheException;
 import io.depcache.agent.AgentMain;
 import io.depcache.testing.TestRedis;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +77,7 @@ class EntrySizeTest {
       assertThat(keys).hasSize(1);
       // what an agent with a higher limit wrote: the same entry, padded past this agent's limit
       byte[] entry = admin.get(keys.get(0).getBytes());
-      byte[] padded = java.util.Arrays.copyOf(entry, 70_000);
+      byte[] padded = Arrays.copyOf(entry, 70_000);
       admin.set(keys.get(0).getBytes(), padded);
     }
 

@@ -2,6 +2,7 @@ package io.depcache.agent.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -17,7 +18,7 @@ final class CountingStore implements CacheStore {
   volatile boolean down;
 
   /** While it is not counted down, invalidations wait for it (a retry caught in the middle). */
-  volatile java.util.concurrent.CountDownLatch invalidationsWait;
+  volatile CountDownLatch invalidationsWait;
 
   CountingStore(CacheStore delegate) {
     this.delegate = delegate;
@@ -92,7 +93,7 @@ final class CountingStore implements CacheStore {
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
     invalidations.incrementAndGet();
-    java.util.concurrent.CountDownLatch wait = invalidationsWait;
+    CountDownLatch wait = invalidationsWait;
     if (wait != null) {
       try {
         wait.await();

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,6 +22,15 @@ final class CachedCalls {
   private final Leases leases;
   private final OnceLog once = new OnceLog();
   private final Executor behind;
+
+  /**
+   * How many writes may go on behind their calls at once: each holds an encoded entry, so a slow
+   * store must not make them pile up. Beyond it, a value computed after a slow lookup is not
+   * cached.
+   */
+  private static final int MAX_WRITES_BEHIND = 64;
+
+  private final Semaphore writesBehind = new Semaphore(MAX_WRITES_BEHIND);
 
   /** A write after a lookup that took longer than this may go on behind the call. */
   private static final long INLINE_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -192,6 +202,10 @@ final class CachedCalls {
       return (Written) prepared;
     }
     long left = TimeUnit.MILLISECONDS.toNanos(manager.config.timeoutMs()) - frame.storeNanos;
+    if (!writesBehind.tryAcquire()) {
+      // As many writes as allowed already wait for a slow store: this value is not cached.
+      return Written.SKIPPED;
+    }
     CompletableFuture<Written> behindTheCall;
     try {
       behindTheCall =
@@ -200,11 +214,13 @@ final class CachedCalls {
                 try {
                   return write.run();
                 } finally {
+                  writesBehind.release();
                   leases.release(frame);
                 }
               },
               behind);
     } catch (RejectedExecutionException e) {
+      writesBehind.release();
       return write.run(); // shutting down
     }
     frame.writtenBehind = true;

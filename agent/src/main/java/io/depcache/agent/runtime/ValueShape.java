@@ -33,7 +33,7 @@ sealed interface ValueShape {
   int MAX_DEPTH = 8;
 
   /** Any value fits: {@code Object}, an unbounded wildcard or type variable. */
-  ValueShape ANY = new Any();
+  ValueShape ANY = new InstanceOf(Object.class);
 
   /**
    * Checks a value.
@@ -110,26 +110,6 @@ sealed interface ValueShape {
   /** Spends one unit on a part of a value; the budget left, 0 when spent, or MISFIT. */
   private static int part(ValueShape shape, Object part, int budget) {
     return part == null ? budget - 1 : shape.fit(part, budget - 1);
-  }
-
-  /** The shape of {@code Object}. */
-  final class Any implements ValueShape {
-    private Any() {}
-
-    @Override
-    public int fit(Object value, int budget) {
-      return budget;
-    }
-
-    @Override
-    public Class<?> misfit(Object value) {
-      return value.getClass();
-    }
-
-    @Override
-    public boolean deep() {
-      return false;
-    }
   }
 
   /** A value checked by its class alone. */

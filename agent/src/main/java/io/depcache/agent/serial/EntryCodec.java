@@ -37,6 +37,12 @@ import java.util.Objects;
  * wrote under the key) surfaces as {@link CorruptEntryException}, which callers treat as a miss.
  */
 public final class EntryCodec {
+  /**
+   * The size limit of an entry written without {@code depcache.max-entry-bytes}: what an array
+   * holds.
+   */
+  static final int NO_SIZE_LIMIT = Integer.MAX_VALUE - 64;
+
   static final byte MAGIC = (byte) 0xDC;
   static final byte VERSION = 2;
 
@@ -63,7 +69,7 @@ public final class EntryCodec {
    *     value, an {@code EXCEPTION} without a class name)
    */
   public static byte[] encode(StoredEntry entry, Serializer serializer) {
-    return encode(entry, serializer, Integer.MAX_VALUE - 64);
+    return encode(entry, serializer, NO_SIZE_LIMIT);
   }
 
   /**

@@ -57,7 +57,7 @@ public final class JavaSerializer implements Serializer {
 
   @Override
   public byte[] serialize(Object value) {
-    return serialize(value, Integer.MAX_VALUE - 64);
+    return serialize(value, EntryCodec.NO_SIZE_LIMIT);
   }
 
   @Override

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class ResilientStore implements CacheStore {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
   static final int MAX_PENDING_KEYS = 100_000;
+  private static final long INITIAL_BACKOFF_MILLIS = 100;
+  private static final long MAX_BACKOFF_MILLIS = 500;
 
   private final CacheStore delegate;
   private final PendingWork pending;
@@ -50,7 +52,14 @@ public final class ResilientStore implements CacheStore {
    *     oldest with a warning
    */
   public ResilientStore(CacheStore delegate, String overflowNamespace) {
-    this(delegate, overflowNamespace, 100, 500, MAX_PENDING_KEYS, System::nanoTime, null);
+    this(
+        delegate,
+        overflowNamespace,
+        INITIAL_BACKOFF_MILLIS,
+        MAX_BACKOFF_MILLIS,
+        MAX_PENDING_KEYS,
+        System::nanoTime,
+        null);
   }
 
   /**
@@ -66,8 +75,8 @@ public final class ResilientStore implements CacheStore {
     this(
         delegate,
         overflowNamespace,
-        100,
-        500,
+        INITIAL_BACKOFF_MILLIS,
+        MAX_BACKOFF_MILLIS,
         MAX_PENDING_KEYS,
         System::nanoTime,
         Spool.open(spoolDir, storeIdentity));
@@ -259,11 +268,6 @@ public final class ResilientStore implements CacheStore {
   /** Whether calls currently fail fast. */
   boolean isCircuitOpen() {
     return breaker.isOpen();
-  }
-
-  /** How many invalidations, deletes and clears wait for a retry. */
-  int pendingCount() {
-    return pending.size();
   }
 
   /** What an operation does to the store, which decides what its failure means. */

@@ -115,7 +115,7 @@ class DataErrorsIT {
     assertThatThrownBy(() -> store.lookup(entry("hot"))).isInstanceOf(StoreException.class);
     admin.configSet("maxmemory", "0");
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (store.pendingCount() > 0 || store.isCircuitOpen()) {
+    while (store.pendingInvalidations() > 0 || store.isCircuitOpen()) {
       assertThat(System.nanoTime()).as("the retried invalidation").isLessThan(deadline);
       Thread.sleep(10);
     }

@@ -91,7 +91,7 @@ class ResilientStoreIT {
 
     assertThatThrownBy(() -> store.invalidate(List.of(dependency)))
         .isInstanceOf(StoreException.class);
-    assertThat(store.pendingCount()).isEqualTo(1);
+    assertThat(store.pendingInvalidations()).isEqualTo(1);
 
     server.restart();
     try (RedisClient admin = RedisClient.create(server.url())) {
@@ -99,7 +99,7 @@ class ResilientStoreIT {
     }
     await("the circuit to close", () -> succeeds(() -> store.get(entry)));
     assertThat(store.get(entry)).isNull();
-    assertThat(store.pendingCount()).isZero();
+    assertThat(store.pendingInvalidations()).isZero();
   }
 
   @Test

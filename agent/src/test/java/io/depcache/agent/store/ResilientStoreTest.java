@@ -121,7 +121,7 @@ class ResilientStoreTest {
         .isInstanceOf(StoreException.class);
     assertThatThrownBy(() -> store.invalidate(List.of(dep("e"))))
         .hasMessageContaining("circuit open");
-    assertThat(store.pendingCount()).isEqualTo(2);
+    assertThat(store.pendingInvalidations()).isEqualTo(2);
 
     // The retry may run at any moment from now on: it is held inside the store until the check.
     CountDownLatch retryHeld = new CountDownLatch(1);
@@ -133,7 +133,9 @@ class ResilientStoreTest {
         .hasMessageContaining("circuit open");
     retryHeld.countDown();
 
-    await("the retried invalidation", () -> store.pendingCount() == 0 && !store.isCircuitOpen());
+    await(
+        "the retried invalidation",
+        () -> store.pendingInvalidations() == 0 && !store.isCircuitOpen());
     assertThat(backend.delegate.exists(entry("a"))).isFalse();
     assertThat(store.get(entry("a"))).isNull();
   }
@@ -150,7 +152,7 @@ class ResilientStoreTest {
     backend.down = false;
     advanceMillis(500);
 
-    await("the retries", () -> store.pendingCount() == 0);
+    await("the retries", () -> store.pendingInvalidations() == 0);
     assertThat(backend.delegate.exists(entry("a"))).isFalse();
     assertThat(backend.delegate.exists(KeyLayout.entryKey(other, "b"))).isFalse();
   }
@@ -164,11 +166,11 @@ class ResilientStoreTest {
 
     assertThatThrownBy(() -> store.invalidate(List.of(dep("1"), dep("2"), dep("3"), dep("4"))))
         .isInstanceOf(StoreException.class);
-    assertThat(store.pendingCount()).isEqualTo(1);
+    assertThat(store.pendingInvalidations()).isEqualTo(1);
 
     backend.down = false;
     advanceMillis(500);
-    await("the clear", () -> store.pendingCount() == 0);
+    await("the clear", () -> store.pendingInvalidations() == 0);
     assertThat(backend.clears).hasValue(1);
     assertThat(backend.delegate.exists(entry("a"))).isFalse();
   }
@@ -182,7 +184,7 @@ class ResilientStoreTest {
     assertThatThrownBy(() -> store.invalidate(List.of(dep("1"), dep("2"), dep("3"), dep("4"))))
         .isInstanceOf(StoreException.class);
 
-    assertThat(store.pendingCount()).isEqualTo(3);
+    assertThat(store.pendingInvalidations()).isEqualTo(3);
   }
 
   @Test

@@ -64,13 +64,14 @@ class PackageRulesTest {
   }
 
   @Test
-  void storeCallsJedisTheJdkLoggingAndTheManagerSettings() {
+  void storeCallsJedisItsPoolTheJdkLoggingAndTheManagerSettings() {
     classes()
         .that()
         .resideInAPackage(room("store"))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(room("store"), "java..", "redis.clients..", "org.slf4j..")
+        .resideInAnyPackage(
+            room("store"), "java..", "redis.clients..", "org.apache.commons.pool2..", "org.slf4j..")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName(AGENT + ".config.Redaction")

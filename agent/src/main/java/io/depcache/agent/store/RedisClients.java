@@ -1,17 +1,22 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.config.Redaction;
+import java.net.URI;
 import java.time.Duration;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * How the Redis stores reach Redis: the Jedis clients, their pools and timeouts, from a URL. The
  * clients connect lazily, so creating one succeeds while Redis is down; every call then waits at
- * most about the timeout (connect, socket read and pool wait all use it). A failure names the URL
- * without its password.
+ * most the timeout, for a connection and its command together ({@link DeadlineConnections}). A
+ * failure names the URL without its password.
  */
 final class RedisClients {
   private RedisClients() {}
@@ -37,9 +42,17 @@ final class RedisClients {
               .connectionTimeoutMillis(timeoutMs)
               .socketTimeoutMillis(timeoutMs)
               .clientName("depcache")
+              // Named, so that building the client does not open a connection to ask the server
+              // (which would hold up the agent's start for as long as Redis is slow, and settle on
+              // a protocol by whether Redis was up then). RESP2: every Redis and proxy speaks it.
+              .protocol(RedisProtocol.RESP2)
               .build();
       // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
-      return RedisClient.builder().clientConfig(clientConfig).fromURI(url).poolConfig(pool).build();
+      return new DeadlineBuilder(URI.create(url), timeoutMs)
+          .clientConfig(clientConfig)
+          .fromURI(url)
+          .poolConfig(pool)
+          .build();
     } catch (RuntimeException e) {
       // A URL parser may quote the whole URL, password included: then keep neither its message
       // nor the cause, which a stack trace would print.
@@ -51,6 +64,26 @@ final class RedisClients {
             "connect to " + redacted + " failed: " + e.getClass().getSimpleName());
       }
       throw new StoreException("connect to " + redacted + " failed: " + detail, e);
+    }
+  }
+
+  /** Jedis' own builder, with connections under one deadline per call. */
+  private static final class DeadlineBuilder extends RedisClient.Builder {
+    private final URI uri;
+    private final int timeoutMs;
+
+    DeadlineBuilder(URI uri, int timeoutMs) {
+      this.uri = uri;
+      this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    protected ConnectionProvider createDefaultConnectionProvider() {
+      // clientConfig holds what fromURI merged into it: credentials, database, TLS.
+      return new DeadlineConnections(
+          new ConnectionFactory(JedisURIHelper.getHostAndPort(uri), clientConfig),
+          poolConfig,
+          timeoutMs);
     }
   }
 }

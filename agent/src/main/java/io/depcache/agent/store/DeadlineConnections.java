@@ -1,0 +1,199 @@
+package io.depcache.agent.store;
+
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.PooledObjectFactory;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.providers.ConnectionProvider;
+
+/**
+ * Pooled connections under one deadline per call: taking a connection and the command sent on it
+ * wait at most the timeout together, not the timeout each.
+ *
+ * <p>Opening a connection is several round trips before the command (the TCP and TLS handshakes,
+ * {@code HELLO}, {@code AUTH}, {@code CLIENT SETNAME}, {@code SELECT}), each allowed the whole
+ * socket timeout: against a Redis that answers slowly, a cold call would wait several timeouts. So
+ * connections are opened on threads of their own ({@value #OPENING_THREADS} at most, named {@code
+ * depcache-redis-open}) while the caller waits for at most the timeout; a connection that opens
+ * after its caller gave up is kept (up to {@value #KEPT_LATE}) for the next one needed, and the
+ * caller's call fails as a timeout. The command then gets what is left of the timeout as its socket
+ * timeout, restored when the connection goes back to the pool. A call that waited the whole timeout
+ * for a connection fails without sending anything.
+ *
+ * <p>The pool also opens connections of its own accord: when a broken one is returned, it opens
+ * another on the thread that returned it. That one opens behind the call, which goes on at once.
+ */
+final class DeadlineConnections implements ConnectionProvider {
+  private static final int OPENING_THREADS = 2;
+  private static final int KEPT_LATE = 8;
+
+  private final ConnectionPool pool;
+  private final int timeoutMs;
+  private final ThreadPoolExecutor opener;
+  private final BlockingQueue<Connection> openedLate = new ArrayBlockingQueue<>(KEPT_LATE);
+  private volatile boolean closed;
+
+  /** Set while a caller takes a connection: only then does opening one wait. */
+  private static final ThreadLocal<Boolean> TAKING = new ThreadLocal<>();
+
+  /**
+   * @param connections opens one connection, with the socket timeout {@code timeoutMs}
+   * @param poolConfig the pool's sizes; its wait for a free connection should be the timeout
+   * @param timeoutMs the most a call may wait for a connection and its command together
+   */
+  DeadlineConnections(
+      PooledObjectFactory<Connection> connections,
+      GenericObjectPoolConfig<Connection> poolConfig,
+      int timeoutMs) {
+    this.timeoutMs = timeoutMs;
+    AtomicInteger threads = new AtomicInteger();
+    this.opener =
+        new ThreadPoolExecutor(
+            OPENING_THREADS,
+            OPENING_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            // as many openings as the pool has connections, and no more
+            new ArrayBlockingQueue<>(Math.max(1, poolConfig.getMaxTotal())),
+            task -> {
+              Thread thread = new Thread(task, "depcache-redis-open-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    opener.allowCoreThreadTimeOut(true);
+    this.pool = new ConnectionPool(new OffThread(connections), poolConfig);
+  }
+
+  @Override
+  public Connection getConnection() {
+    long start = System.nanoTime();
+    Connection connection;
+    TAKING.set(Boolean.TRUE);
+    try {
+      connection = pool.getResource();
+    } finally {
+      TAKING.remove();
+    }
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (waitedMs > 0) {
+      if (waitedMs >= timeoutMs) {
+        connection.close(); // back to the pool, unused
+        throw timedOut("waiting for a connection took " + waitedMs + " ms");
+      }
+      connection.setSoTimeout((int) (timeoutMs - waitedMs));
+    }
+    return connection;
+  }
+
+  @Override
+  public Connection getConnection(CommandArguments args) {
+    return getConnection();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    opener.shutdownNow();
+    pool.close();
+    for (Connection late; (late = openedLate.poll()) != null; ) {
+      late.close();
+    }
+  }
+
+  private static JedisConnectionException timedOut(String what) {
+    // A SocketTimeoutException as cause, as for a read timeout: the call is not tried again.
+    return new JedisConnectionException(what, new SocketTimeoutException(what));
+  }
+
+  /** Opens connections on the opener's threads; restores the socket timeout of returned ones. */
+  private final class OffThread implements PooledObjectFactory<Connection> {
+    private final PooledObjectFactory<Connection> connections;
+
+    OffThread(PooledObjectFactory<Connection> connections) {
+      this.connections = connections;
+    }
+
+    @Override
+    public PooledObject<Connection> makeObject() throws Exception {
+      for (Connection late; (late = openedLate.poll()) != null; ) {
+        if (late.isConnected() && !late.isBroken()) {
+          return new DefaultPooledObject<>(late);
+        }
+        late.close();
+      }
+      CompletableFuture<PooledObject<Connection>> opening = new CompletableFuture<>();
+      try {
+        opener.execute(
+            () -> {
+              try {
+                opening.complete(connections.makeObject());
+              } catch (Throwable e) {
+                opening.completeExceptionally(e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        throw new JedisConnectionException("too many connections are being opened", e);
+      }
+      if (TAKING.get() == null) {
+        // The pool replacing a broken connection on the thread of a call that already failed.
+        opening.thenAccept(this::keepLate);
+        throw new JedisConnectionException("a connection is being opened for the pool");
+      }
+      try {
+        return opening.get(timeoutMs, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      } catch (TimeoutException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        opening.thenAccept(this::keepLate);
+        throw timedOut("opening a connection took longer than " + timeoutMs + " ms");
+      }
+    }
+
+    private void keepLate(PooledObject<Connection> late) {
+      if (closed || !openedLate.offer(late.getObject())) {
+        late.getObject().close();
+      }
+    }
+
+    @Override
+    public void passivateObject(PooledObject<Connection> pooled) throws Exception {
+      Connection connection = pooled.getObject();
+      if (connection.getSoTimeout() != timeoutMs && connection.isConnected()) {
+        connection.setSoTimeout(timeoutMs);
+      }
+      connections.passivateObject(pooled);
+    }
+
+    @Override
+    public void activateObject(PooledObject<Connection> pooled) throws Exception {
+      connections.activateObject(pooled);
+    }
+
+    @Override
+    public void destroyObject(PooledObject<Connection> pooled) throws Exception {
+      connections.destroyObject(pooled);
+    }
+
+    @Override
+    public boolean validateObject(PooledObject<Connection> pooled) {
+      return connections.validateObject(pooled);
+    }
+  }
+}

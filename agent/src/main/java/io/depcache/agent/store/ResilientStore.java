@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * "Fail-open").
  *
  * <p>After a {@link StoreException}, a circuit breaker makes every call fail fast with a {@code
- * StoreException} and no network for a back-off (100 ms, doubling up to 500 ms); then one call
+ * StoreException} and no network for a back-off (100 ms, doubling up to 250 ms); then one call
  * probes, and its success resumes normal work. Failed (or refused) invalidations, deletes and
  * clears are remembered and retried by one daemon thread, {@code depcache-retry}, until they
  * succeed; the circuit stays open until they did, so no stale entry is read in between. The failed
@@ -31,7 +31,12 @@ public final class ResilientStore implements CacheStore {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
   static final int MAX_PENDING_KEYS = 100_000;
   private static final long INITIAL_BACKOFF_MILLIS = 100;
-  private static final long MAX_BACKOFF_MILLIS = 500;
+
+  /**
+   * At most this long between probes: a waiting invalidation is applied, and caching resumes,
+   * within about this long (plus the probe itself) of the store answering again.
+   */
+  private static final long MAX_BACKOFF_MILLIS = 250;
 
   private final CacheStore delegate;
   private final PendingWork pending;
@@ -44,7 +49,7 @@ public final class ResilientStore implements CacheStore {
   private volatile boolean closed;
 
   /**
-   * Wraps a store with the default back-off (100 to 500 ms) and pending bound (100,000 keys).
+   * Wraps a store with the default back-off (100 to 250 ms) and pending bound (100,000 keys).
    *
    * @param delegate the store to protect
    * @param overflowNamespace the namespace to clear when more invalidations wait than the bound (it

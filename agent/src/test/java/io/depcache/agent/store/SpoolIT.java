@@ -67,6 +67,30 @@ class SpoolIT {
   }
 
   @Test
+  void aWaitingInvalidationIsAppliedWithin500MsOfRedisAnswering() throws Exception {
+    ResilientStore store = open();
+    store.put(entry("k"), "old".getBytes(UTF_8), 0, List.of(dep("d")));
+    try (RedisClient admin = RedisClient.create(server.url())) {
+      admin.sendCommand(Protocol.Command.SAVE); // the entry outlives the restart below
+    }
+    server.stop();
+    assertThatThrownBy(() -> store.invalidate(List.of(dep("d"))))
+        .isInstanceOf(StoreException.class);
+    Thread.sleep(1_500); // the probes' back-off at its longest
+
+    server.restart(); // returns once Redis answers
+    long answered = System.nanoTime();
+    await("the invalidation", () -> store.pendingInvalidations() == 0);
+    long millis = (System.nanoTime() - answered) / 1_000_000;
+
+    System.out.printf(
+        "[spool] the waiting invalidation was applied %d ms after Redis answered%n", millis);
+    assertThat(millis).as("ms until the invalidation was applied").isLessThan(500);
+    assertThat(store.get(entry("k"))).isNull();
+    store.close();
+  }
+
+  @Test
   void anInvalidationMadeDuringAnOutageIsAppliedByTheNextAgent() throws Exception {
     ResilientStore first = open();
     first.put(entry("k"), "old".getBytes(UTF_8), 0, List.of(dep("d")));

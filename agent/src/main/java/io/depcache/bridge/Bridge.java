@@ -1,5 +1,8 @@
 package io.depcache.bridge;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.RunnableFuture;
+
 /**
  * The static entry points that advice inlined into application classes calls.
  *
@@ -80,5 +83,74 @@ public final class Bridge {
     if (d != null) {
       d.invalidate(invalidationId, owner, args, returned);
     }
+  }
+
+  // ---- the context of a cached call, carried to other threads ----------------------------------
+
+  public static Object currentContext() {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.currentContext();
+  }
+
+  public static Object enterContext(Object context) {
+    Dispatcher d = dispatcher;
+    return d == null || context == null ? null : d.enterContext(context);
+  }
+
+  public static void exitContext(Object token) {
+    Dispatcher d = dispatcher;
+    if (d != null && token != null) {
+      d.exitContext(token);
+    }
+  }
+
+  public static boolean contextActive(Object context) {
+    Dispatcher d = dispatcher;
+    return d != null && context != null && d.contextActive(context);
+  }
+
+  public static void contextAddDependency(Object context, String dependency, String manager) {
+    Dispatcher d = dispatcher;
+    if (d != null && context != null) {
+      d.contextAddDependency(context, dependency, manager);
+    }
+  }
+
+  public static void contextSetTtl(Object context, long seconds) {
+    Dispatcher d = dispatcher;
+    if (d != null && context != null) {
+      d.contextSetTtl(context, seconds);
+    }
+  }
+
+  public static String contextKey(Object context) {
+    Dispatcher d = dispatcher;
+    return d == null || context == null ? null : d.contextKey(context);
+  }
+
+  /**
+   * {@code task}, or a task that runs it with the current cached call's context when there is one:
+   * what executors' advice passes on instead of the task they were given.
+   */
+  public static Runnable wrap(Runnable task) {
+    if (task == null || task instanceof ContextTask) {
+      return task;
+    }
+    Object context = currentContext();
+    if (context == null) {
+      return task;
+    }
+    return task instanceof RunnableFuture<?> future
+        ? new ContextTask.OfFuture<>(future, context)
+        : new ContextTask.OfRunnable(task, context);
+  }
+
+  /** {@code task}, or a task that calls it with the current cached call's context. */
+  public static <T> Callable<T> wrap(Callable<T> task) {
+    if (task == null || task instanceof ContextTask) {
+      return task;
+    }
+    Object context = currentContext();
+    return context == null ? task : new ContextTask.OfCallable<>(task, context);
   }
 }

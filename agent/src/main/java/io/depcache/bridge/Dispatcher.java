@@ -49,4 +49,42 @@ public interface Dispatcher {
    * @param returned the return value, {@code null} for {@code void}
    */
   default void invalidate(int invalidationId, Class<?> owner, Object[] args, Object returned) {}
+
+  // ---- the context of a cached call, carried to other threads ----------------------------------
+
+  /**
+   * The context of this thread's current cached call, as an opaque handle, or {@code null} outside
+   * one. Cheap: executors ask it for every task they are given.
+   */
+  default Object currentContext() {
+    return null;
+  }
+
+  /**
+   * Makes {@code context} current on this thread (a task carried here from its call's thread).
+   *
+   * @return the token to pass to {@link #exitContext}
+   */
+  default Object enterContext(Object context) {
+    return null;
+  }
+
+  /** Ends what {@link #enterContext} began; {@code token} may be {@code null}. */
+  default void exitContext(Object token) {}
+
+  /** Whether the call of {@code context} still takes dependencies: its value is not stored yet. */
+  default boolean contextActive(Object context) {
+    return false;
+  }
+
+  /** {@code DepCache.addDependency}, for the call of {@code context}, from any thread. */
+  default void contextAddDependency(Object context, String dependency, String manager) {}
+
+  /** {@code DepCache.setTtl}, for the call of {@code context}, from any thread. */
+  default void contextSetTtl(Object context, long seconds) {}
+
+  /** The key of the call of {@code context}, or {@code null}. */
+  default String contextKey(Object context) {
+    return null;
+  }
 }

@@ -151,14 +151,13 @@ final class CachedCalls {
   void finish(Frame frame, Object returned, Throwable thrown) {
     frames.end(frame);
     Frame.Lead lead = frame.lead;
-    EntryDependencies recorded = null;
+    EntryDependencies recorded = frame.seal();
     Written written = Written.SKIPPED;
     try {
       if (lead != null) {
         lead.flight.beginWrite();
       }
       if (frame.key != null && frame.poisoned == null) {
-        recorded = frame.recorded();
         try {
           written = store(frame, recorded, returned, thrown);
         } catch (DepCacheException e) {
@@ -176,9 +175,7 @@ final class CachedCalls {
             written == Written.REFUSED || written == Written.BEHIND
                 ? null
                 : new SingleFlight.Outcome(
-                    returned,
-                    thrown != null ? thrown : frame.failure,
-                    recorded != null ? recorded : frame.recorded()));
+                    returned, thrown != null ? thrown : frame.failure, recorded));
       }
     }
   }

@@ -131,9 +131,12 @@ public final class CallPath implements Dispatcher {
   @Override
   public void addDependency(String dependency, String manager) {
     Frame frame = frames.current();
-    if (frame == null) {
-      return;
+    if (frame != null) {
+      declare(frame, dependency, manager);
     }
+  }
+
+  private void declare(Frame frame, String dependency, String manager) {
     if (dependency == null || dependency.isEmpty()) {
       once.warn(
           "empty-dependency:" + frame.what(),
@@ -143,7 +146,14 @@ public final class CallPath implements Dispatcher {
       return;
     }
     String managerName = manager == null || manager.isEmpty() ? frame.manager.name() : manager;
-    frame.declare(new Dependency(managerName, dependency));
+    if (!frame.declare(new Dependency(managerName, dependency))) {
+      once.warn(
+          "late-dependency:" + frame.what(),
+          "{}: dependency '{}' was declared after the call's value was stored; it is ignored"
+              + " (declare dependencies before the call returns, or before its future completes)",
+          frame.what(),
+          LogText.key(dependency));
+    }
   }
 
   @Override
@@ -155,9 +165,12 @@ public final class CallPath implements Dispatcher {
   @Override
   public void setTtl(long seconds) {
     Frame frame = frames.current();
-    if (frame == null) {
-      return;
+    if (frame != null) {
+      setTtl(frame, seconds);
     }
+  }
+
+  private void setTtl(Frame frame, long seconds) {
     if (seconds < 0) {
       once.warn(
           "setTtl:" + frame.what(),
@@ -173,6 +186,53 @@ public final class CallPath implements Dispatcher {
   @Override
   public boolean isActive() {
     return active;
+  }
+
+  // ---- the context of a cached call on other threads ------------------------------------------
+
+  @Override
+  public Object currentContext() {
+    return frames.current();
+  }
+
+  @Override
+  public Object enterContext(Object context) {
+    if (context instanceof Frame frame) {
+      frames.carry(frame);
+      return frame;
+    }
+    return null;
+  }
+
+  @Override
+  public void exitContext(Object token) {
+    if (token instanceof Frame frame) {
+      frames.drop(frame);
+    }
+  }
+
+  @Override
+  public boolean contextActive(Object context) {
+    return active && context instanceof Frame frame && !frame.isSealed();
+  }
+
+  @Override
+  public void contextAddDependency(Object context, String dependency, String manager) {
+    if (context instanceof Frame frame) {
+      declare(frame, dependency, manager);
+    }
+  }
+
+  @Override
+  public void contextSetTtl(Object context, long seconds) {
+    if (context instanceof Frame frame) {
+      setTtl(frame, seconds);
+    }
+  }
+
+  @Override
+  public String contextKey(Object context) {
+    return context instanceof Frame frame ? frame.key : null;
   }
 
   @Override

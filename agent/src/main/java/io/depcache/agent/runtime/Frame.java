@@ -2,12 +2,18 @@ package io.depcache.agent.runtime;
 
 import io.depcache.agent.serial.EntryDependencies;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * One cached call being computed: what it depends on so far, and its ttl. Frames form a stack per
  * thread ({@link Frames}); when a frame ends, its dependencies pass to the frame below it.
+ *
+ * <p>A frame is also the context of its call on other threads (tasks it submitted, the stages of
+ * the future it returned), so what it collects is guarded by the frame itself. Once its value is
+ * written, or refused, the frame is sealed: a dependency declared after that is ignored and
+ * reported once per method.
  */
 final class Frame implements Call {
   static final long TTL_UNSET = Long.MIN_VALUE;
@@ -37,7 +43,7 @@ final class Frame implements Call {
    */
   long sequence;
 
-  long ttlOverride = TTL_UNSET;
+  volatile long ttlOverride = TTL_UNSET;
 
   /** How long this call has waited for the store so far (lookups, leases). */
   long storeNanos;
@@ -51,7 +57,13 @@ final class Frame implements Call {
   /**
    * Why the result must not be stored; inherited by enclosing frames when dependencies are lost.
    */
-  String poisoned;
+  volatile String poisoned;
+
+  /** The frame below this one when the call began: an asynchronous call hands on to it. */
+  Frame parent;
+
+  /** Sealed: what is declared from now on cannot reach the entry any more. */
+  private boolean sealed;
 
   /** A store failure under {@code on-error=fail}: the call ends with it. */
   RuntimeException failure;
@@ -88,9 +100,21 @@ final class Frame implements Call {
     }
   }
 
-  /** This call depends on {@code dependency}, read during its own computation. */
-  void declare(Dependency dependency) {
+  /**
+   * This call depends on {@code dependency}, read during its own computation.
+   *
+   * @return {@code false} when the frame is sealed and the dependency was ignored
+   */
+  synchronized boolean declare(Dependency dependency) {
+    if (sealed) {
+      return false;
+    }
     dependencies.merge(dependency, sequence, Math::min);
+    return true;
+  }
+
+  synchronized boolean isSealed() {
+    return sealed;
   }
 
   /**
@@ -98,28 +122,48 @@ final class Frame implements Call {
    * read, so that a stale inner entry (hit while an invalidation was still removing it) cannot make
    * this call's result stale.
    */
-  void consume(EntryDependencies inner) {
+  synchronized boolean consume(EntryDependencies inner) {
+    if (sealed) {
+      return inner.size() == 0;
+    }
     for (int i = 0; i < inner.size(); i++) {
       dependencies.merge(
           new Dependency(inner.manager(i), inner.name(i)), inner.sequence(i), Math::min);
     }
+    return true;
   }
 
   /** Takes in what an inner frame collected, and why it could not be stored. */
-  void consume(Frame inner) {
-    inner.dependencies.forEach(
-        (dependency, read) -> dependencies.merge(dependency, read, Math::min));
-    if (inner.poisoned != null && poisoned == null) {
-      poisoned = "an inner cached call: " + inner.poisoned;
+  boolean consume(Frame inner) {
+    Map<Dependency, Long> collected;
+    synchronized (inner) {
+      collected = new LinkedHashMap<>(inner.dependencies);
+    }
+    synchronized (this) {
+      if (sealed) {
+        return collected.isEmpty();
+      }
+      collected.forEach((dependency, read) -> dependencies.merge(dependency, read, Math::min));
+      if (inner.poisoned != null && poisoned == null) {
+        poisoned = "an inner cached call: " + inner.poisoned;
+      }
+      return true;
     }
   }
 
-  Set<Dependency> dependencies() {
-    return dependencies.keySet();
+  /** What the call depends on so far, in the order declared (the order its entry records). */
+  synchronized Set<Dependency> dependencies() {
+    return new LinkedHashSet<>(dependencies.keySet());
+  }
+
+  /** What the entry records, sealing the frame: nothing declared later reaches it. */
+  synchronized EntryDependencies seal() {
+    sealed = true;
+    return recorded();
   }
 
   /** What the entry of this call records: each dependency with the sequence it was read at. */
-  EntryDependencies recorded() {
+  synchronized EntryDependencies recorded() {
     int n = dependencies.size();
     if (n == 0) {
       return EntryDependencies.NONE;

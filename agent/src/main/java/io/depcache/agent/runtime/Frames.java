@@ -2,17 +2,47 @@ package io.depcache.agent.runtime;
 
 import java.util.ArrayDeque;
 
-/** The frames of the cached calls that each thread is computing, innermost on top. */
+/**
+ * The frames of the cached calls that each thread is computing, innermost on top. A thread that
+ * never computed one has no stack: executors ask {@link #current} for every task they are given.
+ */
 final class Frames {
-  private final ThreadLocal<ArrayDeque<Frame>> stacks = ThreadLocal.withInitial(ArrayDeque::new);
+  private final ThreadLocal<ArrayDeque<Frame>> stacks = new ThreadLocal<>();
 
   /** The innermost cached call of this thread, or {@code null} outside any. */
   Frame current() {
-    return stacks.get().peek();
+    ArrayDeque<Frame> stack = stacks.get();
+    return stack == null ? null : stack.peek();
   }
 
   void push(Frame frame) {
-    stacks.get().push(frame);
+    ArrayDeque<Frame> stack = stacks.get();
+    if (stack == null) {
+      stack = new ArrayDeque<>();
+      stacks.set(stack);
+    }
+    stack.push(frame);
+  }
+
+  /**
+   * Makes {@code frame} current on this thread, above what is there: a task carried here from the
+   * thread of its call, or a subscription to what the call returned.
+   */
+  void carry(Frame frame) {
+    push(frame);
+  }
+
+  /**
+   * Takes {@code frame} off this thread's stack without ending it: a carried frame whose task is
+   * done, or an asynchronous call whose computation goes on after its method returned.
+   */
+  void drop(Frame frame) {
+    ArrayDeque<Frame> stack = stacks.get();
+    while (stack != null && !stack.isEmpty()) {
+      if (stack.pop() == frame) {
+        return;
+      }
+    }
   }
 
   /**
@@ -20,15 +50,10 @@ final class Frames {
    * below it, which is then on top.
    */
   void end(Frame frame) {
-    ArrayDeque<Frame> stack = stacks.get();
-    // Exit advice always runs, so the frame is on top; the loop only guards against a frame
-    // left behind by code that escaped our advice (e.g. a class retransformed mid-call).
-    while (!stack.isEmpty()) {
-      if (stack.pop() == frame) {
-        break;
-      }
-    }
-    Frame parent = stack.peek();
+    drop(frame);
+    // Exit advice always runs, so the frame was on top; dropping down to it only guards against a
+    // frame left behind by code that escaped our advice (e.g. a class retransformed mid-call).
+    Frame parent = current();
     if (parent != null) {
       parent.consume(frame);
     }

@@ -2,8 +2,11 @@ package io.depcache.agent.runtime;
 
 import io.depcache.agent.serial.EntryDependencies;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One computation per key per JVM: concurrent misses on a key wait for the first one and take its
@@ -17,6 +20,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Freshness: a waiter joins only while the first computation is still running, never once it has
  * started writing. A result whose write a fence refused (an invalidation happened during the
  * computation) is not handed to waiters: they compute for themselves.
+ *
+ * <p>An asynchronous computation (a method that returns a future) has waiters that do not wait:
+ * each gets a future of its own that completes with the outcome. Such a waiter cannot compute for
+ * itself once it joined, so it joins only a computation whose lookup saw the same invalidation
+ * sequence as its own: an invalidation that then refuses the computation's write came after the
+ * waiter's lookup, so after its call began, and the outcome is one the waiter may return.
+ *
+ * <p>Waiting parks the thread ({@link CompletableFuture#get}): it holds no monitor, so a virtual
+ * thread that waits leaves its carrier free.
  */
 final class SingleFlight {
   private final Map<String, Flight> flights = new ConcurrentHashMap<>();
@@ -33,36 +45,41 @@ final class SingleFlight {
   /** One running computation of a key. */
   static final class Flight {
     final Thread owner = Thread.currentThread();
-    private boolean writing;
-    private boolean done;
-    private Outcome outcome;
+
+    /** The invalidation sequence the leader's lookup saw; asynchronous waiters must match it. */
+    final long sequence;
+
+    final boolean async;
+    private volatile boolean writing;
+    private final CompletableFuture<Outcome> landed = new CompletableFuture<>();
+
+    Flight(long sequence, boolean async) {
+      this.sequence = sequence;
+      this.async = async;
+    }
 
     /** Closes the door to new waiters: from now on the result is being written. */
-    synchronized void beginWrite() {
+    void beginWrite() {
       writing = true;
     }
 
-    synchronized boolean acceptsWaiters() {
-      return !writing && !done;
+    boolean acceptsWaiters() {
+      return !writing && !landed.isDone();
     }
 
-    synchronized void publish(Outcome result) {
-      outcome = result;
-      done = true;
-      notifyAll();
+    void publish(Outcome result) {
+      landed.complete(result);
     }
 
     /** The outcome, or {@code null} on timeout or when it may not be shared. */
-    synchronized Outcome await(long millis) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-      while (!done) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return null;
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, left);
+    Outcome await(long millis) throws InterruptedException {
+      try {
+        return landed.get(millis, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        return null;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause()); // never completed exceptionally
       }
-      return outcome;
     }
   }
 
@@ -72,8 +89,39 @@ final class SingleFlight {
    * @return a new flight this thread leads, or {@code null} when another thread computes the key
    */
   Flight lead(String key) {
-    Flight mine = new Flight();
+    return lead(key, new Flight(Lookup.UNFENCED, false));
+  }
+
+  /**
+   * Claims the asynchronous computation of {@code key}, whose lookup saw {@code sequence}.
+   *
+   * @return a new flight, or {@code null} when another computation of the key is running
+   */
+  Flight leadAsync(String key, long sequence) {
+    return lead(key, new Flight(sequence, true));
+  }
+
+  private Flight lead(String key, Flight mine) {
     return flights.putIfAbsent(key, mine) == null ? mine : null;
+  }
+
+  /**
+   * Joins the asynchronous computation of {@code key} without waiting.
+   *
+   * @param sequence the invalidation sequence of the joiner's own lookup
+   * @return what completes with its outcome (never exceptionally), or {@code null} when the joiner
+   *     must compute for itself
+   */
+  CompletableFuture<Outcome> joinAsync(String key, long sequence) {
+    Flight other = flights.get(key);
+    if (other == null
+        || !other.async
+        || sequence == Lookup.UNFENCED
+        || other.sequence != sequence
+        || !other.acceptsWaiters()) {
+      return null;
+    }
+    return other.landed;
   }
 
   /**
@@ -83,7 +131,7 @@ final class SingleFlight {
    */
   Outcome join(String key) {
     Flight other = flights.get(key);
-    if (other == null || !other.acceptsWaiters() || wouldDeadlock(other)) {
+    if (other == null || other.async || !other.acceptsWaiters() || wouldDeadlock(other)) {
       return null;
     }
     Thread me = Thread.currentThread();

@@ -8,12 +8,6 @@ import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
 import io.depcache.testing.TestRedis;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,63 +23,22 @@ class SlowRedisTest {
   private static final int DELAY_MS = 400;
   private static final int TIMEOUT_MS = 500;
 
-  private ServerSocket proxy;
+  private SlowRedisProxy proxy;
   private AgentMain.Installation installation;
   private final Profiles profiles = new Profiles();
 
   @BeforeAll
   void start() throws IOException {
-    URI redis = URI.create(TestRedis.url());
-    proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor =
-        new Thread(
-            () -> {
-              while (!proxy.isClosed()) {
-                try {
-                  Socket client = proxy.accept();
-                  Socket server = new Socket(redis.getHost(), redis.getPort());
-                  pump(client.getInputStream(), server.getOutputStream(), 0);
-                  pump(server.getInputStream(), client.getOutputStream(), DELAY_MS);
-                } catch (IOException e) {
-                  return;
-                }
-              }
-            },
-            "slow-redis");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    proxy = SlowRedisProxy.start(TestRedis.url(), DELAY_MS);
     installation =
         AgentTestSupport.install(
             Map.of(
                 "depcache.redis.url",
-                "redis://127.0.0.1:" + proxy.getLocalPort() + redis.getPath(),
+                proxy.url(),
                 "depcache.redis.timeout-ms",
                 Integer.toString(TIMEOUT_MS),
                 "depcache.prefix",
                 AgentTestSupport.uniquePrefix()));
-  }
-
-  /** Copies bytes, each chunk {@code delayMs} after it arrived. */
-  private static void pump(InputStream from, OutputStream to, int delayMs) {
-    Thread thread =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[65536];
-              try {
-                for (int n; (n = from.read(buffer)) > 0; ) {
-                  if (delayMs > 0) {
-                    Thread.sleep(delayMs);
-                  }
-                  to.write(buffer, 0, n);
-                  to.flush();
-                }
-              } catch (IOException | InterruptedException e) {
-                // the connection ended
-              }
-            },
-            "slow-redis-pump");
-    thread.setDaemon(true);
-    thread.start();
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package com.example.bench;
 
 import java.io.File;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +21,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Arguments: {@code --agent=JAR --redis=URL [--quick] [--log=FILE] [--jvm-opts="..."]}. Every
  * benchmark runs in forked JVMs started with {@code -javaagent:JAR}, the agent and the raw client
  * both on {@code URL}, and under JMH's gc profiler (allocation per operation). This JVM itself
- * needs no agent. JMH's own report goes to the log file.
+ * needs no agent. JMH's own report goes to the log file, that of the decoding benchmarks to the
+ * same name ending in {@code -decode.log}.
  */
 public final class BenchSuite {
+  /** The value of {@code DecodeBenchmark} that every run decodes, and the headline figure's. */
+  private static final String LARGEST_DECODED = "list10000";
+
   private BenchSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -61,11 +64,7 @@ public final class BenchSuite {
             "-Dbench.redis.url=" + redis,
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     ChainedOptionsBuilder options =
-        new OptionsBuilder()
-            .include("com\\.example\\.bench\\.(Hit|Throughput|Serializer)Benchmark\\.")
-            .jvmArgsAppend(forkArgs.toArray(new String[0]))
-            .addProfiler(GCProfiler.class)
-            .shouldFailOnError(true);
+        forked("com\\.example\\.bench\\.(Hit|Throughput|Serializer)Benchmark\\.", forkArgs);
     if (quick) {
       options
           .forks(1)
@@ -84,11 +83,37 @@ public final class BenchSuite {
     if (log != null) {
       options.output(log);
     }
-    Collection<RunResult> results = new Runner(options.build()).run();
+    List<RunResult> results = new ArrayList<>(new Runner(options.build()).run());
+    // One fork per benchmark and value: the share of the pass is a ratio of medians, which needs
+    // fewer samples than the hit's tail. A quick run decodes the largest value only (two forks,
+    // about 9 s), a full run all three.
+    ChainedOptionsBuilder decode =
+        forked("io\\.depcache\\.agent\\.serial\\.DecodeBenchmark\\.", forkArgs)
+            .forks(1)
+            .warmupIterations(2)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 2 : 3)
+            .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000));
+    if (quick) {
+      decode.param("value", LARGEST_DECODED);
+    }
+    if (log != null) {
+      decode.output(log.replaceFirst("(\\.log)?$", "-decode.log"));
+    }
+    results.addAll(new Runner(decode.build()).run());
     report(results);
   }
 
-  private static void report(Collection<RunResult> results) {
+  /** The benchmarks that match, each in forked JVMs with the agent, under the gc profiler. */
+  private static ChainedOptionsBuilder forked(String include, List<String> forkArgs) {
+    return new OptionsBuilder()
+        .include(include)
+        .jvmArgsAppend(forkArgs.toArray(new String[0]))
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(true);
+  }
+
+  private static void report(List<RunResult> results) {
     Map<String, RunResult> byName = new HashMap<>();
     System.out.printf(
         Locale.ROOT,
@@ -104,6 +129,10 @@ public final class BenchSuite {
     for (RunResult run : results) {
       String full = run.getParams().getBenchmark();
       String name = full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1);
+      String value = run.getParams().getParam("value");
+      if (value != null) {
+        name += ":" + value;
+      }
       byName.put(name, run);
       Result<?> primary = run.getPrimaryResult();
       boolean sampled = run.getParams().getMode().shortLabel().equals("sample");
@@ -153,6 +182,23 @@ public final class BenchSuite {
     figure(
         "serializer_java_ser_ns",
         percentile(need(byName, "SerializerBenchmark.javaSerialize"), 50));
+    for (String value : List.of("dto", "order200", LARGEST_DECODED)) {
+      if (byName.containsKey("DecodeBenchmark.decode:" + value)) {
+        figure("decode_" + value + "_ns", decodeP50(byName, "decode", value));
+        figure("decode_prepass_" + value + "_ns", decodeP50(byName, "prepass", value));
+        figure("decode_prepass_share_" + value, prepassShare(byName, value));
+      }
+    }
+    figure("decode_prepass_share", prepassShare(byName, LARGEST_DECODED));
+  }
+
+  private static double decodeP50(Map<String, RunResult> byName, String benchmark, String value) {
+    return percentile(need(byName, "DecodeBenchmark." + benchmark + ":" + value), 50);
+  }
+
+  /** p50 of the pass that bounds reading over p50 of the whole decoding, on one value. */
+  private static double prepassShare(Map<String, RunResult> byName, String value) {
+    return decodeP50(byName, "prepass", value) / decodeP50(byName, "decode", value);
   }
 
   private static RunResult need(Map<String, RunResult> byName, String name) {

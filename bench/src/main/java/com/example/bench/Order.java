@@ -21,8 +21,19 @@ public record Order(
 
   /** The order {@code id}, always the same for the same id: about 1 KB in JDK serialization. */
   public static Order sample(long id) {
+    return sample(id, 10);
+  }
+
+  /**
+   * The order {@code id} with {@code lineCount} lines, always the same for the same arguments.
+   *
+   * @param id the order's id
+   * @param lineCount how many lines it has; {@link #sample(long)} has 10
+   * @return the order
+   */
+  public static Order sample(long id, int lineCount) {
     List<Line> lines = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < lineCount; i++) {
       lines.add(new Line(i, "SKU-" + (1000 + i), "Item number " + i, 1 + i % 3, 499L + 100 * i));
     }
     return new Order(

@@ -28,7 +28,7 @@ final class CachedCalls {
    * store must not make them pile up. Beyond it, a value computed after a slow lookup is not
    * cached.
    */
-  private static final int MAX_WRITES_BEHIND = 64;
+  static final int MAX_WRITES_BEHIND = 64;
 
   private final Semaphore writesBehind = new Semaphore(MAX_WRITES_BEHIND);
 

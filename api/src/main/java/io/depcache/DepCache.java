@@ -52,6 +52,48 @@ public final class DepCache {
   }
 
   /**
+   * Returns the current cached call as a handle usable from any thread, for where the agent's own
+   * propagation does not reach (see {@link CallContext}).
+   *
+   * @return the context; an inactive one outside a cached call or without the agent
+   */
+  public static CallContext currentContext() {
+    Object handle = contextHandle();
+    return handle == null ? Contexts.NONE : new Contexts.Active(handle);
+  }
+
+  // The hooks below are package-private no-ops that the agent rewrites to reach it: a context made
+  // by this copy of the API calls this copy's hooks, in whichever loader it was loaded.
+
+  static Object contextHandle() {
+    return null;
+  }
+
+  static boolean contextActive(Object handle) {
+    return false;
+  }
+
+  static void contextAddDependency(Object handle, String dependency) {
+    // No-op without the agent; the agent rewrites this method.
+  }
+
+  static void contextSetTtl(Object handle, long seconds) {
+    // No-op without the agent; the agent rewrites this method.
+  }
+
+  static String contextKey(Object handle) {
+    return null;
+  }
+
+  static Object contextEnter(Object handle) {
+    return null;
+  }
+
+  static void contextExit(Object token) {
+    // No-op without the agent; the agent rewrites this method.
+  }
+
+  /**
    * Returns the default manager.
    *
    * @return the manager; a disabled one without the agent

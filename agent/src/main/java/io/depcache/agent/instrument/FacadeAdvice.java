@@ -78,4 +78,72 @@ final class FacadeAdvice {
       }
     }
   }
+
+  // ---- the hooks of CallContext (package-private in the API) ----------------------------------
+
+  static final class ContextHandle {
+    private ContextHandle() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.Return(readOnly = false) Object handle) {
+      handle = Bridge.currentContext();
+    }
+  }
+
+  static final class ContextActive {
+    private ContextActive() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(
+        @Advice.Argument(0) Object handle, @Advice.Return(readOnly = false) boolean active) {
+      active = Bridge.contextActive(handle);
+    }
+  }
+
+  static final class ContextAddDependency {
+    private ContextAddDependency() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object handle, @Advice.Argument(1) String dependency) {
+      Bridge.contextAddDependency(handle, dependency, null);
+    }
+  }
+
+  static final class ContextSetTtl {
+    private ContextSetTtl() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object handle, @Advice.Argument(1) long seconds) {
+      Bridge.contextSetTtl(handle, seconds);
+    }
+  }
+
+  static final class ContextKey {
+    private ContextKey() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(
+        @Advice.Argument(0) Object handle, @Advice.Return(readOnly = false) String key) {
+      key = Bridge.contextKey(handle);
+    }
+  }
+
+  static final class ContextEnter {
+    private ContextEnter() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(
+        @Advice.Argument(0) Object handle, @Advice.Return(readOnly = false) Object token) {
+      token = Bridge.enterContext(handle);
+    }
+  }
+
+  static final class ContextExit {
+    private ContextExit() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object token) {
+      Bridge.exitContext(token);
+    }
+  }
 }

@@ -97,7 +97,14 @@ final class Rewriter {
         .visit(Advice.to(FacadeAdvice.SetTtl.class).on(named("setTtl")))
         .visit(Advice.to(FacadeAdvice.CurrentCacheKey.class).on(named("currentCacheKey")))
         .visit(Advice.to(FacadeAdvice.IsAgentActive.class).on(named("isAgentActive")))
-        .visit(Advice.to(FacadeAdvice.Manager.class).on(named("manager")));
+        .visit(Advice.to(FacadeAdvice.Manager.class).on(named("manager")))
+        .visit(Advice.to(FacadeAdvice.ContextHandle.class).on(named("contextHandle")))
+        .visit(Advice.to(FacadeAdvice.ContextActive.class).on(named("contextActive")))
+        .visit(Advice.to(FacadeAdvice.ContextAddDependency.class).on(named("contextAddDependency")))
+        .visit(Advice.to(FacadeAdvice.ContextSetTtl.class).on(named("contextSetTtl")))
+        .visit(Advice.to(FacadeAdvice.ContextKey.class).on(named("contextKey")))
+        .visit(Advice.to(FacadeAdvice.ContextEnter.class).on(named("contextEnter")))
+        .visit(Advice.to(FacadeAdvice.ContextExit.class).on(named("contextExit")));
   }
 
   private DynamicType.Builder<?> cached(

@@ -3,16 +3,26 @@ package io.depcache.agent.runtime;
 import io.depcache.DepCacheException;
 import io.depcache.agent.serial.EntryDependencies;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The start and the end of a cached call: key, lookup, single flight and lease at the start; the
  * fenced write, the hand-over of dependencies and the landing of the flight at the end.
+ *
+ * <p>An asynchronous call (its method returns a future, a Mono or a Flux) ends twice. When its
+ * method returns, its frame leaves the thread's stack and the caller gets a result of its own; when
+ * what the body returned completes, the value is encoded, the flight lands, the dependencies pass
+ * to the enclosing call, the caller's result completes, and the write goes on depcache's threads.
+ * The fence is the lookup's, so it spans the whole computation. Such a call takes no lease (waiting
+ * for one would block the caller), and a Mono or Flux, which computes only when subscribed, leads
+ * no flight (waiters would wait on a subscription that may never come).
  */
 final class CachedCalls {
   private final Managers managers;
@@ -72,6 +82,7 @@ final class CachedCalls {
               owner,
               loader,
               parent != null ? parent.sequence : Lookup.UNFENCED);
+      frame.parent = parent;
       addTemplateDependencies(frame, args);
       frames.push(frame);
       return frame;
@@ -82,12 +93,15 @@ final class CachedCalls {
       found = entries.lookup(manager, key, method, owner, loader, parent);
     } catch (DepCacheException e) {
       // on-error=fail: the store failed and the user asked for the call to fail with it.
-      return new Hit(null, e);
+      return method.async.isAsync()
+          ? new Hit(method.async.failed(e, method.returnType(owner)), null)
+          : new Hit(null, e);
     }
     if (found instanceof Hit hit) {
-      return hit;
+      return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
     }
     Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
+    frame.parent = parent;
     frame.storeNanos = System.nanoTime() - asked;
     addTemplateDependencies(frame, args);
     Call led = lead(frame, parent);
@@ -105,6 +119,9 @@ final class CachedCalls {
    * @return {@code frame} when it computes, else the hit that answers it
    */
   private Call lead(Frame frame, Frame parent) {
+    if (frame.method.async.isAsync()) {
+      return leadAsync(frame, parent);
+    }
     String flightKey = frame.manager.entryKey(frame.key);
     SingleFlight.Flight flight = singleFlight.lead(flightKey);
     if (flight == null) {
@@ -144,11 +161,177 @@ final class CachedCalls {
     return other;
   }
 
+  /** A hit of an asynchronous method: a new completed result, or one failed with the exception. */
+  private static Hit asynchronous(Hit hit, MethodInfo method, Class<?> owner) {
+    Class<?> type = method.returnType(owner);
+    Object result =
+        hit.exception() != null
+            ? method.async.failed(hit.exception(), type)
+            : method.async.completed(hit.value(), type);
+    return new Hit(result, null, hit.dependencies());
+  }
+
+  /**
+   * Leads an asynchronous computation in this JVM, or joins one whose lookup saw the same sequence
+   * without waiting for it: the caller gets a result of its own that completes with its outcome.
+   */
+  private Call leadAsync(Frame frame, Frame parent) {
+    if (frame.method.async != Async.FUTURE || frame.sequence == Lookup.UNFENCED) {
+      return frame;
+    }
+    String flightKey = frame.manager.entryKey(frame.key);
+    SingleFlight.Flight flight = singleFlight.leadAsync(flightKey, frame.sequence);
+    if (flight != null) {
+      frame.lead = new Frame.Lead(flightKey, flight);
+      return frame;
+    }
+    CompletableFuture<SingleFlight.Outcome> shared =
+        singleFlight.joinAsync(flightKey, frame.sequence);
+    if (shared == null) {
+      return frame; // computes for itself, leading nothing
+    }
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    shared.whenComplete(
+        (landed, never) -> {
+          if (parent != null) {
+            parent.consume(landed.dependencies());
+          }
+          if (landed.exception() != null) {
+            outcome.completeExceptionally(landed.exception());
+          } else {
+            outcome.complete(landed.value());
+          }
+        });
+    return new Hit(
+        frame.method.async.following(outcome, frame.method.returnType(frame.owner)), null);
+  }
+
   /**
    * Ends a computed call: stores its outcome unless a fence refuses it, hands its dependencies to
-   * the enclosing call, gives up its lease and lands its flight.
+   * the enclosing call, gives up its lease and lands its flight. The call of a method that returns
+   * a future, a Mono or a Flux ends when that completes.
+   *
+   * @return what the call returns: {@code returned}, or a result of the caller's own
    */
-  void finish(Frame frame, Object returned, Throwable thrown) {
+  Object finish(Frame frame, Object returned, Throwable thrown) {
+    if (thrown == null && frame.method != null && frame.method.async.isAsync()) {
+      Object following = finishLater(frame, returned);
+      if (following != null) {
+        return following;
+      }
+    }
+    finishNow(frame, returned, thrown);
+    return returned;
+  }
+
+  /**
+   * Ends the method of an asynchronous call: its computation goes on.
+   *
+   * @return the caller's result, or {@code null} when {@code returned} is no result to wait for
+   */
+  private Object finishLater(Frame frame, Object returned) {
+    Async async = frame.method.async;
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    Class<?> type = frame.method.returnType(frame.owner);
+    if (async == Async.FUTURE) {
+      CompletionStage<Object> stage = Async.stageOf(returned);
+      if (stage == null) {
+        return null;
+      }
+      frames.drop(frame); // the computation goes on: nothing is handed on yet
+      stage.whenComplete((value, failure) -> completed(frame, value, failure, outcome));
+      return async.following(outcome, type);
+    }
+    if (returned == null || !type.isInstance(returned)) {
+      return null;
+    }
+    Reactor reactor = Reactor.of(type);
+    frames.drop(frame); // the computation goes on: nothing is handed on yet
+    AtomicBoolean subscribed = new AtomicBoolean();
+    Runnable firstSubscription =
+        () -> {
+          if (!subscribed.compareAndSet(false, true)) {
+            return;
+          }
+          CompletionStage<Object> stage;
+          // Subscribing runs the body's publisher up to its first hop to another thread here:
+          // with the call's context current, and carried on by those hops.
+          frames.carry(frame);
+          try {
+            stage = reactor.subscribe(async, returned);
+          } catch (RuntimeException e) {
+            completed(frame, null, e, outcome);
+            return;
+          } finally {
+            frames.drop(frame);
+          }
+          stage.whenComplete((value, failure) -> completed(frame, value, failure, outcome));
+        };
+    return reactor.deferred(async, firstSubscription, outcome);
+  }
+
+  /**
+   * What completes an asynchronous call: its value is encoded here (its caller gets it next, and
+   * may change it), then the flight lands, the enclosing call takes the dependencies, the caller's
+   * result completes, and the write goes on depcache's threads.
+   */
+  private void completed(
+      Frame frame, Object value, Throwable failure, CompletableFuture<Object> outcome) {
+    Throwable thrown = failure == null ? null : Async.unwrap(failure);
+    try {
+      EntryDependencies recorded = frame.seal();
+      if (frame.parent != null) {
+        frame.parent.consume(frame);
+      }
+      Object prepared = Written.SKIPPED;
+      if (frame.key != null && frame.poisoned == null) {
+        prepared = entries.prepare(frame, recorded, value, thrown);
+      }
+      Frame.Lead lead = frame.lead;
+      if (lead != null) {
+        singleFlight.land(
+            lead.flightKey, lead.flight, new SingleFlight.Outcome(value, thrown, recorded));
+      }
+      if (prepared instanceof EntryIo.Write write) {
+        writeBehind(write);
+      }
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      once.error(
+          "async-end:" + frame.what(),
+          "depcache: ending the asynchronous call {} failed; its value is not cached",
+          frame.what(),
+          e);
+    } finally {
+      if (thrown != null) {
+        outcome.completeExceptionally(thrown);
+      } else {
+        outcome.complete(value);
+      }
+    }
+  }
+
+  /** A write of an asynchronous call, on depcache's threads; skipped when too many wait. */
+  private void writeBehind(EntryIo.Write write) {
+    if (!writesBehind.tryAcquire()) {
+      return;
+    }
+    try {
+      behind.execute(
+          () -> {
+            try {
+              write.run();
+            } catch (RuntimeException e) {
+              // on-error=fail has no caller left to fail: the store's failure is logged there
+            } finally {
+              writesBehind.release();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      writesBehind.release(); // shutting down
+    }
+  }
+
+  private void finishNow(Frame frame, Object returned, Throwable thrown) {
     frames.end(frame);
     Frame.Lead lead = frame.lead;
     EntryDependencies recorded = frame.seal();

@@ -75,7 +75,7 @@ public final class CallPath implements Dispatcher {
         return hit.exception() == null ? hit.value() : returned;
       }
       if (call instanceof Frame frame) {
-        calls.finish(frame, returned, thrown);
+        return calls.finish(frame, returned, thrown);
       }
     } catch (Throwable t) {
       internalError("exit", call instanceof Frame f && f.method != null ? f.method.id : -1, t);

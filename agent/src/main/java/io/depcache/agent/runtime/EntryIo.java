@@ -223,7 +223,11 @@ final class EntryIo {
               thrown.getClass().getName(),
               thrown.getMessage(),
               recorded);
-    } else if (returned == null && method != null && !method.spec.cacheNulls()) {
+    } else if (returned == null
+        && method != null
+        && !method.spec.cacheNulls()
+        && method.async != Async.MONO) {
+      // An empty Mono is a result like any other; a null elsewhere is cached on request only.
       return Written.SKIPPED;
     } else {
       entry = entryOf(returned, recorded);

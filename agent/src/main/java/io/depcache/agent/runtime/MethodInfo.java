@@ -25,6 +25,9 @@ final class MethodInfo {
   /** Why the method runs uncached, found at instrumentation time; {@code null} when it is fine. */
   final String problem;
 
+  /** How the method's result arrives: at once, or through a future, a Mono or a Flux. */
+  final Async async;
+
   final OnceLog once = new OnceLog();
   private volatile Resolved resolved;
 
@@ -32,11 +35,14 @@ final class MethodInfo {
    * The run-time classes of the method; held weakly so that an undeployed application unloads.
    *
    * @param returnShape what a cached value must be to be returned: the generic return type, boxed
+   *     (of an asynchronous result, the type of its value)
+   * @param returnType the erased return type
    */
   private record Resolved(
       WeakReference<ClassLoader> loader,
       ValueShape returnShape,
-      List<Class<? extends Throwable>> cacheExceptions) {}
+      List<Class<? extends Throwable>> cacheExceptions,
+      WeakReference<Class<?>> returnType) {}
 
   MethodInfo(int id, MethodSpec spec) {
     this(id, spec, "@DepCached");
@@ -70,6 +76,7 @@ final class MethodInfo {
     if (found == null && "void".equals(spec.returnTypeName())) {
       found = origin + " on " + spec.signature() + ": a void method has no result to cache";
     }
+    this.async = Async.of(spec.returnTypeName());
     this.keyTemplate = key;
     this.dependencyTemplates = List.copyOf(dependencies);
     this.problem = found;
@@ -121,6 +128,12 @@ final class MethodInfo {
     return resolve(owner).cacheExceptions();
   }
 
+  /** The erased return type, in the loader of the call: an asynchronous result is made of it. */
+  Class<?> returnType(Class<?> owner) {
+    Class<?> type = resolve(owner).returnType().get();
+    return type != null ? type : Object.class;
+  }
+
   ClassLoader loader(Class<?> owner) {
     ClassLoader loader = resolve(owner).loader().get();
     return loader != null ? loader : owner.getClassLoader();
@@ -129,15 +142,19 @@ final class MethodInfo {
   private Resolved resolve(Class<?> owner) {
     Resolved r = resolved;
     if (r == null) {
+      Method method = declared(owner);
       r =
           new Resolved(
-              new WeakReference<>(owner.getClassLoader()), shapeOf(owner), exceptions(owner));
+              new WeakReference<>(owner.getClassLoader()),
+              shapeOf(method),
+              exceptions(owner),
+              new WeakReference<>(method.getReturnType()));
       resolved = r;
     }
     return r;
   }
 
-  private ValueShape shapeOf(Class<?> owner) {
+  private Method declared(Class<?> owner) {
     for (Method method : owner.getDeclaredMethods()) {
       // A bridge has the same name and parameters, and erases the return type further.
       if (!method.isBridge()
@@ -146,7 +163,7 @@ final class MethodInfo {
               .map(Class::getTypeName)
               .toList()
               .equals(spec.parameterTypeNames())) {
-        return shapeOf(method);
+        return method;
       }
     }
     throw new IllegalStateException("method " + spec.signature() + " not found in " + owner);
@@ -154,7 +171,10 @@ final class MethodInfo {
 
   private ValueShape shapeOf(Method method) {
     try {
-      return ValueShape.of(method.getGenericReturnType());
+      return ValueShape.of(
+          async.isAsync()
+              ? async.valueType(method.getGenericReturnType())
+              : method.getGenericReturnType());
     } catch (TypeNotPresentException | MalformedParameterizedTypeException | LinkageError e) {
       once.warn(
           "generic-return",
@@ -162,7 +182,7 @@ final class MethodInfo {
               + " class only",
           spec.signature(),
           e.toString());
-      return ValueShape.of(box(method.getReturnType()));
+      return ValueShape.of(async.isAsync() ? Object.class : box(method.getReturnType()));
     }
   }
 

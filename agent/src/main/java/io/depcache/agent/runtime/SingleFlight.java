@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  * each gets a future of its own that completes with the outcome. Such a waiter cannot compute for
  * itself once it joined, so it joins only a computation whose lookup saw the same invalidation
  * sequence as its own: an invalidation that then refuses the computation's write came after the
- * waiter's lookup, so after its call began, and the outcome is one the waiter may return.
+ * waiter's lookup, so after its call began, and the outcome is one the waiter may return. A
+ * computation running for longer than {@code depcache.single-flight.wait-ms} takes no more waiters.
  *
  * <p>Waiting parks the thread ({@link CompletableFuture#get}): it holds no monitor, so a virtual
  * thread that waits leaves its carrier free.
@@ -50,6 +51,7 @@ final class SingleFlight {
     final long sequence;
 
     final boolean async;
+    final long startedNanos = System.nanoTime();
     private volatile boolean writing;
     private final CompletableFuture<Outcome> landed = new CompletableFuture<>();
 
@@ -118,7 +120,9 @@ final class SingleFlight {
         || !other.async
         || sequence == Lookup.UNFENCED
         || other.sequence != sequence
-        || !other.acceptsWaiters()) {
+        || !other.acceptsWaiters()
+        // a computation that takes longer than a wait may take gets no more waiters
+        || System.nanoTime() - other.startedNanos > TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
       return null;
     }
     return other.landed;

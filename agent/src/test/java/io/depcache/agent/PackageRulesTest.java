@@ -123,7 +123,18 @@ class PackageRulesTest {
       {"CallPath", "ForeignApi"},
       {"ManagerRuntime", "AsyncManager", "GetOrCompute"},
       {"CachedCalls"},
-      {"EntryIo", "Leases", "SingleFlight", "Frames", "Frame", "Hit", "Call", "Lookup"},
+      {
+        "EntryIo",
+        "Leases",
+        "SingleFlight",
+        "Frames",
+        "Frame",
+        "Hit",
+        "Call",
+        "Lookup",
+        "Async",
+        "Reactor"
+      },
       {"ManagerCore", "Written", "Managers", "Repeater"},
     };
     for (int layer = 1; layer < layers.length; layer++) {

@@ -123,9 +123,9 @@ final class CachedCalls {
       return leadAsync(frame, parent);
     }
     String flightKey = frame.manager.entryKey(frame.key);
-    SingleFlight.Flight flight = singleFlight.lead(flightKey);
+    SingleFlight.Flight flight = singleFlight.lead(flightKey, frame.sequence);
     if (flight == null) {
-      SingleFlight.Outcome shared = singleFlight.join(flightKey);
+      SingleFlight.Outcome shared = singleFlight.join(flightKey, frame.sequence);
       if (shared == null) {
         return frame;
       }
@@ -287,13 +287,21 @@ final class CachedCalls {
       if (frame.key != null && frame.poisoned == null) {
         prepared = entries.prepare(frame, recorded, value, thrown);
       }
+      // The flight lands once the write did: a caller that looks up in between joins it rather
+      // than computing again.
       Frame.Lead lead = frame.lead;
-      if (lead != null) {
-        singleFlight.land(
-            lead.flightKey, lead.flight, new SingleFlight.Outcome(value, thrown, recorded));
-      }
+      Runnable land =
+          lead == null
+              ? () -> {}
+              : () ->
+                  singleFlight.land(
+                      lead.flightKey,
+                      lead.flight,
+                      new SingleFlight.Outcome(value, thrown, recorded));
       if (prepared instanceof EntryIo.Write write) {
-        writeBehind(write);
+        writeBehind(write, land);
+      } else {
+        land.run();
       }
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       once.error(
@@ -310,9 +318,13 @@ final class CachedCalls {
     }
   }
 
-  /** A write of an asynchronous call, on depcache's threads; skipped when too many wait. */
-  private void writeBehind(EntryIo.Write write) {
+  /**
+   * A write of an asynchronous call, on depcache's threads, then {@code then}; skipped when too
+   * many wait.
+   */
+  private void writeBehind(EntryIo.Write write, Runnable then) {
     if (!writesBehind.tryAcquire()) {
+      then.run();
       return;
     }
     try {
@@ -324,10 +336,12 @@ final class CachedCalls {
               // on-error=fail has no caller left to fail: the store's failure is logged there
             } finally {
               writesBehind.release();
+              then.run();
             }
           });
     } catch (RejectedExecutionException e) {
       writesBehind.release(); // shutting down
+      then.run();
     }
   }
 

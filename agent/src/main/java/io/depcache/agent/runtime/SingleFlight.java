@@ -17,9 +17,11 @@ import java.util.concurrent.TimeoutException;
  * itself instead. A wait is bounded by {@code depcache.single-flight.wait-ms}; an interrupted
  * waiter stops waiting with its interrupt flag set and computes for itself.
  *
- * <p>Freshness: a waiter joins only while the first computation is still running, never once it has
- * started writing. A result whose write a fence refused (an invalidation happened during the
- * computation) is not handed to waiters: they compute for themselves.
+ * <p>Freshness: a waiter joins while the first computation is still running; once it has started
+ * writing, only a waiter whose lookup saw the same invalidation sequence as the computation's (no
+ * invalidation came between them, so none between the write and the waiter's start). A result whose
+ * write a fence refused (an invalidation happened during the computation) is not handed to waiters:
+ * they compute for themselves.
  *
  * <p>An asynchronous computation (a method that returns a future) has waiters that do not wait:
  * each gets a future of its own that completes with the outcome. Such a waiter cannot compute for
@@ -65,8 +67,10 @@ final class SingleFlight {
       writing = true;
     }
 
-    boolean acceptsWaiters() {
-      return !writing && !landed.isDone();
+    /** Whether a waiter whose lookup saw {@code sequence} may join. */
+    boolean acceptsWaiters(long sequence) {
+      return !landed.isDone()
+          && (!writing || (sequence != Lookup.UNFENCED && sequence == this.sequence));
     }
 
     void publish(Outcome result) {
@@ -86,12 +90,12 @@ final class SingleFlight {
   }
 
   /**
-   * Claims the computation of {@code key} for this thread.
+   * Claims the computation of {@code key} for this thread, whose lookup saw {@code sequence}.
    *
    * @return a new flight this thread leads, or {@code null} when another thread computes the key
    */
-  Flight lead(String key) {
-    return lead(key, new Flight(Lookup.UNFENCED, false));
+  Flight lead(String key, long sequence) {
+    return lead(key, new Flight(sequence, false));
   }
 
   /**
@@ -120,7 +124,7 @@ final class SingleFlight {
         || !other.async
         || sequence == Lookup.UNFENCED
         || other.sequence != sequence
-        || !other.acceptsWaiters()
+        || !other.acceptsWaiters(sequence)
         // a computation that takes longer than a wait may take gets no more waiters
         || System.nanoTime() - other.startedNanos > TimeUnit.MILLISECONDS.toNanos(waitMillis)) {
       return null;
@@ -131,11 +135,12 @@ final class SingleFlight {
   /**
    * Waits for the computation of {@code key} by another thread.
    *
+   * @param sequence the invalidation sequence of the waiter's own lookup
    * @return its outcome, or {@code null} when this thread must compute for itself
    */
-  Outcome join(String key) {
+  Outcome join(String key, long sequence) {
     Flight other = flights.get(key);
-    if (other == null || other.async || !other.acceptsWaiters() || wouldDeadlock(other)) {
+    if (other == null || other.async || !other.acceptsWaiters(sequence) || wouldDeadlock(other)) {
       return null;
     }
     Thread me = Thread.currentThread();

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.net.SocketTimeoutException;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
@@ -32,13 +34,15 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * after its caller gave up is kept (up to {@value #KEPT_LATE}) for the next one needed, and the
  * caller's call fails as a timeout. The command then gets what is left of the timeout as its socket
  * timeout, restored when the connection goes back to the pool. A call that waited the whole timeout
- * for a connection fails without sending anything.
+ * for a free connection fails without sending anything, as {@link ConnectionsBusy}: this JVM's
+ * congestion (more calls at once than connections, e.g. thousands of virtual threads), which must
+ * not open the circuit as an outage of Redis would.
  *
  * <p>The pool also opens connections of its own accord: when a broken one is returned, it opens
  * another on the thread that returned it. That one opens behind the call, which goes on at once.
  */
 final class DeadlineConnections implements ConnectionProvider {
-  private static final int OPENING_THREADS = 2;
+  private static final int OPENING_THREADS = 4;
   private static final int KEPT_LATE = 8;
 
   private final ConnectionPool pool;
@@ -85,14 +89,26 @@ final class DeadlineConnections implements ConnectionProvider {
     TAKING.set(Boolean.TRUE);
     try {
       connection = pool.getResource();
+    } catch (JedisException e) {
+      if (e.getCause() instanceof NoSuchElementException exhausted) {
+        throw new ConnectionsBusy(
+            "no connection of "
+                + pool.getMaxTotal()
+                + " came free within "
+                + timeoutMs
+                + " ms (this JVM has more calls waiting for Redis than connections)",
+            exhausted);
+      }
+      throw e;
     } finally {
       TAKING.remove();
     }
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     if (waitedMs > 0) {
       if (waitedMs >= timeoutMs) {
+        // Opening one would have failed in its own time: this was the wait for a free one.
         connection.close(); // back to the pool, unused
-        throw timedOut("waiting for a connection took " + waitedMs + " ms");
+        throw new ConnectionsBusy("waiting for a free connection took " + waitedMs + " ms", null);
       }
       connection.setSoTimeout((int) (timeoutMs - waitedMs));
     }

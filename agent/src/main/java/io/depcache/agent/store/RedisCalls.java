@@ -26,6 +26,11 @@ final class RedisCalls {
       return action.get();
     } catch (StoreException e) {
       throw e;
+    } catch (ConnectionsBusy e) {
+      throw new StoreException(
+          StoreException.Kind.BUSY,
+          "Redis " + operation + " on " + redactedUrl + " not sent: " + e.getMessage(),
+          e);
     } catch (JedisConnectionException e) {
       if (!timedOut(e)) {
         try {

@@ -33,7 +33,9 @@ final class RedisClients {
     try {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
       pool.setMaxTotal(64);
-      pool.setMaxIdle(16);
+      // As many kept as made: a burst that opened them (thousands of virtual threads at once)
+      // would otherwise close all but a few on return, and the next burst open them again.
+      pool.setMaxIdle(64);
       pool.setMinIdle(0);
       pool.setBlockWhenExhausted(true);
       pool.setMaxWait(Duration.ofMillis(timeoutMs));

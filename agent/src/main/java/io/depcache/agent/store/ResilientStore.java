@@ -302,6 +302,9 @@ public final class ResilientStore implements CacheStore {
       }
       return result;
     } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BUSY && role != Role.INVALIDATE) {
+        throw e; // this JVM's congestion: the permit goes back, neither success nor failure
+      }
       answered = true;
       if (e.kind() == StoreException.Kind.UNAVAILABLE || role == Role.INVALIDATE) {
         // An outage; or an invalidation that did not happen, which no read may outrun.

@@ -11,7 +11,12 @@ public class StoreException extends RuntimeException {
     /** The store answered this command with an error (a key of another type, say). */
     COMMAND,
     /** The store answered, and refuses writes for now (out of memory, a read-only replica). */
-    WRITES_REFUSED
+    WRITES_REFUSED,
+    /**
+     * The call found no free connection within its timeout: this JVM has more calls waiting for the
+     * store than connections. The call goes on without the store; the store is not blamed.
+     */
+    BUSY
   }
 
   private final Kind kind;

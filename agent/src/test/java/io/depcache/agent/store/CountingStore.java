@@ -17,6 +17,9 @@ final class CountingStore implements CacheStore {
   final AtomicInteger clears = new AtomicInteger();
   volatile boolean down;
 
+  /** Fails every call as a JVM with no free connection would ({@link StoreException.Kind#BUSY}). */
+  volatile boolean busy;
+
   /** While it is not counted down, invalidations wait for it (a retry caught in the middle). */
   volatile CountDownLatch invalidationsWait;
 
@@ -28,6 +31,9 @@ final class CountingStore implements CacheStore {
     calls.incrementAndGet();
     if (down) {
       throw new StoreException("test store is down");
+    }
+    if (busy) {
+      throw new StoreException(StoreException.Kind.BUSY, "no free connection", null);
     }
     return call.get();
   }

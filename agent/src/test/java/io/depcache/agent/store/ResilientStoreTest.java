@@ -67,6 +67,30 @@ class ResilientStoreTest {
   }
 
   @Test
+  void callsThatFindNoFreeConnectionLeaveTheCircuitClosed() {
+    backend.busy = true;
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> store.get(entry("a")))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("no free connection");
+    }
+    assertThat(backend.calls).as("each reached the store: none refused by a circuit").hasValue(5);
+    assertThat(store.isCircuitOpen()).isFalse();
+
+    backend.busy = false;
+    assertThat(store.get(entry("a"))).isNull();
+  }
+
+  @Test
+  void anInvalidationThatFindsNoFreeConnectionStillWaitsAndHoldsReadsBack() {
+    backend.busy = true;
+    assertThatThrownBy(() -> store.invalidate(List.of(dep("d"))))
+        .isInstanceOf(StoreException.class);
+    assertThat(store.pendingInvalidations()).isEqualTo(1);
+    assertThat(store.isCircuitOpen()).isTrue();
+  }
+
+  @Test
   void oneCallProbesAfterTheBackOffWhichDoublesOnFailure() {
     backend.down = true;
     assertThatThrownBy(() -> store.get(entry("a"))).isInstanceOf(StoreException.class);

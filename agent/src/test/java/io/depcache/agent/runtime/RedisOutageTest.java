@@ -3,8 +3,10 @@ package io.depcache.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.example.fixtures.AsyncCatalog;
 import com.example.fixtures.Calls;
 import com.example.fixtures.Catalog;
+import com.example.fixtures.ReactiveCatalog;
 import io.depcache.CacheEvent;
 import io.depcache.CacheEventType;
 import io.depcache.CacheManager;
@@ -15,7 +17,9 @@ import io.depcache.testing.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +35,6 @@ class RedisOutageTest {
   // Checks that no call hangs, not how fast it is: ten times the configured timeout.
   private static final Duration NO_HANG = Duration.ofMillis(10L * TIMEOUT_MS);
 
-  // The circuit breaker backs off up to 500 ms between probes; this is plenty.
   /** The promise: caching resumes within a second of Redis answering again. */
   private static final Duration RESUME_WITHIN = Duration.ofSeconds(1);
 
@@ -133,6 +136,36 @@ class RedisOutageTest {
 
     server.restart();
     awaitCaching();
+  }
+
+  @Test
+  void aFutureOrMonoCompletesWithTheBodysValueWhenRedisGoesAwayBeforeOrDuringTheComputation()
+      throws Exception {
+    install("bypass");
+    AsyncCatalog futures = new AsyncCatalog();
+    ReactiveCatalog monos = new ReactiveCatalog();
+    CompletableFuture<String> during = futures.item(2); // looked up while Redis answered
+
+    server.stop();
+    CompletableFuture<String> before = futures.find(1);
+    assertThat(before.get(NO_HANG.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("found1");
+    futures.complete(2); // its write fails behind the call
+    assertThat(during.get(NO_HANG.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("item2");
+    assertThat(monos.item(3).block(NO_HANG)).isEqualTo("item3");
+    assertThat(errors).isNotEmpty();
+
+    server.restart();
+    awaitCaching();
+  }
+
+  @Test
+  void onErrorFailCompletesTheFutureOfACachedCallExceptionally() {
+    install("fail");
+    server.stop();
+    CompletableFuture<String> failed = new AsyncCatalog().find(1);
+    assertThat(failed).isCompletedExceptionally();
+    assertThatThrownBy(failed::join).hasCauseInstanceOf(DepCacheException.class);
+    assertThat(Calls.count("find")).isZero();
   }
 
   @Test

@@ -18,9 +18,13 @@ import io.depcache.CacheManager;
 import io.depcache.DepCache;
 import io.depcache.StatsCollector;
 import io.depcache.agent.AgentMain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -342,6 +346,41 @@ abstract class CachingBehaviourTest {
     assertThat(stats.getStats().hits()).isEqualTo(1);
     assertThat(stats.getStats().misses()).isEqualTo(1);
     assertThat(stats.hitRatio()).isEqualTo(0.5);
+  }
+
+  @Test
+  void asyncOperationsRunOnABoundedSetOfNamedDaemonThreadsAndNeverBlockTheCaller()
+      throws Exception {
+    CacheManager manager = DepCache.manager();
+    CountDownLatch release = new CountDownLatch(1);
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<String>> futures = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < 200; i++) {
+      int n = i;
+      futures.add(
+          manager
+              .async()
+              .getOrCompute(
+                  "bounded:" + n,
+                  60,
+                  () -> {
+                    threads.add(Thread.currentThread());
+                    release.await(10, TimeUnit.SECONDS);
+                    return "v" + n;
+                  }));
+    }
+    long submitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(futures).allMatch(f -> !f.isDone());
+    assertThat(submitMillis).as("200 submissions while every thread is busy").isLessThan(2_000);
+    release.countDown();
+    for (CompletableFuture<String> future : futures) {
+      future.get(10, TimeUnit.SECONDS);
+    }
+    int bound = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    assertThat(threads).hasSizeLessThanOrEqualTo(bound);
+    assertThat(threads).allMatch(Thread::isDaemon);
+    assertThat(threads).allMatch(t -> t.getName().startsWith("depcache-async-"));
   }
 
   @Test

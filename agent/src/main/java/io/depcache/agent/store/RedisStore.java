@@ -40,16 +40,16 @@ public final class RedisStore implements CacheStore {
   private final String redactedUrl;
   private final byte[] sequenceKey;
   private final byte[] epochKey;
+  private final SharedLookups lookups;
 
-  RedisStore(UnifiedJedis client, String redactedUrl) {
-    this(client, redactedUrl, "depcache:seq");
-  }
-
-  RedisStore(UnifiedJedis client, String redactedUrl, String sequenceKey) {
+  RedisStore(UnifiedJedis client, String redactedUrl, String sequenceKey, int timeoutMs) {
     this.client = client;
     this.redactedUrl = redactedUrl;
     this.sequenceKey = bytes(sequenceKey);
     this.epochKey = bytes(KeyLayout.epochKey(sequenceKey));
+    this.lookups =
+        new SharedLookups(
+            keys -> call("MGET", () -> client.mget(keys)), this.sequenceKey, timeoutMs);
   }
 
   /**
@@ -75,7 +75,7 @@ public final class RedisStore implements CacheStore {
    */
   public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
     return new RedisStore(
-        RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey);
+        RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey, timeoutMs);
   }
 
   @Override
@@ -83,10 +83,12 @@ public final class RedisStore implements CacheStore {
     return call("GET", () -> client.get(bytes(entryKey)));
   }
 
+  /**
+   * One round trip, shared with the lookups that wait at the same moment ({@link SharedLookups}).
+   */
   @Override
   public Lookup lookup(String entryKey) {
-    List<byte[]> both = call("MGET", () -> client.mget(bytes(entryKey), sequenceKey));
-    return new Lookup(both.get(0), sequenceOf(both.get(1)));
+    return lookups.lookup(bytes(entryKey));
   }
 
   /**
@@ -94,7 +96,7 @@ public final class RedisStore implements CacheStore {
    * a number under its key (fence.lua then starts a new epoch, and put.lua refuses what began
    * before it).
    */
-  private static long sequenceOf(byte[] stored) {
+  static long sequenceOf(byte[] stored) {
     if (stored == null || stored.length == 0 || stored.length > 18) {
       return 0;
     }

@@ -1,0 +1,163 @@
+package io.depcache.agent.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Lookups that wait at the same moment share round trips: one {@code MGET} of their entries and the
+ * sequence, which Redis answers at one instant, so each lookup still reads its entry and the
+ * sequence together.
+ *
+ * <p>At most {@value #SENDERS} round trips are in flight. A lookup that finds one free sends at
+ * once, with whatever waits in the queue (so a lone call pays nothing); one that finds none queues
+ * and parks. When a round trip returns, its sender hands its place to the oldest waiter, which
+ * sends for itself and everything queued behind it. A queued lookup is always sent after it was
+ * queued: none takes the answer of a round trip that began before its call did (which an
+ * invalidation that returned in between could have made stale). A waiter gives up after the
+ * timeout, as a call that found no free connection ({@link StoreException.Kind#BUSY}).
+ */
+final class SharedLookups {
+  /** Round trips in flight at once. */
+  static final int SENDERS = 8;
+
+  /** Lookups in one round trip. */
+  static final int MAX_BATCH = 64;
+
+  /** What a waiter receives when it is its turn to send. */
+  private static final Object SEND = new Object();
+
+  private final Function<byte[][], List<byte[]>> mget;
+  private final byte[] sequenceKey;
+  private final long waitNanos;
+  private final AtomicInteger senders = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
+
+  /**
+   * @param mget reads the keys it is given in one command ({@code MGET}), in order
+   * @param sequenceKey the store's sequence, read with every round trip
+   * @param timeoutMs how long a lookup may wait for its turn
+   */
+  SharedLookups(Function<byte[][], List<byte[]>> mget, byte[] sequenceKey, long timeoutMs) {
+    this.mget = mget;
+    this.sequenceKey = sequenceKey;
+    this.waitNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+  }
+
+  /** One lookup waiting for a round trip: its outcome, or {@link #SEND}. */
+  private static final class Waiting {
+    final byte[] key;
+    final CompletableFuture<Object> outcome = new CompletableFuture<>();
+
+    Waiting(byte[] key) {
+      this.key = key;
+    }
+  }
+
+  /** Reads one entry and the sequence, at one instant. */
+  CacheStore.Lookup lookup(byte[] entryKey) {
+    Waiting mine = new Waiting(entryKey);
+    if (takeTurn()) {
+      return send(mine);
+    }
+    queue.add(mine);
+    if (takeTurn()) {
+      passTurn(); // every sender may have left after this lookup found none free
+    }
+    Object outcome;
+    try {
+      outcome = mine.outcome.get(waitNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (mine.outcome.completeExceptionally(e)) {
+        throw new StoreException(
+            StoreException.Kind.BUSY,
+            "Redis lookup not sent: waited "
+                + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+                + " ms for a round trip (this JVM has more lookups waiting than it sends)",
+            null);
+      }
+      outcome = mine.outcome.join(); // its turn or its answer came just now
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (mine.outcome.completeExceptionally(e)) {
+        throw new StoreException(StoreException.Kind.BUSY, "Redis lookup interrupted", e);
+      }
+      outcome = mine.outcome.join();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StoreException failure
+          ? failure
+          : new StoreException("Redis lookup failed: " + e.getCause(), e.getCause());
+    }
+    if (outcome == SEND) {
+      return send(mine);
+    }
+    return (CacheStore.Lookup) outcome;
+  }
+
+  private boolean takeTurn() {
+    for (int n; (n = senders.get()) < SENDERS; ) {
+      if (senders.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends {@code mine} with what waits behind it, holding a turn, then passes the turn on. */
+  private CacheStore.Lookup send(Waiting mine) {
+    List<Waiting> batch = new ArrayList<>();
+    try {
+      for (Waiting next; batch.size() < MAX_BATCH - 1 && (next = queue.poll()) != null; ) {
+        if (!next.outcome.isDone()) {
+          batch.add(next);
+        }
+      }
+      byte[][] keys = new byte[batch.size() + 2][];
+      keys[0] = mine.key;
+      for (int i = 0; i < batch.size(); i++) {
+        keys[i + 1] = batch.get(i).key;
+      }
+      keys[keys.length - 1] = sequenceKey;
+      List<byte[]> values;
+      try {
+        values = mget.apply(keys);
+      } catch (RuntimeException e) {
+        for (Waiting other : batch) {
+          other.outcome.completeExceptionally(e);
+        }
+        throw e;
+      }
+      long sequence = RedisStore.sequenceOf(values.get(values.size() - 1));
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).outcome.complete(new CacheStore.Lookup(values.get(i + 1), sequence));
+      }
+      return new CacheStore.Lookup(values.get(0), sequence);
+    } finally {
+      passTurn();
+    }
+  }
+
+  /** Gives the held turn to the oldest waiter, or back when none waits. */
+  private void passTurn() {
+    while (true) {
+      Waiting next = queue.poll();
+      if (next != null) {
+        if (next.outcome.complete(SEND)) {
+          return;
+        }
+        continue; // it gave up waiting
+      }
+      senders.decrementAndGet();
+      // A lookup queued after the poll above and found every turn taken: take one back for it.
+      if (queue.isEmpty() || !takeTurn()) {
+        return;
+      }
+    }
+  }
+}

@@ -64,7 +64,9 @@ public final class BenchSuite {
             "-Dbench.redis.url=" + redis,
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     ChainedOptionsBuilder options =
-        forked("com\\.example\\.bench\\.(Hit|Throughput|Serializer)Benchmark\\.", forkArgs);
+        forked(
+            "com\\.example\\.bench\\.(Hit|Throughput|Throughput64|Serializer)Benchmark\\.",
+            forkArgs);
     if (quick) {
       options
           .forks(1)
@@ -176,6 +178,10 @@ public final class BenchSuite {
         "throughput_8t_vs_raw_get_decode_ratio",
         score(need(byName, "ThroughputBenchmark.hit"))
             / score(need(byName, "ThroughputBenchmark.rawGetDecode")));
+    double raw64 = score(need(byName, "Throughput64Benchmark.rawGet"));
+    figure("throughput_64t_hits_per_s", score(need(byName, "Throughput64Benchmark.hit")));
+    figure("throughput_64t_raw_get_per_s", raw64);
+    figure("throughput_64t_vs_raw_ratio", score(need(byName, "Throughput64Benchmark.hit")) / raw64);
     figure(
         "serializer_java_deser_ns",
         percentile(need(byName, "SerializerBenchmark.javaDeserialize"), 50));

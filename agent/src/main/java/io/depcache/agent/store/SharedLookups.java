@@ -62,10 +62,10 @@ final class SharedLookups {
 
   /** Reads one entry and the sequence, at one instant. */
   CacheStore.Lookup lookup(byte[] entryKey) {
-    Waiting mine = new Waiting(entryKey);
     if (takeTurn()) {
-      return send(mine);
+      return send(entryKey);
     }
+    Waiting mine = new Waiting(entryKey);
     queue.add(mine);
     if (takeTurn()) {
       passTurn(); // every sender may have left after this lookup found none free
@@ -95,7 +95,7 @@ final class SharedLookups {
           : new StoreException("Redis lookup failed: " + e.getCause(), e.getCause());
     }
     if (outcome == SEND) {
-      return send(mine);
+      return send(mine.key);
     }
     return (CacheStore.Lookup) outcome;
   }
@@ -109,17 +109,20 @@ final class SharedLookups {
     return false;
   }
 
-  /** Sends {@code mine} with what waits behind it, holding a turn, then passes the turn on. */
-  private CacheStore.Lookup send(Waiting mine) {
-    List<Waiting> batch = new ArrayList<>();
+  /** Sends {@code entryKey} with what waits behind it, holding a turn, then passes the turn on. */
+  private CacheStore.Lookup send(byte[] entryKey) {
+    List<Waiting> batch = List.of(); // a lone lookup allocates no list
     try {
       for (Waiting next; batch.size() < MAX_BATCH - 1 && (next = queue.poll()) != null; ) {
         if (!next.outcome.isDone()) {
+          if (batch.isEmpty()) {
+            batch = new ArrayList<>();
+          }
           batch.add(next);
         }
       }
       byte[][] keys = new byte[batch.size() + 2][];
-      keys[0] = mine.key;
+      keys[0] = entryKey;
       for (int i = 0; i < batch.size(); i++) {
         keys[i + 1] = batch.get(i).key;
       }

@@ -151,7 +151,7 @@ public final class BenchSuite {
     System.out.println();
     double rawGetDecode = percentile(need(byName, "HitBenchmark.rawGetDecode"), 50);
     double hit = percentile(need(byName, "HitBenchmark.hit"), 50);
-    double asyncHit = percentile(need(byName, "HitBenchmark.asyncHit"), 50);
+    double asyncHit = percentile(need(byName, "HitBenchmark.hitAsync"), 50);
     figure("hit_p50_us", hit);
     figure("async_hit_p50_us", asyncHit);
     figure("async_hit_vs_sync_hit_p50_ratio", asyncHit / hit);
@@ -168,7 +168,7 @@ public final class BenchSuite {
     figure("hit_alloc_bytes_per_op", alloc(need(byName, "HitBenchmark.hit")) - javaDeserAlloc);
     figure(
         "async_hit_alloc_bytes_per_op",
-        alloc(need(byName, "HitBenchmark.asyncHit")) - javaDeserAlloc);
+        alloc(need(byName, "HitBenchmark.hitAsync")) - javaDeserAlloc);
     figure(
         "raw_get_decode_alloc_bytes_per_op",
         alloc(need(byName, "HitBenchmark.rawGetDecode")) - javaDeserAlloc);

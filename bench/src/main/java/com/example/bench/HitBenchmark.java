@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * One thread's latency of a hit, a miss, and what they are compared with, sampled call by call
  * ({@link Mode#SampleTime}) so that the suite can report percentiles.
  *
- * <p>{@link #hit} is a {@code @DepCached} call that finds its entry; {@link #asyncHit} the same for
+ * <p>{@link #hit} is a {@code @DepCached} call that finds its entry; {@link #hitAsync} the same for
  * a method that returns the value as a {@code CompletableFuture}, and the {@code join()} of what it
  * returns (a completed future); {@link #rawGetDecode} is a raw Jedis GET of the same entry plus its
  * decoding with the agent's own codec and serializer, the least a hit can do; {@link #rawGet} is
@@ -50,8 +50,9 @@ public class HitBenchmark {
     return fixture.hit();
   }
 
+  /** Named to sort right after {@link #hit}: JMH runs them one after the other. */
   @Benchmark
-  public Order asyncHit() {
+  public Order hitAsync() {
     return fixture.asyncHit();
   }
 

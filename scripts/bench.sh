@@ -100,11 +100,10 @@ while IFS= read -r line; do
   printf '%-44s %s\n' "${line%%: *}" "${line#*: }"
 done <"$details"
 echo
-for figure in hit_vs_raw_get_p50_ratio miss_vs_raw_get_p50_ratio hit_alloc_bytes_per_op \
-    invalidate_100k_ms invalidate_100k_max_command_ms throughput_8t_vs_raw_ratio \
-    throughput_64t_vs_raw_ratio \
-    startup_overhead_ms startup_overhead_spring_boot_ms serializer_java_deser_ns \
-    decode_prepass_share; do
+for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
+    hit_alloc_bytes_per_op invalidate_100k_ms invalidate_100k_max_command_ms \
+    throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
+    startup_overhead_spring_boot_ms serializer_java_deser_ns decode_prepass_share; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a cache hit costs against a raw Jedis GET of the same entry: runs
 # bench/src/main/java/com/example/bench/HitCostProbe.java under the packaged agent and prints its
-# `name: value` lines (percentiles in microseconds, ratios at the median). A probe, not a benchmark
-# suite: scripts/bench.sh runs the JMH benchmarks.
+# `name: value` lines (percentiles in microseconds, ratios at the median), and the same hit through
+# a method returning a CompletableFuture against the plain one (ratio.async-hit/hit.p50). A probe,
+# not a benchmark suite: scripts/bench.sh runs the JMH benchmarks.
 #
 # Usage: scripts/hit-cost.sh [rounds [blockSize]]      (defaults 30 and 2000: about 20 s)
 # Redis: REDIS_URL when set (the probe writes keys under the prefix "bench" there); otherwise a

@@ -152,7 +152,11 @@ public final class BenchSuite {
     }
     System.out.println();
     double rawGetDecode = percentile(need(byName, "HitBenchmark.rawGetDecode"), 50);
-    figure("hit_p50_us", percentile(need(byName, "HitBenchmark.hit"), 50));
+    double hit = percentile(need(byName, "HitBenchmark.hit"), 50);
+    double asyncHit = percentile(need(byName, "HitBenchmark.hitAsync"), 50);
+    figure("hit_p50_us", hit);
+    figure("async_hit_p50_us", asyncHit);
+    figure("async_hit_vs_sync_hit_p50_ratio", asyncHit / hit);
     figure("miss_p50_us", percentile(need(byName, "HitBenchmark.miss"), 50));
     figure("raw_get_decode_p50_us", rawGetDecode);
     figure("raw_get_p50_us", percentile(need(byName, "HitBenchmark.rawGet"), 50));
@@ -164,6 +168,9 @@ public final class BenchSuite {
         percentile(need(byName, "HitBenchmark.miss"), 50) / rawGetDecode);
     double javaDeserAlloc = alloc(need(byName, "SerializerBenchmark.javaDeserialize"));
     figure("hit_alloc_bytes_per_op", alloc(need(byName, "HitBenchmark.hit")) - javaDeserAlloc);
+    figure(
+        "async_hit_alloc_bytes_per_op",
+        alloc(need(byName, "HitBenchmark.hitAsync")) - javaDeserAlloc);
     figure(
         "raw_get_decode_alloc_bytes_per_op",
         alloc(need(byName, "HitBenchmark.rawGetDecode")) - javaDeserAlloc);

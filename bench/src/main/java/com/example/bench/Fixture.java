@@ -7,12 +7,14 @@ import io.depcache.agent.serial.JavaSerializer;
 import io.depcache.agent.store.KeyLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * One cached entry and what it takes to read it without the agent: the setup that the hit
- * benchmarks share.
+ * One cached entry (and the same value cached by an asynchronous method) and what it takes to read
+ * it without the agent: the setup that the hit benchmarks share.
  *
  * <p>The forked JVM runs under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code
  * -Ddepcache.prefix}; the raw client reads the same Redis, from {@code bench.redis.url}.
@@ -60,6 +62,29 @@ final class Fixture implements AutoCloseable {
     if (!first.equals(decoded) || !first.equals(orders.order(id)) || orders.lastKey() != key) {
       throw new IllegalStateException("the stored entry is not the computed value, or no hit");
     }
+    cacheAsync(first);
+  }
+
+  /**
+   * Makes {@link Orders#orderAsync} of the same id a hit: its value is written behind the future's
+   * completion, so this waits for the entry before checking that a call computes nothing.
+   */
+  private void cacheAsync(Order expected) {
+    Order computed = orders.orderAsync(id).join();
+    String key = orders.lastAsyncKey();
+    if (key == null || !expected.equals(computed)) {
+      throw new IllegalStateException("the first asynchronous call was not a cached miss");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!DepCache.manager().exists(key)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the asynchronous entry " + key + " was not written");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    if (!expected.equals(asyncHit()) || orders.asyncComputations() != 1) {
+      throw new IllegalStateException("the asynchronous call is no hit of the same value");
+    }
   }
 
   /** Creates the entry and a raw client with a pool of {@code poolSize} connections. */
@@ -79,6 +104,11 @@ final class Fixture implements AutoCloseable {
   /** A hit through the agent. */
   Order hit() {
     return orders.order(id);
+  }
+
+  /** An asynchronous hit through the agent, and the wait for it: a future that is complete. */
+  Order asyncHit() {
+    return orders.orderAsync(id).join();
   }
 
   /** What a hit cannot avoid doing: GET the entry, decode it. */

@@ -18,11 +18,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * One thread's latency of a hit, a miss, and what they are compared with, sampled call by call
  * ({@link Mode#SampleTime}) so that the suite can report percentiles.
  *
- * <p>{@link #hit} is a {@code @DepCached} call that finds its entry; {@link #rawGetDecode} is a raw
- * Jedis GET of the same entry plus its decoding with the agent's own codec and serializer, the
- * least a hit can do; {@link #rawGet} is the round trip alone; {@link #decode} is the decoding
- * alone, without Redis. {@link #miss} calls a cached method with a new id each time: lookup,
- * computation (cheap here), serialization and the fenced write.
+ * <p>{@link #hit} is a {@code @DepCached} call that finds its entry; {@link #hitAsync} the same for
+ * a method that returns the value as a {@code CompletableFuture}, and the {@code join()} of what it
+ * returns (a completed future); {@link #rawGetDecode} is a raw Jedis GET of the same entry plus its
+ * decoding with the agent's own codec and serializer, the least a hit can do; {@link #rawGet} is
+ * the round trip alone; {@link #decode} is the decoding alone, without Redis. {@link #miss} calls a
+ * cached method with a new id each time: lookup, computation (cheap here), serialization and the
+ * fenced write.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -46,6 +48,12 @@ public class HitBenchmark {
   @Benchmark
   public Order hit() {
     return fixture.hit();
+  }
+
+  /** Named to sort right after {@link #hit}: JMH runs them one after the other. */
+  @Benchmark
+  public Order hitAsync() {
+    return fixture.asyncHit();
   }
 
   @Benchmark

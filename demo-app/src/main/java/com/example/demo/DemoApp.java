@@ -4,10 +4,13 @@ import com.example.demo.legacy.TeamDirectory;
 import io.depcache.DepCache;
 import io.depcache.StatsCollector;
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The demo service: users, their posts and a team dashboard over a slow in-memory repository, with
- * depcache caching the reads.
+ * The demo service: users, their posts, their profiles (computed asynchronously) and a team
+ * dashboard over a slow in-memory repository, with depcache caching the reads.
  *
  * <p>Arguments: {@code --port=N} (default 8080; 0 picks a free port) and {@code --clear-cache},
  * which removes the entries an earlier run left in Redis under the configured prefix: the
@@ -42,9 +45,11 @@ public final class DemoApp {
 
     SlowRepository repository = SlowRepository.withSampleData();
     UserService users = new UserService(repository);
+    ProfileService profiles =
+        new ProfileService(repository, SlowRepository.countingForSubmitter(fetchers()));
     TeamDirectory directory = new TeamDirectory(repository);
     TeamService teams = new TeamService(directory, users);
-    DemoServer server = new DemoServer(users, teams, directory, stats, trace, port);
+    DemoServer server = new DemoServer(users, profiles, teams, directory, stats, trace, port);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "demo-server-stop"));
     System.out.println(
@@ -53,5 +58,17 @@ public final class DemoApp {
             + " (agent active: "
             + DepCache.isAgentActive()
             + ")");
+  }
+
+  /** The threads that run the profiles' queries; daemons, so they never keep the JVM alive. */
+  private static ExecutorService fetchers() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        4,
+        task -> {
+          Thread thread = new Thread(task, "demo-fetch-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 }

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -25,16 +27,19 @@ import java.util.stream.Collectors;
  *
  * <p>Every response carries what the cache did for it: {@code X-Cache} ({@code hit} or {@code miss}
  * of the outermost cached call, {@code none} when no cached call was made), {@code X-Cache-Hits}
- * and {@code X-Cache-Misses} (every lookup, nested ones included) and {@code X-Db-Queries} (the
- * slow queries that ran).
+ * and {@code X-Cache-Misses} (every lookup, nested ones included), {@code X-Db-Queries} (the slow
+ * queries that ran, on whatever thread) and {@code X-Db-Millis} (how long they took, added up: more
+ * than the request took when they ran at the same time).
  */
 final class DemoServer {
   private static final Pattern USER = Pattern.compile("/users/(\\d+)");
   private static final Pattern POSTS = Pattern.compile("/users/(\\d+)/posts");
+  private static final Pattern PROFILE = Pattern.compile("/users/(\\d+)/profile");
   private static final Pattern TEAM = Pattern.compile("/teams/(\\d+)");
   private static final Pattern DASHBOARD = Pattern.compile("/teams/(\\d+)/dashboard");
 
   private final UserService users;
+  private final ProfileService profiles;
   private final TeamService teams;
   private final TeamDirectory directory;
   private final StatsCollector stats;
@@ -44,6 +49,7 @@ final class DemoServer {
 
   DemoServer(
       UserService users,
+      ProfileService profiles,
       TeamService teams,
       TeamDirectory directory,
       StatsCollector stats,
@@ -51,6 +57,7 @@ final class DemoServer {
       int port)
       throws IOException {
     this.users = users;
+    this.profiles = profiles;
     this.teams = teams;
     this.directory = directory;
     this.stats = stats;
@@ -99,6 +106,7 @@ final class DemoServer {
     exchange
         .getResponseHeaders()
         .set("X-Db-Queries", Integer.toString(SlowRepository.queryCount()));
+    exchange.getResponseHeaders().set("X-Db-Millis", Long.toString(SlowRepository.queryMillis()));
     byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
@@ -119,6 +127,9 @@ final class DemoServer {
     }
     if (method.equals("POST") && (m = POSTS.matcher(path)).matches()) {
       return users.addPost(id(m), required(query, "title")).toJson();
+    }
+    if (method.equals("GET") && (m = PROFILE.matcher(path)).matches()) {
+      return joined(profiles.profile(id(m))).toJson();
     }
     if (method.equals("GET") && (m = TEAM.matcher(path)).matches()) {
       return directory.find(id(m)).toJson();
@@ -142,6 +153,7 @@ final class DemoServer {
               "PUT /users/{id}?name=...",
               "GET /users/{id}/posts",
               "POST /users/{id}/posts?title=...",
+              "GET /users/{id}/profile",
               "GET /teams/{id}",
               "PUT /teams/{id}?name=...",
               "GET /teams/{id}/dashboard",
@@ -165,6 +177,18 @@ final class DemoServer {
         s.invalidations(),
         s.errors(),
         s.hitRatio());
+  }
+
+  /** Waits for an asynchronous result; fails as its computation did, not with a wrapper. */
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
   }
 
   private static long id(Matcher matcher) {

@@ -6,17 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory database that is deliberately slow: every query sleeps 30 to 50 ms, as a round trip
  * to a real database might take, so that what the cache saves is visible.
  *
- * <p>It counts the queries each thread makes, so a response can say how many ran for it.
+ * <p>It counts the queries each thread makes and the time they took, so a response can say what ran
+ * for it; work that a request hands to other threads counts for the request through {@link
+ * #countingForSubmitter}.
  */
 final class SlowRepository implements TeamDirectory.Table {
-  private static final ThreadLocal<int[]> QUERIES = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<Tally> TALLY = ThreadLocal.withInitial(Tally::new);
 
   private final Map<Long, User> users = new ConcurrentHashMap<>();
   private final Map<Long, List<Post>> posts = new ConcurrentHashMap<>();
@@ -97,12 +101,37 @@ final class SlowRepository implements TeamDirectory.Table {
 
   /** Starts counting this thread's queries from zero. */
   static void resetQueryCount() {
-    QUERIES.get()[0] = 0;
+    TALLY.set(new Tally());
   }
 
   /** The queries this thread made since {@link #resetQueryCount()}. */
   static int queryCount() {
-    return QUERIES.get()[0];
+    return TALLY.get().queries.intValue();
+  }
+
+  /** How long the queries counted by {@link #queryCount()} took, added up. */
+  static long queryMillis() {
+    return TALLY.get().millis.get();
+  }
+
+  /**
+   * An executor that runs each task on {@code executor} with its queries counted for the thread
+   * that submitted it, as if that thread had made them.
+   */
+  static Executor countingForSubmitter(Executor executor) {
+    return task -> {
+      Tally submitter = TALLY.get();
+      executor.execute(
+          () -> {
+            Tally own = TALLY.get();
+            TALLY.set(submitter);
+            try {
+              task.run();
+            } finally {
+              TALLY.set(own);
+            }
+          });
+    };
   }
 
   private Post insertPost(long authorId, String title) {
@@ -118,12 +147,21 @@ final class SlowRepository implements TeamDirectory.Table {
   }
 
   private static void query() {
-    QUERIES.get()[0]++;
+    long millis = ThreadLocalRandom.current().nextLong(30, 51);
+    Tally tally = TALLY.get();
+    tally.queries.incrementAndGet();
+    tally.millis.addAndGet(millis);
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(30, 51));
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during a query", e);
     }
+  }
+
+  /** The queries of one request; threads working for it add to it concurrently. */
+  private static final class Tally {
+    final AtomicInteger queries = new AtomicInteger();
+    final AtomicLong millis = new AtomicLong();
   }
 }

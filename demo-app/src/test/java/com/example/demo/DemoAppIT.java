@@ -6,6 +6,7 @@ import com.example.demo.DemoProcess.Answer;
 import io.depcache.testing.TestRedis;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,21 @@ class DemoAppIT {
 
   private static String prefix() {
     return "demo-it-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Waits until the service has stored {@code sets} entries: an asynchronous call's value is
+   * written behind its caller, and a lookup before the write joins the computation as a miss.
+   */
+  private static void awaitSets(DemoProcess demo, int sets) throws Exception {
+    String expected = "\"sets\":" + sets + ",";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String stats = demo.get("/stats").body();
+    while (!stats.contains(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      stats = demo.get("/stats").body();
+    }
+    assertThat(stats).contains(expected);
   }
 
   @Test
@@ -101,6 +117,58 @@ class DemoAppIT {
       assertThat(posts.body()).contains("The first compiler", "Moth found");
       assertThat(dashboard.cache()).isEqualTo("miss");
       assertThat(dashboard.body()).contains("\"posts\":3,\"latestPost\":\"Moth found\"");
+    }
+  }
+
+  @Test
+  void theAsynchronousProfileIsCachedByItsCompletedValue() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      Answer first = demo.get("/users/42/profile");
+      awaitSets(demo, 1);
+      Answer second = demo.get("/users/42/profile");
+      Answer missing = demo.get("/users/99/profile");
+      Answer missingAgain = demo.get("/users/99/profile");
+
+      // one lookup on the request's thread; the user and the posts queried on the executor's
+      assertThat(first)
+          .extracting(Answer::status, Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly(200, "miss", 0, 1, 2);
+      assertThat(first.body()).contains("Ada Lovelace", "Notes on the Analytical Engine");
+      assertThat(second)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("hit", 1, 0, 0);
+      assertThat(second.body()).isEqualTo(first.body());
+      // a future that failed is not cached
+      assertThat(missing).extracting(Answer::status, Answer::cache).containsExactly(404, "miss");
+      assertThat(missingAgain)
+          .extracting(Answer::status, Answer::cache, Answer::queries)
+          .containsExactly(404, "miss", 2);
+    }
+  }
+
+  @Test
+  void theAsynchronousProfileGoesWithTheUserAndWithAPostDeclaredOnAnotherThread() throws Exception {
+    try (DemoProcess demo = DemoProcess.start(withAgent(prefix()))) {
+      demo.get("/users/42/profile");
+      awaitSets(demo, 1);
+      assertThat(demo.get("/users/42/profile").cache()).isEqualTo("hit");
+
+      demo.send("PUT", "/users/42?name=Ada%20King");
+      Answer renamed = demo.get("/users/42/profile");
+      awaitSets(demo, 2);
+      assertThat(demo.get("/users/42/profile").cache()).isEqualTo("hit");
+      // posts:42 is declared by the posts query, on the executor's thread, through CallContext
+      demo.send("POST", "/users/42/posts?title=Bernoulli");
+      Answer posted = demo.get("/users/42/profile");
+
+      assertThat(renamed)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("miss", 0, 1, 2);
+      assertThat(renamed.body()).contains("Ada King").doesNotContain("Ada Lovelace");
+      assertThat(posted)
+          .extracting(Answer::cache, Answer::hits, Answer::misses, Answer::queries)
+          .containsExactly("miss", 0, 1, 2);
+      assertThat(posted.body()).contains("Ada King", "Notes on the Analytical Engine", "Bernoulli");
     }
   }
 

@@ -69,9 +69,11 @@ public final class AgentInstaller {
    * the rewriter is made ready on a thread of its own while the application starts. A class that
    * the gate passes before then waits for it (at most {@link Gate#WAIT_SECONDS} s), so no cached
    * method is ever loaded unrewritten. Nothing of the application is loaded yet at premain, so
-   * nothing of it needs retransforming; the JDK's executors that carry a call's context to other
-   * threads ({@link Propagation}) are rewritten on that thread too, before the gate opens, so that
-   * no cached call runs without them.
+   * nothing of it needs retransforming. The JDK's executors that carry a call's context to other
+   * threads ({@link Propagation}) are set up on that thread too: before the gate opens, so that no
+   * cached call runs without them, the transformer and the executors already loaded (the agent's
+   * own thread pools); after it, the others are loaded (and rewritten) there rather than on the
+   * application thread that first uses them.
    *
    * @return the installation
    * @throws IOException when {@code apiJar} cannot be opened
@@ -95,8 +97,12 @@ public final class AgentInstaller {
                 // Loads the advice machinery here rather than on the thread of the first
                 // cached class.
                 WarmUp.run(selector);
-                propagation.set(Propagation.install(instrumentation));
+                Propagation executors = Propagation.install(instrumentation);
+                propagation.set(executors);
                 gate.open(rewriter, instrumentation);
+                if (executors != null) {
+                  executors.loadTheOthers();
+                }
               } catch (Throwable t) {
                 gate.fail(t);
               }

@@ -133,6 +133,7 @@ final class Propagation implements ClassFileTransformer {
    *     installed
    */
   static Propagation install(Instrumentation instrumentation) {
+    long started = System.nanoTime();
     Propagation propagation = null;
     try {
       Module bridge = Bridge.class.getModule();
@@ -152,7 +153,11 @@ final class Propagation implements ClassFileTransformer {
       if (!loaded.isEmpty()) {
         instrumentation.retransformClasses(loaded.toArray(Class<?>[]::new));
       }
-      LOG.debug("depcache carries cached calls' context into tasks of {}", propagation.rewritten);
+      LOG.debug(
+          "depcache carries cached calls' context into the tasks of {} ({} loaded, {} ms)",
+          propagation.rewritten,
+          loaded.size(),
+          (System.nanoTime() - started) / 1_000_000);
       return propagation;
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError error) {
@@ -168,6 +173,26 @@ final class Propagation implements ClassFileTransformer {
       }
       return null;
     }
+  }
+
+  /**
+   * Loads the executors that are not loaded yet (without initialising them), so that they are
+   * rewritten on this thread rather than on the application's thread that first uses one: a rewrite
+   * costs milliseconds (tens for {@code ForkJoinPool} on a busy machine with two cores).
+   */
+  void loadTheOthers() {
+    long started = System.nanoTime();
+    for (String name : targets.keySet()) {
+      try {
+        Class.forName(name.replace('/', '.'), false, null);
+      } catch (ClassNotFoundException | LinkageError absent) {
+        // not in this JDK (ThreadPerTaskExecutor before 21, CompletableFuture's after 17)
+      }
+    }
+    LOG.debug(
+        "depcache rewrote {} ({} ms for those not loaded before)",
+        rewritten,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /** Removes the transformer and gives the executors back their original code. */

@@ -42,6 +42,7 @@ class ExecutorPropagationIT {
         List.of(
             "-javaagent:" + ItSettings.agentJar(),
             "-Ddepcache.redis.url=" + TestRedis.url(),
+            "-Ddepcache.redis.timeout-ms=5000",
             "-Ddepcache.prefix=it" + UUID.randomUUID().toString().substring(0, 8),
             "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + parallelism),
         List.of());
@@ -93,7 +94,8 @@ class ExecutorPropagationIT {
 
   /**
    * Makes cached calls until one is a hit: a JVM's first calls open its connections, which on a
-   * loaded machine can take longer than the timeout (the calls then run uncached, as they should).
+   * loaded machine can take longer than even a long timeout (the calls then run uncached, as they
+   * should).
    *
    * @return how much the app had logged by then
    */

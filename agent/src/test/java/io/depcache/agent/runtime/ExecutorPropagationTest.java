@@ -59,6 +59,9 @@ class ExecutorPropagationTest {
             Map.of(
                 "depcache.redis.url",
                 TestRedis.url(),
+                // what is tested is where dependencies go, not how fast a busy machine answers
+                "depcache.redis.timeout-ms",
+                "5000",
                 "depcache.prefix",
                 AgentTestSupport.uniquePrefix()));
     DepCache.manager().events().on(CacheEventType.SET, onSet);

@@ -164,9 +164,8 @@ final class Propagation implements ClassFileTransformer {
         throw error;
       }
       LOG.warn(
-          "depcache cannot carry a cached call's context into tasks it gives to executors;"
-              + " dependencies such tasks declare are lost unless they run through"
-              + " DepCache.currentContext().wrap(...): {}",
+          "depcache cannot carry a cached call's context into the tasks it gives to"
+              + " executors; dependencies that such tasks declare do not reach the call: {}",
           t.toString());
       if (propagation != null) {
         propagation.uninstall(instrumentation);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # depcache's benchmarks (issue 6): JMH benchmarks of the hit path against raw Jedis and of decoding
-# with and without the pass that bounds reading, the invalidation of 100k dependents, and the
-# agent's start-up cost, in one run. Prints a table, then one `name: value` line per figure. A
-# benchmark, not a test: nothing in scripts/test.sh runs it.
+# with and without the pass that bounds reading, the invalidation of 100k dependents, the agent's
+# start-up cost, and what the agent adds to ThreadPoolExecutor.execute outside a cached call
+# (propagation_overhead_ns: forks with the agent and without, alternately), in one run. Prints a
+# table, then one `name: value` line per figure. A benchmark, not a test: nothing in
+# scripts/test.sh runs it.
 #
 # Usage: scripts/bench.sh [--quick]     (full: about 8 minutes on 2 cores; --quick: about 2)
 # Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, and the
@@ -103,7 +105,8 @@ echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
     hit_alloc_bytes_per_op invalidate_100k_ms invalidate_100k_max_command_ms \
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
-    startup_overhead_spring_boot_ms serializer_java_deser_ns decode_prepass_share; do
+    startup_overhead_spring_boot_ms serializer_java_deser_ns decode_prepass_share \
+    propagation_overhead_ns; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

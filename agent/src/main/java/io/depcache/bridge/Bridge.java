@@ -1,6 +1,11 @@
 package io.depcache.bridge;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RunnableFuture;
 
 /**
@@ -152,5 +157,43 @@ public final class Bridge {
     }
     Object context = currentContext();
     return context == null ? task : new ContextTask.OfCallable<>(task, context);
+  }
+
+  /**
+   * As {@link #wrap(Runnable)}, for a {@code ForkJoinPool}: a {@link ForkJoinTask} stays as it is,
+   * because the pool runs it as itself and {@code submit} returns it (a wrapper would leave it
+   * never completed), except for {@code CompletableFuture}'s own tasks, whose {@code run} does all
+   * they do and which nothing joins.
+   */
+  public static Runnable wrapForForkJoinPool(Runnable task) {
+    return task instanceof ForkJoinTask<?>
+            && !(task instanceof CompletableFuture.AsynchronousCompletionTask)
+        ? task
+        : wrap(task);
+  }
+
+  /**
+   * {@code tasks}, or a list of them each wrapped as {@link #wrap(Callable)} does, when a cached
+   * call is current: what the advice of {@code invokeAll} and {@code invokeAny} passes on where
+   * they do not go through an entry point that wraps. A {@code null} element stays, for the
+   * executor to reject.
+   */
+  public static <T> Collection<? extends Callable<T>> wrapEach(
+      Collection<? extends Callable<T>> tasks) {
+    if (tasks == null) {
+      return null;
+    }
+    Object context = currentContext();
+    if (context == null) {
+      return tasks;
+    }
+    List<Callable<T>> wrapped = new ArrayList<>(tasks.size());
+    for (Callable<T> task : tasks) {
+      wrapped.add(
+          task == null || task instanceof ContextTask
+              ? task
+              : new ContextTask.OfCallable<>(task, context));
+    }
+    return wrapped;
   }
 }

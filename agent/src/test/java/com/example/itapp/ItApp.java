@@ -61,6 +61,14 @@ public final class ItApp {
         return LEGACY.audit(Long.parseLong(words[1]))
             + " computed="
             + com.example.legacy.Counter.count("audit");
+      case "fanout-executors":
+        return ExecutorWork.executors(words[1]);
+      case "fanout-virtual":
+        return ExecutorWork.virtualThreads(words[1]);
+      case "java-feature":
+        return String.valueOf(Runtime.version().feature());
+      case "default-executor":
+        return ExecutorWork.defaultExecutor();
       case "match-stats":
         // The agent jar is on the system class path; its matching counters are read reflectively.
         return String.valueOf(

@@ -2,21 +2,27 @@ package com.example.bench;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH benchmarks of issue 6 in one run and prints a table, then one {@code name: value}
- * line per figure derived from them.
+ * line per figure derived from them, then the cost of the agent's propagation advice on {@code
+ * ThreadPoolExecutor.execute} ({@link ExecuteBenchmark}, with the agent and without).
  *
  * <p>Arguments: {@code --agent=JAR --redis=URL [--quick] [--log=FILE] [--jvm-opts="..."]}. Every
  * benchmark runs in forked JVMs started with {@code -javaagent:JAR}, the agent and the raw client
@@ -54,8 +60,9 @@ public final class BenchSuite {
     if (agent == null || redis == null || !new File(agent).isFile()) {
       usage();
     }
-    List<String> forkArgs = new ArrayList<>(List.of(jvmOpts.trim().split("\\s+")));
-    forkArgs.removeIf(String::isEmpty);
+    List<String> plainArgs = new ArrayList<>(List.of(jvmOpts.trim().split("\\s+")));
+    plainArgs.removeIf(String::isEmpty);
+    List<String> forkArgs = new ArrayList<>(plainArgs);
     forkArgs.addAll(
         List.of(
             "-javaagent:" + agent,
@@ -104,6 +111,69 @@ public final class BenchSuite {
     }
     results.addAll(new Runner(decode.build()).run());
     report(results);
+    propagation(forkArgs, plainArgs, quick, log);
+  }
+
+  /**
+   * {@link ExecuteBenchmark} in forks with the agent and in forks without, alternately, one fork at
+   * a time, so that a slow spell of the shared machine falls on both alike; each side's figure is
+   * the median of its measured iterations.
+   */
+  private static void propagation(
+      List<String> withAgent, List<String> without, boolean quick, String log)
+      throws RunnerException {
+    int rounds = quick ? 1 : 3;
+    List<Double> agent = new ArrayList<>();
+    List<Double> plain = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      iterations(execute(withAgent, quick, log, "agent-" + round), agent);
+      iterations(execute(without, quick, log, "plain-" + round), plain);
+    }
+    double withMedian = median(agent);
+    double withoutMedian = median(plain);
+    figure("propagation_execute_ns", withMedian);
+    figure("propagation_execute_without_agent_ns", withoutMedian);
+    figure("propagation_overhead_ns", withMedian - withoutMedian);
+  }
+
+  private static Collection<RunResult> execute(
+      List<String> forkArgs, boolean quick, String log, String name) throws RunnerException {
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include("com\\.example\\.bench\\.ExecuteBenchmark\\.")
+            .jvmArgsAppend(forkArgs.toArray(new String[0]))
+            .shouldFailOnError(true)
+            .forks(1)
+            .warmupIterations(quick ? 2 : 3)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 3 : 5)
+            .measurementTime(TimeValue.seconds(1));
+    if (log != null) {
+      options.output(
+          new File(new File(log).getAbsoluteFile().getParentFile(), "jmh-execute-" + name + ".log")
+              .getPath());
+    }
+    return new Runner(options.build()).run();
+  }
+
+  private static void iterations(Collection<RunResult> results, List<Double> into) {
+    for (RunResult run : results) {
+      for (BenchmarkResult fork : run.getBenchmarkResults()) {
+        for (IterationResult iteration : fork.getIterationResults()) {
+          into.add(iteration.getPrimaryResult().getScore());
+        }
+      }
+    }
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      throw new IllegalStateException("JMH produced no result for ExecuteBenchmark");
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The benchmarks that match, each in forked JVMs with the agent, under the gc profiler. */

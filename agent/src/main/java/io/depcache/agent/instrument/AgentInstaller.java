@@ -10,14 +10,16 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs the agent's transformer: which classes are looked at ({@link ClassPrefilter}), which
- * methods are rewritten and how ({@link Selector}, {@link Rewriter}). Inline advice only, so that
- * no class changes shape and classes loaded before an attach can be retransformed.
+ * Installs the agent's transformers: which classes are looked at ({@link ClassPrefilter}), which
+ * methods are rewritten and how ({@link Selector}, {@link Rewriter}), and the JDK's executors that
+ * carry a cached call's context to the tasks it submits ({@link Propagation}). Inline advice only,
+ * so that no class changes shape and classes loaded before an attach can be retransformed.
  */
 public final class AgentInstaller {
   static final String FACADE = "io.depcache.DepCache";
@@ -56,9 +58,10 @@ public final class AgentInstaller {
     ClassPrefilter prefilter = prefilter(selector);
     Gate gate = new Gate(prefilter);
     gate.open(new Rewriter(selector, registry, apiFiles(apiJar)), instrumentation);
+    Propagation propagation = Propagation.install(instrumentation);
     instrumentation.addTransformer(gate, true);
     retransformLoaded(instrumentation, prefilter);
-    return () -> uninstall(instrumentation, gate);
+    return () -> uninstall(instrumentation, gate, propagation);
   }
 
   /**
@@ -66,7 +69,11 @@ public final class AgentInstaller {
    * the rewriter is made ready on a thread of its own while the application starts. A class that
    * the gate passes before then waits for it (at most {@link Gate#WAIT_SECONDS} s), so no cached
    * method is ever loaded unrewritten. Nothing of the application is loaded yet at premain, so
-   * nothing needs retransforming.
+   * nothing of it needs retransforming. The JDK's executors that carry a call's context to other
+   * threads ({@link Propagation}) are set up on that thread too: before the gate opens, so that no
+   * cached call runs without them, the transformer and the executors already loaded (the agent's
+   * own thread pools); after it, the others are loaded (and rewritten) there rather than on the
+   * application thread that first uses them.
    *
    * @return the installation
    * @throws IOException when {@code apiJar} cannot be opened
@@ -81,6 +88,7 @@ public final class AgentInstaller {
     Selector selector = new Selector(targets, invalidations);
     Gate gate = new Gate(prefilter(selector));
     ClassFileLocator apiFiles = apiFiles(apiJar);
+    AtomicReference<Propagation> propagation = new AtomicReference<>();
     Thread thread =
         new Thread(
             () -> {
@@ -89,7 +97,12 @@ public final class AgentInstaller {
                 // Loads the advice machinery here rather than on the thread of the first
                 // cached class.
                 WarmUp.run(selector);
+                Propagation executors = Propagation.install(instrumentation);
+                propagation.set(executors);
                 gate.open(rewriter, instrumentation);
+                if (executors != null) {
+                  executors.loadTheOthers();
+                }
               } catch (Throwable t) {
                 gate.fail(t);
               }
@@ -102,7 +115,7 @@ public final class AgentInstaller {
     if (Boolean.getBoolean("io.depcache.agent.debug.startup")) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(matchStats())));
     }
-    return () -> uninstall(instrumentation, gate);
+    return () -> uninstall(instrumentation, gate, propagation.getAndSet(null));
   }
 
   private static ClassPrefilter prefilter(Selector selector) {
@@ -144,7 +157,11 @@ public final class AgentInstaller {
     retransform(instrumentation, candidates);
   }
 
-  private static void uninstall(Instrumentation instrumentation, Gate gate) {
+  private static void uninstall(
+      Instrumentation instrumentation, Gate gate, Propagation propagation) {
+    if (propagation != null) {
+      propagation.uninstall(instrumentation);
+    }
     instrumentation.removeTransformer(gate);
     gate.fail(null);
     List<Class<?>> rewritten = new ArrayList<>();

@@ -3,7 +3,9 @@
  * their bytes, before anything parses them: {@code ClassPrefilter}), which methods are rewritten
  * and how (annotations, inherited annotations, configuration patterns: {@code Selector}; Byte
  * Buddy's {@code decorate} with inline advice: {@code Rewriter}), when (premain registers a gate
- * and prepares the rewriter off the main thread: {@code Gate}), and the dry run over class files
+ * and prepares the rewriter off the main thread: {@code Gate}), the JDK's executors, rewritten so
+ * that the tasks a cached call gives them carry its context (a transformer of its own for a few
+ * bootstrap classes named one by one: {@code Propagation}), and the dry run over class files
  * ({@link io.depcache.agent.instrument.DryRun}); advice is a one-line delegation to {@link
  * io.depcache.bridge.Bridge}. May call: the runtime room's {@link
  * io.depcache.agent.runtime.MethodRegistry}, {@link io.depcache.agent.runtime.MethodSpec}, {@link

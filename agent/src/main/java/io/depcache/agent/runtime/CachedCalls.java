@@ -196,10 +196,15 @@ final class CachedCalls {
           if (parent != null) {
             parent.consume(landed.dependencies());
           }
-          if (landed.exception() != null) {
-            outcome.completeExceptionally(landed.exception());
-          } else {
-            outcome.complete(landed.value());
+          Object saved = frames.only(parent);
+          try {
+            if (landed.exception() != null) {
+              outcome.completeExceptionally(landed.exception());
+            } else {
+              outcome.complete(landed.value());
+            }
+          } finally {
+            frames.restore(saved);
           }
         });
     return new Hit(
@@ -310,10 +315,17 @@ final class CachedCalls {
           frame.what(),
           e);
     } finally {
-      if (thrown != null) {
-        outcome.completeExceptionally(thrown);
-      } else {
-        outcome.complete(value);
+      // What the caller chained to its result runs here, or is submitted from here: in the context
+      // the call was made in.
+      Object saved = frames.only(frame.parent);
+      try {
+        if (thrown != null) {
+          outcome.completeExceptionally(thrown);
+        } else {
+          outcome.complete(value);
+        }
+      } finally {
+        frames.restore(saved);
       }
     }
   }

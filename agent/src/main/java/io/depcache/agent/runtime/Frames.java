@@ -46,6 +46,34 @@ final class Frames {
   }
 
   /**
+   * Makes {@code context} (or no cached call) this thread's only current call, until {@link
+   * #restore}: what the caller of an asynchronous call chained to its result runs, or submits, when
+   * the result completes belongs to the call that made it, not to whatever the completing thread
+   * was doing.
+   *
+   * @return what to restore
+   */
+  Object only(Frame context) {
+    ArrayDeque<Frame> saved = stacks.get();
+    ArrayDeque<Frame> only = new ArrayDeque<>(4);
+    if (context != null) {
+      only.push(context);
+    }
+    stacks.set(only);
+    return saved;
+  }
+
+  /** Puts back what {@link #only} replaced. */
+  @SuppressWarnings("unchecked")
+  void restore(Object saved) {
+    if (saved == null) {
+      stacks.remove();
+    } else {
+      stacks.set((ArrayDeque<Frame>) saved);
+    }
+  }
+
+  /**
    * Ends {@code frame}: takes it off this thread's stack and hands what it collected to the frame
    * below it, which is then on top.
    */

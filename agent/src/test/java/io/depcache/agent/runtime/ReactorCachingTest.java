@@ -77,6 +77,18 @@ class ReactorCachingTest {
   }
 
   @Test
+  void aDependencyDeclaredOnAReactorSchedulerBelongsToTheCall() throws Exception {
+    assertThat(catalog.scheduled(5).block(WAIT)).isEqualTo("scheduled5 on parallel");
+    settle();
+    assertThat(catalog.scheduled(5).block(WAIT)).isEqualTo("scheduled5 on parallel");
+    assertThat(Calls.count("scheduled")).isEqualTo(1);
+
+    DepCache.manager().invalidateDependency("scheduled:5");
+    catalog.scheduled(5).block(WAIT);
+    assertThat(Calls.count("scheduled")).isEqualTo(2);
+  }
+
+  @Test
   void anEmptyMonoIsCachedAsEmpty() throws Exception {
     assertThat(catalog.nothing(1).block(WAIT)).isNull();
     settle();

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The agent as users run it: separate JVMs started with {@code -javaagent:} on the packaged jar,
@@ -27,6 +28,20 @@ class AgentJarIT {
     arguments.add("-Ddepcache.prefix=" + prefix);
     arguments.addAll(List.of(more));
     return arguments;
+  }
+
+  /**
+   * Waits until an entry of the prefix is in Redis: after a lookup that took more than a few
+   * milliseconds (the first of a JVM opens its connection), a miss's write goes on behind its call.
+   */
+  private static void awaitEntry(String prefix) throws InterruptedException {
+    try (RedisClient redis = RedisClient.create(TestRedis.url())) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (redis.keys(prefix + ":default:e:*").isEmpty()) {
+        assertThat(System.nanoTime()).as("the entry was written").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+    }
   }
 
   private static String prefix() {
@@ -57,10 +72,12 @@ class AgentJarIT {
     try (AppProcess a = AppProcess.start(javaHome, agentArguments(prefix), List.of());
         AppProcess b = AppProcess.start(javaHome, agentArguments(prefix), List.of())) {
       assertThat(a.send("user 5")).isEqualTo("user5 computed=1");
+      awaitEntry(prefix);
       assertThat(b.send("user 5")).isEqualTo("user5 computed=0"); // computed by the other JVM
       assertThat(b.send("rename B")).isEqualTo("ok");
       assertThat(b.send("invalidate user:5")).isEqualTo("1");
       assertThat(a.send("user 5")).isEqualTo("user5 computed=2");
+      awaitEntry(prefix);
       assertThat(b.send("user 5")).isEqualTo("user5 computed=0");
     }
   }

@@ -374,14 +374,14 @@ final class CachedCalls {
         }
       }
     } finally {
-      if (lead != null) {
-        if (!frame.writtenBehind) {
-          leases.release(frame);
-        }
+      // A write that went behind the call releases the lease and lands the flight itself, once
+      // it is done: a caller that looks up in between joins rather than computing again.
+      if (lead != null && !frame.writtenBehind) {
+        leases.release(frame);
         singleFlight.land(
             lead.flightKey,
             lead.flight,
-            written == Written.REFUSED || written == Written.BEHIND
+            written == Written.REFUSED
                 ? null
                 : new SingleFlight.Outcome(
                     returned, thrown != null ? thrown : frame.failure, recorded));
@@ -417,11 +417,22 @@ final class CachedCalls {
       behindTheCall =
           CompletableFuture.supplyAsync(
               () -> {
+                Written landed = Written.REFUSED;
                 try {
-                  return write.run();
+                  landed = write.run();
+                  return landed;
                 } finally {
                   writesBehind.release();
                   leases.release(frame);
+                  Frame.Lead lead = frame.lead;
+                  if (lead != null) {
+                    singleFlight.land(
+                        lead.flightKey,
+                        lead.flight,
+                        landed == Written.WRITTEN
+                            ? new SingleFlight.Outcome(returned, thrown, recorded)
+                            : null);
+                  }
                 }
               },
               behind);

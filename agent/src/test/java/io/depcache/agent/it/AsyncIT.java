@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Asynchronous cached methods as users run them: a JVM started with {@code -javaagent:} on the
@@ -25,10 +26,15 @@ class AsyncIT {
   }
 
   private static AppProcess start(String javaHome, String... more) throws Exception {
+    return startWith("it" + UUID.randomUUID().toString().substring(0, 8), javaHome, more);
+  }
+
+  private static AppProcess startWith(String prefix, String javaHome, String... more)
+      throws Exception {
     List<String> arguments = new ArrayList<>();
     arguments.add("-javaagent:" + ItSettings.agentJar());
     arguments.add("-Ddepcache.redis.url=" + TestRedis.url());
-    arguments.add("-Ddepcache.prefix=it" + UUID.randomUUID().toString().substring(0, 8));
+    arguments.add("-Ddepcache.prefix=" + prefix);
     arguments.addAll(List.of(more));
     return AppProcess.start(javaHome, arguments, List.of(), "com.example.itapp.AsyncApp");
   }
@@ -47,18 +53,28 @@ class AsyncIT {
   @ParameterizedTest
   @MethodSource("javaHomes")
   void aDependencyDeclaredInAnAsyncStageBelongsToTheCall(String javaHome) throws Exception {
-    try (AppProcess app = start(javaHome)) {
+    String prefix = "it" + UUID.randomUUID().toString().substring(0, 8);
+    try (AppProcess app = startWith(prefix, javaHome)) {
       assertThat(app.send("total 2")).isEqualTo("order2 total computed=1");
+      awaitEntries(prefix, 2); // the writes go on behind the calls: the order's and the total's
       assertThat(app.send("total 2")).isEqualTo("order2 total computed=1");
       // declared in thenApplyAsync, on a thread of CompletableFuture's default executor
       assertThat(app.send("invalidate price:2")).isEqualTo("1");
       assertThat(app.send("total 2")).isEqualTo("order2 total computed=2");
-      // its write goes on behind the call; a second call hits, or joins the computation, which
-      // lands once that write did
-      assertThat(app.send("total 2")).isEqualTo("order2 total computed=2");
+      awaitEntries(prefix, 2);
       // the inner call's dependency reached the outer entry too
       assertThat(app.send("invalidate order:2")).isEqualTo("2");
       assertThat(app.send("total 2")).isEqualTo("order2 total computed=3");
+    }
+  }
+
+  private static void awaitEntries(String prefix, int count) throws InterruptedException {
+    try (RedisClient redis = RedisClient.create(TestRedis.url())) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (redis.keys(prefix + ":default:e:*").size() < count) {
+        assertThat(System.nanoTime()).as(count + " entries written").isLessThan(deadline);
+        Thread.sleep(5);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.depcache.agent.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -68,10 +69,13 @@ final class Propagation implements ClassFileTransformer {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
   private static final String PACKAGE = "java/util/concurrent/";
 
-  /** One advice on the methods it applies to. */
+  /**
+   * One advice on the methods it applies to, public ones only: the entry points, not the private
+   * helpers of the same name that they call (JDK 25's {@code ForkJoinPool.invokeAll}).
+   */
   private record Visit(Advice advice, ElementMatcher<? super MethodDescription> methods) {
     AsmVisitorWrapper wrapper() {
-      return advice.on(methods);
+      return advice.on(isPublic().and(methods));
     }
   }
 

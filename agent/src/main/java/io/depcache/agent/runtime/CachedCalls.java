@@ -376,6 +376,10 @@ final class CachedCalls {
     } finally {
       // A write that went behind the call releases the lease and lands the flight itself, once
       // it is done: a caller that looks up in between joins rather than computing again.
+      if (lead != null && frame.writtenBehind) {
+        // The same thread may call again before the write lands: it may wait for it then.
+        lead.flight.ownerReturned = true;
+      }
       if (lead != null && !frame.writtenBehind) {
         leases.release(frame);
         singleFlight.land(

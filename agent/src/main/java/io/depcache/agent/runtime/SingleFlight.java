@@ -54,6 +54,10 @@ final class SingleFlight {
 
     final boolean async;
     final long startedNanos = System.nanoTime();
+
+    /** The leader's call returned while its write goes on: its thread computes nothing now. */
+    volatile boolean ownerReturned;
+
     private volatile boolean writing;
     private final CompletableFuture<Outcome> landed = new CompletableFuture<>();
 
@@ -166,7 +170,7 @@ final class SingleFlight {
     Flight next = target;
     // Bounded: the chain of waits is short, and a racing change only costs a bounded wait.
     for (int hops = 0; next != null && hops < 64; hops++) {
-      if (next.owner == me) {
+      if (next.owner == me && !next.ownerReturned) {
         return true;
       }
       next = waiting.get(next.owner);

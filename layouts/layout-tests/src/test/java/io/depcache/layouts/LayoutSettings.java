@@ -52,7 +52,10 @@ final class LayoutSettings {
 
   /** The agent's options for a test: the shared Redis and a fresh prefix. */
   static String agentOptions() {
-    return "redis.url=" + TestRedis.url() + ",prefix=" + prefix();
+    // A 2 s timeout: right after an attach the JVM is busy retransforming and compiling, and a
+    // first lookup that missed the default 200 ms would run that call uncached, which the
+    // scenario counts as a second computation. These tests are about layouts, not timeouts.
+    return "redis.url=" + TestRedis.url() + ",prefix=" + prefix() + ",redis.timeout-ms=2000";
   }
 
   /** The JDKs to run on; see {@link JavaHomes#list()}. */

@@ -7,11 +7,11 @@ public final class Serializers {
   /** The JDK's serialization behind the allowlist. */
   public static final String JAVA = "java";
 
-  /** Kryo 5, registrations from the allowlist (the code 1 is kept for it). */
+  /** Kryo 5, registrations from the allowlist. */
   public static final String KRYO = "kryo";
 
   /** Every name, in the order messages list them. */
-  public static final List<String> NAMES = List.of(JAVA);
+  public static final List<String> NAMES = List.of(JAVA, KRYO);
 
   private Serializers() {}
 
@@ -26,6 +26,9 @@ public final class Serializers {
   public static Serializer named(String name, AllowList allowList) {
     if (JAVA.equals(name)) {
       return new JavaSerializer(allowList);
+    }
+    if (KRYO.equals(name)) {
+      return new KryoSerializer(allowList);
     }
     throw new IllegalArgumentException(
         "serializer '"
@@ -44,7 +47,7 @@ public final class Serializers {
   static String nameOf(int code) {
     return switch (code) {
       case JavaSerializer.CODE -> JAVA;
-      case 1 -> KRYO;
+      case KryoSerializer.CODE -> KRYO;
       default -> "#" + code;
     };
   }

@@ -103,7 +103,7 @@ echo
 for figure in hit_vs_raw_get_p50_ratio miss_vs_raw_get_p50_ratio hit_alloc_bytes_per_op \
     invalidate_100k_ms invalidate_100k_max_command_ms throughput_8t_vs_raw_ratio \
     startup_overhead_ms startup_overhead_spring_boot_ms serializer_java_deser_ns \
-    decode_prepass_share; do
+    serializer_kryo_deser_ns hit_kryo_vs_java_hit_p50_ratio decode_prepass_share; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -105,8 +105,8 @@ echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
     hit_alloc_bytes_per_op invalidate_100k_ms invalidate_100k_max_command_ms \
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
-    startup_overhead_spring_boot_ms serializer_java_deser_ns decode_prepass_share \
-    propagation_overhead_ns; do
+    startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
+    hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

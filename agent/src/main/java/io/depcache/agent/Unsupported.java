@@ -2,7 +2,6 @@ package io.depcache.agent;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
-import io.depcache.agent.serial.Serializers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +27,6 @@ final class Unsupported {
       }
       if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
         problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
-      }
-      if (!Serializers.JAVA.equals(m.serializer())) {
-        problems.add(
-            where + "serializer=" + m.serializer() + ": only 'java' is supported by this version");
       }
       if (m.signingKey() != null) {
         problems.add(where + "signing-key: signed entries are not supported by this version");

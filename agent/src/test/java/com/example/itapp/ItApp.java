@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class ItApp {
   private static final com.example.legacy.UserDao LEGACY = new com.example.legacy.UserDao();
+  private static final com.example.fixtures.Baskets BASKETS = new com.example.fixtures.Baskets();
 
   private ItApp() {}
 
@@ -39,6 +40,12 @@ public final class ItApp {
         return String.valueOf(DepCache.manager().invalidateDependency(words[1]));
       case "active":
         return String.valueOf(DepCache.isAgentActive());
+      case "basket":
+        return BASKETS.basket(words[1]) + " computed=" + Calls.count("basket");
+      case "line":
+        return BASKETS.cachedLine(Integer.parseInt(words[1]))
+            + " computed="
+            + Calls.count("cachedLine");
       case "rename":
         users.nameSuffix = words.length > 1 ? words[1] : "";
         return "ok";

@@ -51,16 +51,30 @@ class PackageRulesTest {
   }
 
   @Test
-  void configAndSerialCallTheJdkOnly() {
-    for (String room : new String[] {"config", "serial"}) {
-      classes()
-          .that()
-          .resideInAPackage(room(room))
-          .should()
-          .onlyDependOnClassesThat()
-          .resideInAnyPackage(room(room), "java..")
-          .check(CLASSES);
-    }
+  void configAndSerialCallTheJdkOnlyAndOnlyTheKryoSerializerCallsKryo() {
+    classes()
+        .that()
+        .resideInAPackage(room("config"))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(room("config"), "java..")
+        .check(CLASSES);
+    DescribedPredicate<? super JavaClass> kryoPart = nameMatching(".*\\.serial\\.Kryo[^.]*");
+    classes()
+        .that()
+        .resideInAPackage(room("serial"))
+        .and(not(kryoPart))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(room("serial"), "java..")
+        .check(CLASSES);
+    classes()
+        .that(kryoPart)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            room("serial"), "java..", "com.esotericsoftware.kryo..", "org.objenesis..")
+        .check(CLASSES);
   }
 
   @Test

@@ -28,11 +28,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * benchmark runs in forked JVMs started with {@code -javaagent:JAR}, the agent and the raw client
  * both on {@code URL}, and under JMH's gc profiler (allocation per operation). This JVM itself
  * needs no agent. JMH's own report goes to the log file, that of the decoding benchmarks to the
- * same name ending in {@code -decode.log}.
+ * same name ending in {@code -decode.log}, that of the hit with {@code depcache.serializer=kryo}
+ * (forks of their own, results named {@code [kryo]}) to one ending in {@code -kryo.log}.
  */
 public final class BenchSuite {
   /** The value of {@code DecodeBenchmark} that every run decodes, and the headline figure's. */
   private static final String LARGEST_DECODED = "list10000";
+
+  /** The flag of the forks whose agent writes with kryo; their results are named {@code [kryo]}. */
+  private static final String KRYO_FORK = "-Ddepcache.serializer=kryo";
 
   private BenchSuite() {}
 
@@ -72,27 +76,26 @@ public final class BenchSuite {
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     ChainedOptionsBuilder options =
         forked(
-            "com\\.example\\.bench\\.(Hit|Throughput|Throughput64|Serializer)Benchmark\\.",
+            "com\\.example\\.bench\\.(Hit|Throughput|Throughput64|Serializer|SerializerThroughput)Benchmark\\.",
             forkArgs);
-    if (quick) {
-      options
-          .forks(1)
-          .warmupIterations(2)
-          .warmupTime(TimeValue.seconds(1))
-          .measurementIterations(3)
-          .measurementTime(TimeValue.seconds(1));
-    } else {
-      options
-          .forks(2)
-          .warmupIterations(3)
-          .warmupTime(TimeValue.seconds(1))
-          .measurementIterations(5)
-          .measurementTime(TimeValue.seconds(2));
-    }
+    iterations(options, quick);
     if (log != null) {
       options.output(log);
     }
     List<RunResult> results = new ArrayList<>(new Runner(options.build()).run());
+    // The hit again with depcache.serializer=kryo, in forks of its own and under another prefix:
+    // what switching the serializer does to a hit, beside the java hit of the same run.
+    List<String> kryoArgs = new ArrayList<>(forkArgs);
+    kryoArgs.replaceAll(
+        a -> a.equals("-Ddepcache.prefix=bench") ? "-Ddepcache.prefix=bench-kryo" : a);
+    kryoArgs.add(KRYO_FORK);
+    ChainedOptionsBuilder kryoHit =
+        forked("com\\.example\\.bench\\.HitBenchmark\\.(hit|rawGetDecode)$", kryoArgs);
+    iterations(kryoHit, quick);
+    if (log != null) {
+      kryoHit.output(log.replaceFirst("(\\.log)?$", "-kryo.log"));
+    }
+    results.addAll(new Runner(kryoHit.build()).run());
     // One fork per benchmark and value: the share of the pass is a ratio of medians, which needs
     // fewer samples than the hit's tail. A quick run decodes the largest value only (two forks,
     // about 9 s), a full run all three.
@@ -176,6 +179,24 @@ public final class BenchSuite {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  private static void iterations(ChainedOptionsBuilder options, boolean quick) {
+    if (quick) {
+      options
+          .forks(1)
+          .warmupIterations(2)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.seconds(1));
+    } else {
+      options
+          .forks(2)
+          .warmupIterations(3)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(2));
+    }
+  }
+
   /** The benchmarks that match, each in forked JVMs with the agent, under the gc profiler. */
   private static ChainedOptionsBuilder forked(String include, List<String> forkArgs) {
     return new OptionsBuilder()
@@ -204,6 +225,9 @@ public final class BenchSuite {
       String value = run.getParams().getParam("value");
       if (value != null) {
         name += ":" + value;
+      }
+      if (run.getParams().getJvmArgs().contains(KRYO_FORK)) {
+        name += "[kryo]";
       }
       byName.put(name, run);
       Result<?> primary = run.getPrimaryResult();
@@ -265,6 +289,36 @@ public final class BenchSuite {
     figure(
         "serializer_java_ser_ns",
         percentile(need(byName, "SerializerBenchmark.javaSerialize"), 50));
+    double kryoDeser = percentile(need(byName, "SerializerBenchmark.kryoDeserialize"), 50);
+    double kryoDeserAlloc = alloc(need(byName, "SerializerBenchmark.kryoDeserialize"));
+    figure("serializer_kryo_deser_ns", kryoDeser);
+    figure(
+        "serializer_kryo_ser_ns",
+        percentile(need(byName, "SerializerBenchmark.kryoSerialize"), 50));
+    figure(
+        "serializer_kryo_deser_cold_ns",
+        percentile(need(byName, "SerializerBenchmark.kryoDeserializeCold"), 50));
+    figure("serializer_kryo_deser_alloc_bytes_per_op", kryoDeserAlloc);
+    figure(
+        "serializer_kryo_vs_java_deser_p50_ratio",
+        kryoDeser / percentile(need(byName, "SerializerBenchmark.javaDeserialize"), 50));
+    figure(
+        "serializer_8t_java_deser_per_s",
+        score(need(byName, "SerializerThroughputBenchmark.javaDeserialize")));
+    figure(
+        "serializer_8t_kryo_deser_per_s",
+        score(need(byName, "SerializerThroughputBenchmark.kryoDeserialize")));
+    double kryoHit = percentile(need(byName, "HitBenchmark.hit[kryo]"), 50);
+    figure("hit_kryo_p50_us", kryoHit);
+    figure(
+        "raw_get_decode_kryo_p50_us",
+        percentile(need(byName, "HitBenchmark.rawGetDecode[kryo]"), 50));
+    figure(
+        "hit_kryo_vs_java_hit_p50_ratio",
+        kryoHit / percentile(need(byName, "HitBenchmark.hit"), 50));
+    figure(
+        "hit_kryo_alloc_bytes_per_op",
+        alloc(need(byName, "HitBenchmark.hit[kryo]")) - kryoDeserAlloc);
     for (String value : List.of("dto", "order200", LARGEST_DECODED)) {
       if (byName.containsKey("DecodeBenchmark.decode:" + value)) {
         figure("decode_" + value + "_ns", decodeP50(byName, "decode", value));

@@ -3,7 +3,8 @@ package com.example.bench;
 import io.depcache.DepCache;
 import io.depcache.agent.serial.AllowList;
 import io.depcache.agent.serial.EntryCodec;
-import io.depcache.agent.serial.JavaSerializer;
+import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.serial.Serializers;
 import io.depcache.agent.store.KeyLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,14 +18,15 @@ import redis.clients.jedis.RedisClient;
  * it without the agent: the setup that the hit benchmarks share.
  *
  * <p>The forked JVM runs under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code
- * -Ddepcache.prefix}; the raw client reads the same Redis, from {@code bench.redis.url}.
+ * -Ddepcache.prefix} (and {@code -Ddepcache.serializer} for the kryo forks); the raw client reads
+ * the same Redis, from {@code bench.redis.url}.
  */
 final class Fixture implements AutoCloseable {
   final Orders orders = new Orders();
   final long id;
   final byte[] storeKey;
   final byte[] stored;
-  final JavaSerializer serializer;
+  final Serializer serializer;
   final ClassLoader loader = Fixture.class.getClassLoader();
   final RedisClient redis;
 
@@ -47,7 +49,9 @@ final class Fixture implements AutoCloseable {
             .getBytes(StandardCharsets.UTF_8);
     AllowList allowList = new AllowList();
     allowList.allow(Fixture.class.getPackageName() + ".*");
-    serializer = new JavaSerializer(allowList);
+    // the raw decoding reads what the agent wrote, with the serializer the fork configured
+    serializer =
+        Serializers.named(System.getProperty("depcache.serializer", Serializers.JAVA), allowList);
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(poolSize);
     pool.setMaxIdle(poolSize);

@@ -13,7 +13,7 @@ import java.util.List;
  * @param timeoutMs connect and socket timeout
  * @param prefix namespace of every key
  * @param ttlSeconds default ttl; {@code 0}: never expires
- * @param serializer {@code java}, {@code json} or a class name
+ * @param serializer {@code java} or {@code kryo}
  * @param serializerAllow extra allowed class patterns for deserialization
  * @param signingKey HMAC key, or {@code null}
  * @param failOnError {@code depcache.on-error=fail}

@@ -134,16 +134,9 @@ final class Values {
     return v;
   }
 
+  /** The serializers this version has (serial.Serializers.NAMES, which this room cannot see). */
   static String serializer(Setting s, Problems problems) {
-    String v = s.value();
-    if (v.equalsIgnoreCase("java") || v.equalsIgnoreCase("json")) {
-      return v.toLowerCase(Locale.ROOT);
-    }
-    if (CLASS_NAME.matcher(v).matches()) {
-      return v;
-    }
-    problems.invalid(s, "java, json or a fully qualified class name");
-    return null;
+    return oneOf(s, problems, "java", "kryo");
   }
 
   static List<String> classPatterns(Setting s, Problems problems) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <pre>
  * byte     magic 0xDC
  * byte     format version, 2
- * byte     kind: 0 VALUE, 1 NULL, 2 EXCEPTION, 3 OPTIONAL, 4 OPTIONAL_EMPTY
+ * byte     kind, low 4 bits: 0 VALUE, 1 NULL, 2 EXCEPTION, 3 OPTIONAL, 4 OPTIONAL_EMPTY;
+ *          high 4 bits: the serializer of the value bytes (0 java, 1 kryo), 0 without them
  * varint   m, the number of distinct managers
  * m x      string: a manager's name, in order of first use
  * varint   n, the number of dependencies
@@ -30,7 +31,10 @@ import java.util.Objects;
  * </pre>
  *
  * Managers are listed once because the dependencies of one entry nearly always share one or two.
- * The value comes last so that it needs no length and is read in place, without a copy.
+ * The serializer's code sits in bits that entries of earlier versions, all written by {@code java},
+ * left at 0, so that those still read; an entry whose value another serializer wrote is corrupt to
+ * this one (a miss, and replaced), never read as its own bytes. The value comes last so that it
+ * needs no length and is read in place, without a copy.
  *
  * <p>Decoding trusts nothing: every length is checked against the bytes that remain before anything
  * is allocated, and whatever is wrong (another format version, truncation, bytes that someone else
@@ -55,6 +59,9 @@ public final class EntryCodec {
   static final byte KIND_EXCEPTION = 2;
   static final byte KIND_OPTIONAL = 3;
   static final byte KIND_OPTIONAL_EMPTY = 4;
+
+  static final int KIND_MASK = 0x0F;
+  static final int SERIALIZER_SHIFT = 4;
 
   private EntryCodec() {}
 
@@ -129,7 +136,7 @@ public final class EntryCodec {
     Writer out = new Writer(size + tail.length);
     out.bytes[0] = MAGIC;
     out.bytes[1] = VERSION;
-    out.bytes[2] =
+    byte code =
         switch (kind) {
           case VALUE -> KIND_VALUE;
           case NULL -> KIND_NULL;
@@ -137,6 +144,8 @@ public final class EntryCodec {
           case OPTIONAL -> KIND_OPTIONAL;
           case OPTIONAL_EMPTY -> KIND_OPTIONAL_EMPTY;
         };
+    boolean hasValue = kind == Kind.VALUE || kind == Kind.OPTIONAL;
+    out.bytes[2] = (byte) (hasValue ? code | serializer.code() << SERIALIZER_SHIFT : code);
     out.pos = HEADER;
     out.varint(managers.size());
     for (byte[] manager : managers) {
@@ -184,6 +193,14 @@ public final class EntryCodec {
     }
     EntryReader in = new EntryReader(bytes);
     Kind kind = in.header();
+    if ((kind == Kind.VALUE || kind == Kind.OPTIONAL) && in.serializer != serializer.code()) {
+      throw new CorruptEntryException(
+          "the entry's value was written by serializer "
+              + Serializers.nameOf(in.serializer)
+              + ", and this manager reads with "
+              + serializer.name()
+              + " (depcache.serializer)");
+    }
     EntryDependencies dependencies = in.dependencies();
     return switch (kind) {
       case NULL, OPTIONAL_EMPTY -> {

@@ -13,6 +13,9 @@ final class EntryReader {
   final byte[] bytes;
   int pos;
 
+  /** The code of the serializer of the value bytes, from {@link #header}. */
+  int serializer;
+
   EntryReader(byte[] bytes) {
     this.bytes = Objects.requireNonNull(bytes, "bytes");
   }
@@ -37,14 +40,22 @@ final class EntryReader {
               + ")");
     }
     pos = EntryCodec.HEADER;
-    return switch (bytes[2]) {
-      case EntryCodec.KIND_VALUE -> Kind.VALUE;
-      case EntryCodec.KIND_NULL -> Kind.NULL;
-      case EntryCodec.KIND_EXCEPTION -> Kind.EXCEPTION;
-      case EntryCodec.KIND_OPTIONAL -> Kind.OPTIONAL;
-      case EntryCodec.KIND_OPTIONAL_EMPTY -> Kind.OPTIONAL_EMPTY;
-      default -> throw new CorruptEntryException("unknown entry kind " + (bytes[2] & 0xFF));
-    };
+    int kind = bytes[2] & EntryCodec.KIND_MASK;
+    serializer = (bytes[2] & 0xFF) >>> EntryCodec.SERIALIZER_SHIFT;
+    Kind decoded =
+        switch (kind) {
+          case EntryCodec.KIND_VALUE -> Kind.VALUE;
+          case EntryCodec.KIND_NULL -> Kind.NULL;
+          case EntryCodec.KIND_EXCEPTION -> Kind.EXCEPTION;
+          case EntryCodec.KIND_OPTIONAL -> Kind.OPTIONAL;
+          case EntryCodec.KIND_OPTIONAL_EMPTY -> Kind.OPTIONAL_EMPTY;
+          default -> null;
+        };
+    // only an entry with value bytes names the serializer that wrote them
+    if (decoded == null || (serializer != 0 && decoded != Kind.VALUE && decoded != Kind.OPTIONAL)) {
+      throw new CorruptEntryException("unknown entry kind " + (bytes[2] & 0xFF));
+    }
+    return decoded;
   }
 
   EntryDependencies dependencies() {

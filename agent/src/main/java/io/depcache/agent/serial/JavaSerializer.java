@@ -28,6 +28,9 @@ import java.io.ObjectStreamClass;
  * overflows the stack, which is a corrupt entry too.
  */
 public final class JavaSerializer implements Serializer {
+  /** The entry code of the serializer: entries written before there were codes carry it too. */
+  public static final int CODE = 0;
+
   /** Most cached values are small DTOs or short lists of them; the buffer doubles when needed. */
   private static final int INITIAL_BUFFER = 512;
 
@@ -53,6 +56,11 @@ public final class JavaSerializer implements Serializer {
   @Override
   public String name() {
     return "java";
+  }
+
+  @Override
+  public int code() {
+    return CODE;
   }
 
   @Override

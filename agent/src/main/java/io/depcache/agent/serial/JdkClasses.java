@@ -10,8 +10,9 @@ import java.util.Set;
  * java.util} and {@code java.util.concurrent} collections and maps together with the classes their
  * streams name ({@code CollSer}, {@code Collections$*}, {@code ImmutableCollections$*}, {@code
  * Arrays$ArrayList}, {@code EnumSet$SerializationProxy}, ...), {@code java.time.**}, {@code UUID},
- * {@code Date}, {@code Locale}, {@code Currency}, {@code URI}, {@code Enum} and {@code Record}.
- * Exceptions are not here: entries hold an exception as its class name and message.
+ * {@code Date}, {@code Locale}, {@code Currency}, {@code URI}, {@code Optional} (which only the
+ * {@code kryo} serializer writes), {@code Enum} and {@code Record}. Exceptions are not here:
+ * entries hold an exception as its class name and message.
  *
  * <p>{@code java.net.URL} is deliberately left out: {@code URL.hashCode} resolves host names, so a
  * forged {@code HashMap<URL, ?>} would make the reader perform DNS lookups (the "URLDNS" gadget).
@@ -81,6 +82,11 @@ final class JdkClasses {
           "java.util.Date",
           "java.util.Locale",
           "java.util.Currency",
+          // not Serializable, so only kryo meets them inside a value
+          "java.util.Optional",
+          "java.util.OptionalInt",
+          "java.util.OptionalLong",
+          "java.util.OptionalDouble",
           "java.util.concurrent.ConcurrentHashMap",
           "java.util.concurrent.ConcurrentHashMap$KeySetView",
           "java.util.concurrent.ConcurrentHashMap$Segment",

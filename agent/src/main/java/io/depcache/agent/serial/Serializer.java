@@ -12,6 +12,15 @@ public interface Serializer {
   String name();
 
   /**
+   * The code that an entry carries for the serializer that wrote its value (0 to 15), so that a
+   * manager that reads with another one sees a miss instead of an error.
+   *
+   * @return 0 for {@code java} (as entries written before serializers had codes), 1 for {@code
+   *     kryo}
+   */
+  int code();
+
+  /**
    * Encodes a value.
    *
    * @param value the value, never {@code null}

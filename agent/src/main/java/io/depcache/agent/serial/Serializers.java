@@ -1,9 +1,17 @@
 package io.depcache.agent.serial;
 
+import java.util.List;
+
 /** Serializers by the name {@code depcache.serializer} gives them: the one place that maps them. */
 public final class Serializers {
   /** The JDK's serialization behind the allowlist. */
   public static final String JAVA = "java";
+
+  /** Kryo 5, registrations from the allowlist. */
+  public static final String KRYO = "kryo";
+
+  /** Every name, in the order messages list them. */
+  public static final List<String> NAMES = List.of(JAVA, KRYO);
 
   private Serializers() {}
 
@@ -19,7 +27,28 @@ public final class Serializers {
     if (JAVA.equals(name)) {
       return new JavaSerializer(allowList);
     }
+    if (KRYO.equals(name)) {
+      return new KryoSerializer(allowList);
+    }
     throw new IllegalArgumentException(
-        "serializer '" + name + "' is not one this version has (it has: " + JAVA + ")");
+        "serializer '"
+            + name
+            + "' is not one this version has (it has: "
+            + String.join(", ", NAMES)
+            + ")");
+  }
+
+  /**
+   * The name of the serializer an entry code stands for, for messages.
+   *
+   * @param code from {@link Serializer#code()}
+   * @return {@code java}, {@code kryo}, or {@code #code} for one this version does not have
+   */
+  static String nameOf(int code) {
+    return switch (code) {
+      case JavaSerializer.CODE -> JAVA;
+      case KryoSerializer.CODE -> KRYO;
+      default -> "#" + code;
+    };
   }
 }

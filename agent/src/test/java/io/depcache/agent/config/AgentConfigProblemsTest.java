@@ -177,7 +177,7 @@ class AgentConfigProblemsTest {
         "depcache.prefix|app*|without * ? [ ]",
         "depcache.prefix|a[1]|without * ? [ ]",
         "depcache.ttl|1.5|a whole number of seconds >= 0",
-        "depcache.serializer|jsn|java, json or a fully qualified class name",
+        "depcache.serializer|json|one of java, kryo",
         "depcache.serializer.allow|com.example.***|a comma-separated list of class names",
         "depcache.serializer.allow|com..x|a comma-separated list of class names",
         "depcache.on-error|throw|one of bypass, fail",

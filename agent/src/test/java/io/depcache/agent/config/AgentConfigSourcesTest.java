@@ -58,7 +58,7 @@ class AgentConfigSourcesTest {
     String path =
         file(
             "depcache.ttl=1\ndepcache.prefix=file\ndepcache.redis.timeout-ms=1\n"
-                + "depcache.on-error=fail\ndepcache.serializer=json\n");
+                + "depcache.on-error=fail\ndepcache.serializer=KRYO\n");
     Map<String, String> env =
         Map.of(
             "DEPCACHE_TTL", "2",
@@ -77,7 +77,7 @@ class AgentConfigSourcesTest {
     assertThat(m.prefix()).isEqualTo("args");
     assertThat(m.timeoutMs()).isEqualTo(3);
     assertThat(m.failOnError()).isFalse();
-    assertThat(m.serializer()).isEqualTo("json");
+    assertThat(m.serializer()).isEqualTo("kryo");
     assertThat(m.redisUrl()).isEqualTo("redis://localhost:6379/0");
     assertThat(config.configFile()).isEqualTo(path);
   }

@@ -20,7 +20,15 @@ class AgentJarContentsIT {
           .allMatch(n -> n.startsWith("io/depcache/agent/"), "under io/depcache/agent/");
       assertThat(names.stream().filter(n -> n.startsWith("io/depcache/agent/shaded/")))
           .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/net/bytebuddy/"))
-          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/redis/clients/"));
+          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/redis/clients/"))
+          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/com/esotericsoftware/kryo/"))
+          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/org/objenesis/"));
+      // the kryo serializer never touches sun.misc.Unsafe and generates no accessor classes
+      assertThat(names)
+          .noneMatch(n -> n.contains("/kryo/unsafe/"))
+          .noneMatch(n -> n.contains("/objenesis/instantiator/util/UnsafeUtils"))
+          .noneMatch(n -> n.contains("/objenesis/instantiator/sun/UnsafeFactoryInstantiator"))
+          .noneMatch(n -> n.contains("/reflectasm/"));
       // multi-release entries are not relocated by the shade plugin: none may be left
       assertThat(names).noneMatch(n -> n.startsWith("META-INF/versions/"));
       assertThat(names).contains("META-INF/depcache/bootstrap.jar", "META-INF/depcache/bridge.jar");

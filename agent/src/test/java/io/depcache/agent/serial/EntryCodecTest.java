@@ -128,6 +128,57 @@ class EntryCodecTest {
   }
 
   @Test
+  void anEntryOfTheFormatBeforeSerializerCodesIsReadByJava() throws IOException {
+    // as version 2 wrote them before the serializer's code was in the kind byte: 0 there
+    byte[] earlier =
+        concat(
+            new byte[] {(byte) 0xDC, 2, 0, 0, 0}, // VALUE, no manager, no dependency
+            JavaSerializerTest.javaSerialize("written earlier"));
+
+    assertThat(EntryCodec.decode(earlier, serializer, LOADER).value()).isEqualTo("written earlier");
+    assertThat(EntryCodec.encode(value("written earlier", NONE), serializer)).isEqualTo(earlier);
+  }
+
+  @Test
+  void aValueWrittenByAnotherSerializerIsACorruptEntryNamingBoth() {
+    Serializer other = new Fixed(1, "other");
+    byte[] value = EntryCodec.encode(value("v", DEPENDENCIES), other);
+    byte[] optional =
+        EntryCodec.encode(new StoredEntry(Kind.OPTIONAL, "v", null, null, NONE), other);
+
+    assertThat(value[2]).isEqualTo((byte) 0x10);
+    assertThat(optional[2]).isEqualTo((byte) 0x13);
+    for (byte[] bytes : List.of(value, optional)) {
+      assertCorrupt(
+          bytes,
+          "the entry's value was written by serializer kryo, and this manager reads with java"
+              + " (depcache.serializer)");
+    }
+    assertThatThrownBy(
+            () -> EntryCodec.decode(EntryCodec.encode(value("v", NONE), serializer), other, LOADER))
+        .isInstanceOf(CorruptEntryException.class)
+        .hasMessageContaining("written by serializer java, and this manager reads with other");
+  }
+
+  @Test
+  void entriesWithoutValueBytesReadWhateverTheSerializer() {
+    Serializer other = new Fixed(1, "other");
+    for (StoredEntry entry :
+        List.of(
+            new StoredEntry(Kind.NULL, null, null, null, DEPENDENCIES),
+            new StoredEntry(Kind.OPTIONAL_EMPTY, null, null, null, NONE),
+            new StoredEntry(Kind.EXCEPTION, null, "x.Boom", "m", NONE))) {
+      byte[] bytes = EntryCodec.encode(entry, other);
+
+      assertThat(bytes[2] & 0xF0).as("no serializer code without value bytes").isZero();
+      assertThat(EntryCodec.decode(bytes, serializer, LOADER)).isEqualTo(entry);
+    }
+    byte[] bytes = EntryCodec.encode(new StoredEntry(Kind.NULL, null, null, null, NONE), other);
+    bytes[2] |= 0x10;
+    assertCorrupt(bytes, "unknown entry kind 17");
+  }
+
+  @Test
   void longStringsUseMultiByteLengths() {
     String longName = "d".repeat(300_000);
     StoredEntry entry =
@@ -270,6 +321,11 @@ class EntryCodecTest {
           }
 
           @Override
+          public int code() {
+            return 0;
+          }
+
+          @Override
           public byte[] serialize(Object value) {
             return new byte[] {1};
           }
@@ -285,6 +341,19 @@ class EntryCodecTest {
         .isInstanceOf(CorruptEntryException.class)
         .hasMessageContaining("serializer broken cannot read the value")
         .hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  /** A serializer of strings as UTF-8, with a code of its own. */
+  private record Fixed(int code, String name) implements Serializer {
+    @Override
+    public byte[] serialize(Object value) {
+      return ((String) value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Object deserialize(byte[] data, ClassLoader loader) {
+      return new String(data, StandardCharsets.UTF_8);
+    }
   }
 
   private void assertCorrupt(byte[] bytes, String message) {

@@ -157,7 +157,7 @@ class JavaSerializerRealisticValuesTest {
     return serializer.deserialize(bytes, LOADER);
   }
 
-  private static Order order(int lines) {
+  static Order order(int lines) {
     Customer customer =
         new Customer(
             42, "Ada Lovelace", "ada@example.com", new Address("12 Row", "London", "NW1", "GB"));
@@ -183,7 +183,7 @@ class JavaSerializerRealisticValuesTest {
         Status.PAID);
   }
 
-  private static Category category(int depth, int children, int[] id) {
+  static Category category(int depth, int children, int[] id) {
     List<Category> list = new ArrayList<>();
     for (int i = 0; depth > 1 && i < children; i++) {
       list.add(category(depth - 1, children, id));
@@ -191,7 +191,7 @@ class JavaSerializerRealisticValuesTest {
     return new Category("category " + id[0], id[0]++, list);
   }
 
-  private static Tag tag(int depth, int children, int[] id) {
+  static Tag tag(int depth, int children, int[] id) {
     Set<Tag> set = new HashSet<>();
     for (int i = 0; depth > 1 && i < children; i++) {
       set.add(tag(depth - 1, children, id));

@@ -12,9 +12,18 @@ class SerializersTest {
   }
 
   @Test
+  void kryoIsKryoBehindTheAllowList() {
+    Serializer kryo = Serializers.named("kryo", new AllowList());
+
+    assertThat(kryo).isInstanceOf(KryoSerializer.class);
+    assertThat(kryo.name()).isEqualTo("kryo");
+    assertThat(kryo.code()).isEqualTo(1);
+  }
+
+  @Test
   void anUnknownNameIsRefusedWithTheNamesThereAre() {
-    assertThatThrownBy(() -> Serializers.named("kryo", new AllowList()))
+    assertThatThrownBy(() -> Serializers.named("json", new AllowList()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("serializer 'kryo' is not one this version has (it has: java)");
+        .hasMessage("serializer 'json' is not one this version has (it has: java, kryo)");
   }
 }

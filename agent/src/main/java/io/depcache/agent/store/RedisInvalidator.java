@@ -16,12 +16,14 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Fence and detach are one step ({@code detach.lua}): the fence is set before any entry is
  * removed, so a computation that read before it is refused, and whatever was written before it is
  * in the set renamed away; registrations arriving later start a fresh set. A detached set never
- * changes again, so the drain ({@code drain.lua}) reads it with SSCAN instead of taking its members
- * out one by one, unlinks the entries of each page in the same script, and, once a scan has seen
- * every member, unlinks the set and takes it off its dependency's sets being drained. A set on that
- * list may still have visible entries; every invalidation of the dependency drains every set on it
- * before it returns, so an invalidation that stopped half way (a crash, a timeout, Redis going
- * away) is finished by the next one, or by its own retry.
+ * changes again, so the drain ({@code drain.lua}) reads it a page at a time instead of taking its
+ * members out one by one: by position, since a dependency set is a sorted set ({@code put.lua}), or
+ * with SSCAN for a plain set that an agent before the sorted sets wrote. It unlinks the entries of
+ * each page in the same script and, once it has read every member, unlinks the set and takes it off
+ * its dependency's sets being drained. A set on that list may still have visible entries; every
+ * invalidation of the dependency drains every set on it before it returns, so an invalidation that
+ * stopped half way (a crash, a timeout, Redis going away) is finished by the next one, or by its
+ * own retry.
  *
  * <p>A drain script stops after about {@value #BUDGET_MICROS} µs by the server's clock, or after
  * {@value #MAX_MEMBERS} members whatever the clock says: the batch adapts to how fast the server is
@@ -36,7 +38,7 @@ final class RedisInvalidator {
    */
   static final long BUDGET_MICROS = 3_000;
 
-  /** Members per SSCAN page: the step at which a drain script looks at the clock. */
+  /** Members per page: the step at which a drain script looks at the clock. */
   static final int PAGE = 256;
 
   /** Members one drain script removes at most, should the clock not move. */
@@ -70,7 +72,7 @@ final class RedisInvalidator {
     this.epochKey = epochKey;
   }
 
-  /** A detached set still to be drained, and where its scan goes on from. */
+  /** A detached set still to be drained, and where its reading goes on from. */
   static final class Detached {
     final byte[] set;
     final byte[] draining;

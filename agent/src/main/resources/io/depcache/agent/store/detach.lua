@@ -14,12 +14,13 @@ local draining = {}
 for i = 3, #KEYS, 4 do
   redis.call('SET', KEYS[i + 1], text, 'PX', ARGV[1])
   local kind = redis.call('TYPE', KEYS[i]).ok
-  if kind == 'set' then
+  if kind == 'zset' or kind == 'set' then
     redis.call('RENAME', KEYS[i], KEYS[i + 3])
     redis.call('SADD', KEYS[i + 2], KEYS[i + 3])
     redis.call('PEXPIRE', KEYS[i + 2], ARGV[2])
   elseif kind ~= 'none' then
-    -- Not a set, so nothing depends on it through depcache: foreign data under our name, removed.
+    -- Not a dependency set (put.lua), so nothing depends on it through depcache: foreign data
+    -- under our name, removed.
     redis.call('UNLINK', KEYS[i])
   end
   draining[#draining + 1] = redis.call('SMEMBERS', KEYS[i + 2])

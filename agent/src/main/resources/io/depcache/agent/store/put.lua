@@ -41,11 +41,17 @@ if since >= 0 then
 end
 
 -- Check every set before writing anything: a script that fails halfway is not rolled back.
+-- A dependency set is a sorted set whose scores are all 0: unlike a set, it can be read a page at
+-- a time by position, which is what makes an invalidation cheap (drain.lua). A plain set is one
+-- that an agent from before the sorted sets wrote: it takes its registrations until it is
+-- invalidated, and its successor is a sorted set.
+local kinds = {}
 for i = 2, n do
   local kind = redis.call('TYPE', KEYS[i]).ok
-  if kind ~= 'set' and kind ~= 'none' then
+  if kind ~= 'zset' and kind ~= 'set' and kind ~= 'none' then
     return redis.error_reply('WRONGTYPE a depcache dependency set of this entry holds a ' .. kind)
   end
+  kinds[i] = kind
 end
 
 if ttl > 0 then
@@ -58,7 +64,11 @@ for i = 2, n do
   local set = KEYS[i]
   -- -2: the set is new; -1: some member never expires, so neither does the set.
   local current = redis.call('PTTL', set)
-  redis.call('SADD', set, KEYS[1])
+  if kinds[i] == 'set' then
+    redis.call('SADD', set, KEYS[1])
+  else
+    redis.call('ZADD', set, 0, KEYS[1])
+  end
   if ttl == 0 then
     if current ~= -1 then
       redis.call('PERSIST', set)

@@ -10,20 +10,21 @@ import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * How {@link RedisStore} invalidates dependencies: one script fences them and detaches their sets,
- * then scripts bounded by time remove the entries of every detached set.
+ * How {@link RedisStore} invalidates dependencies: one script fences them, detaches their sets and
+ * drains those for a while; scripts bounded by time remove the entries that are left.
  *
- * <p>Fence and detach are one step ({@code detach.lua}): the fence is set before any entry is
- * removed, so a computation that read before it is refused, and whatever was written before it is
- * in the set renamed away; registrations arriving later start a fresh set. A detached set never
- * changes again, so the drain ({@code drain.lua}) reads it a page at a time instead of taking its
- * members out one by one: by position, since a dependency set is a sorted set ({@code put.lua}), or
- * with SSCAN for a plain set that an agent before the sorted sets wrote. It unlinks the entries of
- * each page in the same script and, once it has read every member, unlinks the set and takes it off
- * its dependency's sets being drained. A set on that list may still have visible entries; every
- * invalidation of the dependency drains every set on it before it returns, so an invalidation that
- * stopped half way (a crash, a timeout, Redis going away) is finished by the next one, or by its
- * own retry.
+ * <p>Fence, detach and the first part of the drain are one step ({@code detach.lua}), so a small
+ * invalidation is one round trip: the fence is set before any entry is removed, so a computation
+ * that read before it is refused, and whatever was written before it is in the set renamed away;
+ * registrations arriving later start a fresh set. A detached set never changes again, so the drain
+ * ({@code drain-sets.lua}, and {@code drain.lua} for what one budget did not finish) reads it a
+ * page at a time instead of taking its members out one by one: by position, since a dependency set
+ * is a sorted set ({@code put.lua}), or with SSCAN for a plain set that an agent before the sorted
+ * sets wrote. It unlinks the entries of each page in the same script and, once it has read every
+ * member, unlinks the set and takes it off its dependency's sets being drained. A set on that list
+ * may still have visible entries; every invalidation of the dependency drains every set on it
+ * before it returns, so an invalidation that stopped half way (a crash, a timeout, Redis going
+ * away) is finished by the next one, or by its own retry.
  *
  * <p>A drain script stops after about {@value #BUDGET_MICROS} µs by the server's clock, or after
  * {@value #MAX_MEMBERS} members whatever the clock says: the batch adapts to how fast the server is
@@ -32,11 +33,12 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class RedisInvalidator {
   /**
-   * How long one drain script runs, about, by the server's clock: well under the 10 ms that no
-   * command may take, so that a server slowed down at that moment still stays under it, and long
-   * enough that the round trips between scripts cost a few percent.
+   * How long one drain script runs, about, by the server's clock (it stops at the first page that
+   * ends past it): well under the 10 ms that no command may take, so that a server slowed down at
+   * that moment, or waiting for a core it shares, still stays under it; and long enough that the
+   * round trips between scripts cost a few percent.
    */
-  static final long BUDGET_MICROS = 3_000;
+  static final long BUDGET_MICROS = 2_000;
 
   /** Members per page: the step at which a drain script looks at the clock. */
   static final int PAGE = 256;
@@ -50,8 +52,9 @@ final class RedisInvalidator {
   /** Detached sets one drain script works through at most. */
   static final int SETS_PER_DRAIN = 64;
 
-  private static final LuaScript DETACH = LuaScript.load("next-sequence.lua", "detach.lua");
-  private static final LuaScript DRAIN = LuaScript.load("drain.lua");
+  private static final LuaScript DETACH =
+      LuaScript.load("next-sequence.lua", "drain-sets.lua", "detach.lua");
+  private static final LuaScript DRAIN = LuaScript.load("drain-sets.lua", "drain.lua");
   private static final byte[] DRAINING_TTL = bytes(Long.toString(3_600_000L));
   private static final byte[] FENCE_RETENTION =
       bytes(Long.toString(CacheStore.FENCE_RETENTION_MILLIS));
@@ -88,21 +91,28 @@ final class RedisInvalidator {
     }
   }
 
+  /** What a detach script did: the entries it removed, and the sets still to be drained. */
+  record Detachment(long removed, List<Detached> left) {}
+
   /** See {@link CacheStore#invalidate}. */
   long invalidate(Collection<String> dependencyKeys) {
+    long removed = 0;
     List<Detached> sets = new ArrayList<>();
     List<String> group = new ArrayList<>(Math.min(dependencyKeys.size(), DETACH_GROUP));
     for (String dependencyKey : new LinkedHashSet<>(dependencyKeys)) {
       group.add(dependencyKey);
       if (group.size() == DETACH_GROUP) {
-        sets.addAll(detach(group));
+        Detachment detached = detach(group);
+        removed += detached.removed();
+        sets.addAll(detached.left());
         group.clear();
       }
     }
     if (!group.isEmpty()) {
-      sets.addAll(detach(group));
+      Detachment detached = detach(group);
+      removed += detached.removed();
+      sets.addAll(detached.left());
     }
-    long removed = 0;
     while (!sets.isEmpty()) {
       removed += drainOnce(sets.subList(0, Math.min(sets.size(), SETS_PER_DRAIN)));
       sets.removeIf(Detached::done);
@@ -111,33 +121,39 @@ final class RedisInvalidator {
   }
 
   /**
-   * Fences the dependencies and detaches their sets, in one script.
+   * Fences the dependencies, detaches their sets and drains those for one budget, in one script.
    *
-   * @return every set of these dependencies still being drained, this call's own among them
+   * @return what it removed, and every set of these dependencies still being drained: the rest of
+   *     this call's own, and those of invalidations that run at the same time or stopped half way
    */
-  List<Detached> detach(List<String> dependencyKeys) {
+  Detachment detach(List<String> dependencyKeys) {
     List<byte[]> keys = new ArrayList<>(2 + 4 * dependencyKeys.size());
     keys.add(sequenceKey);
     keys.add(epochKey);
-    List<byte[]> drainingKeys = new ArrayList<>(dependencyKeys.size());
     String unique = UUID.randomUUID().toString();
     for (String dependencyKey : dependencyKeys) {
-      byte[] draining = bytes(KeyLayout.drainingKey(dependencyKey));
       keys.add(bytes(dependencyKey));
       keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
-      keys.add(draining);
+      keys.add(bytes(KeyLayout.drainingKey(dependencyKey)));
       keys.add(bytes(KeyLayout.detachedKey(dependencyKey, unique)));
-      drainingKeys.add(draining);
     }
-    List<byte[]> args = List.of(FENCE_RETENTION, DRAINING_TTL);
-    List<?> listed = (List<?>) call("detach script", () -> DETACH.run(client, keys, args));
-    List<Detached> sets = new ArrayList<>();
-    for (int i = 0; i < listed.size(); i++) {
-      for (Object set : (List<?>) listed.get(i)) {
-        sets.add(new Detached((byte[]) set, drainingKeys.get(i)));
+    List<byte[]> args = List.of(FENCE_RETENTION, DRAINING_TTL, DRAIN_BUDGET, DRAIN_PAGE, DRAIN_MAX);
+    List<?> reply = (List<?>) call("detach script", () -> DETACH.run(client, keys, args));
+    List<Detached> left = new ArrayList<>();
+    for (int i = 0; i < dependencyKeys.size(); i++) {
+      byte[] draining = keys.get(4 + 4 * i);
+      List<?> sets = (List<?>) reply.get(1 + i);
+      byte[] ownFrom = (byte[]) sets.get(0);
+      if (ownFrom.length > 0) {
+        Detached own = new Detached(keys.get(5 + 4 * i), draining);
+        own.cursor = ownFrom;
+        left.add(own);
+      }
+      for (Object other : sets.subList(1, sets.size())) {
+        left.add(new Detached((byte[]) other, draining));
       }
     }
-    return sets;
+    return new Detachment((Long) reply.get(0), left);
   }
 
   /**

@@ -26,17 +26,16 @@ import redis.clients.jedis.resps.Slowlog;
  * <p>Run under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code -Ddepcache.prefix};
  * arguments: {@code URL [dependents:trials ...]} (default {@code 10000:9 100000:5 1000000:1}). Each
  * trial fills the dependency afresh and times both, in a random order; the direct {@code UNLINK} is
- * left out from 1,000,000 dependents on (one command that blocks Redis for more than a second). The
- * dependents are written pipelined, as the agent's {@code put.lua} writes them (the entry with its
- * expiry, then a member of score 0 in the dependency's sorted set), with the bytes of an entry that
- * the agent wrote; one more dependent is written through {@link CacheManager#set(String, Object,
- * long, java.util.Collection)}, and the probe fails if the agent's write did not find the
- * dependency set in the form the probe wrote. While an invalidation runs, SLOWLOG records every
- * command of 1 ms or more ({@code slowlog-log-slower-than 1000}, restored afterwards; logging every
- * command would slow the invalidation down by what it logs); the commands counted are the scripts
- * of the agent's connections (client name {@code depcache}), whose own commands are part of them. A
- * probe, not a test: nothing here asserts a time, but it fails when an invalidation did not remove
- * every dependent.
+ * left out from 1,000,000 dependents on (one command that blocks Redis for more than a second). One
+ * dependent is written through {@link CacheManager#set(String, Object, long,
+ * java.util.Collection)}, the others pipelined in the form the agent's write gave the dependency
+ * set (a sorted set of score 0 members, as {@code put.lua} writes it, or a plain set under an agent
+ * from before that), with the bytes of an entry the agent wrote. While an invalidation runs,
+ * SLOWLOG records every command of 1 ms or more ({@code slowlog-log-slower-than 1000}, restored
+ * afterwards; logging every command would slow the invalidation down by what it logs); the commands
+ * counted are the scripts of the agent's connections (client name {@code depcache}), whose own
+ * commands are part of them. A probe, not a test: nothing here asserts a time, but it fails when an
+ * invalidation did not remove every dependent.
  */
 public final class InvalidateProbe {
   private static final long TTL_SECONDS = 600;
@@ -52,6 +51,7 @@ public final class InvalidateProbe {
   private long longestMicros;
   private String longest = "none of 1 ms or more";
   private long scriptsInAll;
+  private String layout = "none yet";
   private long overTenMillis;
 
   private InvalidateProbe(Jedis redis, byte[] value) {
@@ -82,6 +82,7 @@ public final class InvalidateProbe {
           String[] parts = size.split(":");
           probe.measure(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
         }
+        System.out.println("invalidate_dependency_set: " + probe.layout);
         System.out.println("invalidate_max_command_ms: " + millis(probe.longestMicros));
         System.out.println("invalidate_max_command: " + probe.longest);
         // On a machine whose cores are shared, SLOWLOG counts the time Redis waited for one too:
@@ -183,7 +184,12 @@ public final class InvalidateProbe {
           }
         }
       } else {
-        byte[][] keys = redis.zrange(bytes(dependencyKey), 0, -1).toArray(new byte[0][]);
+        byte[] set = bytes(dependencyKey);
+        byte[][] keys =
+            (layout.equals("zset")
+                    ? redis.zrange(set, 0, -1)
+                    : new ArrayList<>(redis.smembers(set)))
+                .toArray(new byte[0][]);
         long start = System.nanoTime();
         long removed = redis.unlink(keys);
         unlink = System.nanoTime() - start;
@@ -197,11 +203,19 @@ public final class InvalidateProbe {
   }
 
   /**
-   * Writes the dependents pipelined as put.lua would, then one through the agent, which must find
-   * the set as the probe wrote it.
+   * Writes one dependent through the agent, then the others pipelined in the same form: the entry
+   * with its expiry, and a member of the dependency set, of score 0 when the agent made that a
+   * sorted set (as put.lua does), or of a plain set (as agents before that did), so that the probe
+   * times whichever agent it runs under.
    */
   private void fill(String dependency, String dependencyKey, int dependents) {
+    manager.set("bench-dependent:" + dependency + ":agent", 1, TTL_SECONDS, List.of(dependency));
     byte[] set = bytes(dependencyKey);
+    String kind = redis.type(set);
+    if (!kind.equals("zset") && !kind.equals("set")) {
+      fail("the agent wrote its dependency set as a " + kind + "; update fill()");
+    }
+    boolean sorted = kind.equals("zset");
     String entryPrefix = KeyLayout.entryKey(namespace, "bench-dependent:" + dependency + ":");
     Map<byte[], Double> members = new HashMap<>();
     Pipeline pipeline = redis.pipelined();
@@ -210,25 +224,23 @@ public final class InvalidateProbe {
       pipeline.psetex(key, TTL_SECONDS * 1000, value);
       members.put(key, 0.0);
       if (members.size() == 1_000 || i == dependents - 1) {
-        pipeline.zadd(set, members);
+        if (sorted) {
+          pipeline.zadd(set, members);
+        } else {
+          pipeline.sadd(set, members.keySet().toArray(new byte[0][]));
+        }
         members = new HashMap<>();
       }
       if (i % PIPELINE == PIPELINE - 1) {
         pipeline.sync();
       }
     }
-    pipeline.pexpire(set, TTL_SECONDS * 1000);
     pipeline.sync();
-    manager.set("bench-dependent:" + dependency + ":agent", 1, TTL_SECONDS, List.of(dependency));
-    if (!"zset".equals(redis.type(set)) || redis.zcard(set) != dependents + 1) {
-      fail(
-          "the agent's write found the dependency set as a "
-              + redis.type(set)
-              + " of "
-              + redis.zcard(set)
-              + ": the probe writes the dependents as put.lua did when it was written, a sorted set"
-              + " of score 0 members; update fill()");
+    long registered = sorted ? redis.zcard(set) : redis.scard(set);
+    if (registered != dependents + 1) {
+      fail("the dependency set holds " + registered + " of " + (dependents + 1) + " dependents");
     }
+    layout = kind;
   }
 
   /**

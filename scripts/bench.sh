@@ -4,8 +4,7 @@
 # beside one UNLINK of the same keys (issue 13), the agent's start-up cost, and what the agent adds
 # to ThreadPoolExecutor.execute outside a cached call (propagation_overhead_ns: forks with the agent
 # and without, alternately), in one run. Prints a table, then one `name: value` line per figure. A
-# benchmark, not a test: nothing in
-# scripts/test.sh runs it.
+# benchmark, not a test: nothing in scripts/test.sh runs it.
 #
 # Usage: scripts/bench.sh [--quick]     (full: about 8 minutes on 2 cores; --quick: about 2)
 # Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, the

@@ -15,10 +15,10 @@ import redis.clients.jedis.resps.ScanResult;
  * A {@link CacheStore} on one standalone Redis server, with the key layout of {@link KeyLayout}.
  *
  * <p>Entries are plain strings ({@code SET ... PX ttl}); a dependency set is a Redis sorted set of
- * complete entry keys, every score 0 (a plain set from an agent before them is still served).
- * {@link #put} is one Lua script ({@code put.lua}), so an entry is never visible without its
- * registrations. {@link #invalidate} fences and detaches the dependency sets in one script, then
- * drains them with scripts bounded by time ({@link RedisInvalidator}); {@link #clear} and the
+ * complete entry keys, in the order they joined (a plain set from an agent before them is still
+ * served). {@link #put} is one Lua script ({@code put.lua}), so an entry is never visible without
+ * its registrations. {@link #invalidate} fences and detaches the dependency sets in one script,
+ * then drains them with scripts bounded by time ({@link RedisInvalidator}); {@link #clear} and the
  * fences of {@link #delete} work in batches of {@value #BATCH} keys: no single command blocks
  * Redis, whatever the number of dependents.
  *

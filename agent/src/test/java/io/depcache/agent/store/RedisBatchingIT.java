@@ -3,7 +3,7 @@ package io.depcache.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.testing.RedisServer;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,22 +37,22 @@ class RedisBatchingIT {
 
   /**
    * Writes the entries and their one dependency set directly, pipelined, to save time: a sorted set
-   * as put.lua writes them, or a plain set as agents before them did.
+   * in the order of the entries, as put.lua writes them, or a plain set as agents before them did.
    */
   private static void writeDependents(String dependencyKey, String entryPrefix, boolean plainSet) {
     try (AbstractPipeline pipeline = admin.pipelined()) {
-      Map<String, Double> batch = new HashMap<>();
+      Map<String, Double> batch = new LinkedHashMap<>();
       for (int i = 0; i < DEPENDENTS; i++) {
         String key = entryPrefix + i;
         pipeline.set(key, "v");
-        batch.put(key, 0.0);
+        batch.put(key, (double) i);
         if (batch.size() == 1000) {
           if (plainSet) {
             pipeline.sadd(dependencyKey, batch.keySet().toArray(new String[0]));
           } else {
             pipeline.zadd(dependencyKey, batch);
           }
-          batch = new HashMap<>();
+          batch = new LinkedHashMap<>();
         }
       }
       pipeline.sync();

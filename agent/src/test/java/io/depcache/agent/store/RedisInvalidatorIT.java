@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,17 +135,22 @@ class RedisInvalidatorIT {
     int count = 3 * RedisInvalidator.MAX_MEMBERS;
     writeDependents(dep("d"), "k", count);
     AtomicBoolean failNext = new AtomicBoolean(true);
+    CountDownLatch checked = new CountDownLatch(1);
     // The store as ResilientStore sees it: its first invalidation stops half way and fails, as
-    // one whose drain script timed out would; the others are the store's own.
+    // one whose drain script timed out would; the others (the retry) are the store's own, once
+    // the test has seen what the first one left.
     CacheStore failsHalfWay =
         (CacheStore)
             Proxy.newProxyInstance(
                 CacheStore.class.getClassLoader(),
                 new Class<?>[] {CacheStore.class},
                 (proxy, method, args) -> {
-                  if (method.getName().equals("invalidate") && failNext.getAndSet(false)) {
-                    stopHalfWay(((Collection<?>) args[0]).iterator().next().toString());
-                    throw new StoreException("Redis drain script timed out (the test's)");
+                  if (method.getName().equals("invalidate")) {
+                    if (failNext.getAndSet(false)) {
+                      stopHalfWay(((Collection<?>) args[0]).iterator().next().toString());
+                      throw new StoreException("Redis drain script timed out (the test's)");
+                    }
+                    checked.await();
                   }
                   try {
                     return method.invoke(store, args);
@@ -157,6 +163,7 @@ class RedisInvalidatorIT {
       assertThatThrownBy(() -> resilient.invalidate(List.of(dep("d"))))
           .isInstanceOf(StoreException.class);
       assertThat(existing("k", count)).isBetween(1L, count - 1L);
+      checked.countDown();
 
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (resilient.pendingInvalidations() > 0) {

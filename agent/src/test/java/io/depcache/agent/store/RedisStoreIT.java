@@ -62,6 +62,20 @@ class RedisStoreIT extends CacheStoreContract {
   }
 
   @Test
+  void aDependencySetKeepsItsMembersInTheOrderTheyJoined() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      // Names that sort the other way round, and a member written again, which keeps its place.
+      for (String key : List.of("c", "b", "a", "c")) {
+        store.put(entry(key), bytes("x"), 60_000, List.of(dep("d")));
+      }
+
+      assertThat(admin.zrangeWithScores(dep("d"), 0, -1))
+          .extracting(Tuple::getElement, Tuple::getScore)
+          .containsExactly(tuple(entry("c"), 0.0), tuple(entry("b"), 1.0), tuple(entry("a"), 2.0));
+    }
+  }
+
+  @Test
   void aPlainSetFromAnEarlierAgentTakesRegistrationsAndIsInvalidatedWhole() {
     try (RedisClient admin = RedisClient.create(TestRedis.url())) {
       // Written as agents before the sorted sets did: the entries, and a plain set of their keys.

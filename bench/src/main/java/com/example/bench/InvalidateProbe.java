@@ -8,13 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.Slowlog;
 
 /**
@@ -155,7 +156,7 @@ public final class InvalidateProbe {
     for (boolean invalidating : order) {
       String dependency = "bench-invalidate:" + UUID.randomUUID().toString().substring(0, 8);
       String dependencyKey = KeyLayout.dependencyKey(namespace, dependency);
-      fill(dependency, dependencyKey, dependents);
+      byte[][] keys = fill(dependency, dependencyKey, dependents);
       if (invalidating) {
         redis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
         redis.slowlogReset();
@@ -184,12 +185,7 @@ public final class InvalidateProbe {
           }
         }
       } else {
-        byte[] set = bytes(dependencyKey);
-        byte[][] keys =
-            (layout.equals("zset")
-                    ? redis.zrange(set, 0, -1)
-                    : new ArrayList<>(redis.smembers(set)))
-                .toArray(new byte[0][]);
+        // In the order they were written, as an application that knew them would remove them.
         long start = System.nanoTime();
         long removed = redis.unlink(keys);
         unlink = System.nanoTime() - start;
@@ -204,11 +200,13 @@ public final class InvalidateProbe {
 
   /**
    * Writes one dependent through the agent, then the others pipelined in the same form: the entry
-   * with its expiry, and a member of the dependency set, of score 0 when the agent made that a
-   * sorted set (as put.lua does), or of a plain set (as agents before that did), so that the probe
-   * times whichever agent it runs under.
+   * with its expiry, and a member of the dependency set, in the order of the entries when the agent
+   * made that a sorted set (as put.lua does, its score the set's size), or of a plain set (as
+   * agents before that did), so that the probe times whichever agent it runs under.
+   *
+   * @return the dependents' keys in the order they were written
    */
-  private void fill(String dependency, String dependencyKey, int dependents) {
+  private byte[][] fill(String dependency, String dependencyKey, int dependents) {
     manager.set("bench-dependent:" + dependency + ":agent", 1, TTL_SECONDS, List.of(dependency));
     byte[] set = bytes(dependencyKey);
     String kind = redis.type(set);
@@ -216,20 +214,23 @@ public final class InvalidateProbe {
       fail("the agent wrote its dependency set as a " + kind + "; update fill()");
     }
     boolean sorted = kind.equals("zset");
+    byte[][] keys = new byte[dependents + 1][];
+    keys[0] = bytes(KeyLayout.entryKey(namespace, "bench-dependent:" + dependency + ":agent"));
     String entryPrefix = KeyLayout.entryKey(namespace, "bench-dependent:" + dependency + ":");
-    Map<byte[], Double> members = new HashMap<>();
+    Map<byte[], Double> members = new LinkedHashMap<>();
     Pipeline pipeline = redis.pipelined();
     for (int i = 0; i < dependents; i++) {
       byte[] key = bytes(entryPrefix + i);
+      keys[i + 1] = key;
       pipeline.psetex(key, TTL_SECONDS * 1000, value);
-      members.put(key, 0.0);
+      members.put(key, (double) (i + 1));
       if (members.size() == 1_000 || i == dependents - 1) {
         if (sorted) {
-          pipeline.zadd(set, members);
+          pipeline.zadd(set, members, ZAddParams.zAddParams().nx());
         } else {
           pipeline.sadd(set, members.keySet().toArray(new byte[0][]));
         }
-        members = new HashMap<>();
+        members = new LinkedHashMap<>();
       }
       if (i % PIPELINE == PIPELINE - 1) {
         pipeline.sync();
@@ -241,6 +242,7 @@ public final class InvalidateProbe {
       fail("the dependency set holds " + registered + " of " + (dependents + 1) + " dependents");
     }
     layout = kind;
+    return keys;
   }
 
   /**

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # depcache's benchmarks (issue 6): JMH benchmarks of the hit path against raw Jedis and of decoding
-# with and without the pass that bounds reading, the invalidation of 100k dependents, the agent's
-# start-up cost, and what the agent adds to ThreadPoolExecutor.execute outside a cached call
-# (propagation_overhead_ns: forks with the agent and without, alternately), in one run. Prints a
-# table, then one `name: value` line per figure. A benchmark, not a test: nothing in
-# scripts/test.sh runs it.
+# with and without the pass that bounds reading, the invalidation of 10k, 100k and 1m dependents
+# beside one UNLINK of the same keys (issue 13), the agent's start-up cost, and what the agent adds
+# to ThreadPoolExecutor.execute outside a cached call (propagation_overhead_ns: forks with the agent
+# and without, alternately), in one run. Prints a table, then one `name: value` line per figure. A
+# benchmark, not a test: nothing in scripts/test.sh runs it.
 #
 # Usage: scripts/bench.sh [--quick]     (full: about 8 minutes on 2 cores; --quick: about 2)
-# Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, and the
-# invalidation probe briefly sets slowlog-log-slower-than 0, then restores it); otherwise a
-# redis-server of its own on a free port, stopped on exit.
+# Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, the
+# invalidation of a million dependents needs about 600 MB of it for a moment, and the invalidation
+# probe briefly sets slowlog-log-slower-than 1000, then restores it); otherwise a redis-server of
+# its own on a free port, stopped on exit.
 # JAVA (default: java on the PATH) picks the JVM; BENCH_JVM_OPTS (default -Xms512m -Xmx512m) the
 # benchmark JVMs' flags. JMH's own report and the probes' logs go to bench/target/bench-run/.
 set -euo pipefail
@@ -70,10 +71,12 @@ echo "bench: ${quick:-full} run on $url; JMH log: $out_dir/jmh.log" >&2
 read -r -a opts <<<"$jvm_opts"
 run_java -cp "$bench_jar" com.example.bench.BenchSuite "--agent=$agent_jar" "--redis=$url" \
   "--jvm-opts=$jvm_opts" "--log=$out_dir/jmh.log" $quick >"$out_dir/jmh.out"
-echo "bench: invalidating 100k dependents" >&2
+invalidate_sizes=(10000:9 100000:5 1000000:1)
+[ -n "$quick" ] && invalidate_sizes=(10000:5 100000:3 1000000:1)
+echo "bench: invalidating 10k, 100k and 1m dependents, and unlinking the same keys (${invalidate_sizes[*]})" >&2
 run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" -Ddepcache.prefix=bench \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" 100000 \
+  -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" "${invalidate_sizes[@]}" \
   >"$out_dir/invalidate.out" 2>"$out_dir/invalidate.log"
 startup_runs=10
 [ -n "$quick" ] && startup_runs=5
@@ -103,7 +106,8 @@ while IFS= read -r line; do
 done <"$details"
 echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
-    hit_alloc_bytes_per_op invalidate_100k_ms invalidate_100k_max_command_ms \
+    hit_alloc_bytes_per_op invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
+    invalidate_100k_ms invalidate_100k_max_command_ms invalidate_1m_ms invalidate_max_command_ms \
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns; do

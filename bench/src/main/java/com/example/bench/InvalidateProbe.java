@@ -2,125 +2,274 @@ package com.example.bench;
 
 import io.depcache.CacheManager;
 import io.depcache.DepCache;
+import io.depcache.agent.store.KeyLayout;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.resps.Slowlog;
 
 /**
- * Invalidates one dependency with 100,000 dependents and reports the wall time and the longest
- * single Redis command of the invalidation, from Redis' SLOWLOG.
+ * Invalidates one dependency with 10,000, 100,000 and 1,000,000 dependents, and beside it, in the
+ * same run, unlinks the same keys directly: one {@code UNLINK} of all of them, the least Redis can
+ * do to remove them. Reports medians, their ratio, and the longest single Redis command of the
+ * invalidations, from Redis' SLOWLOG.
  *
  * <p>Run under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code -Ddepcache.prefix};
- * arguments: {@code URL [dependents]}. The dependents are registered through the agent's own {@link
- * CacheManager#set(String, Object, long, java.util.Collection)}, from a few threads. Then SLOWLOG
- * records every command ({@code slowlog-log-slower-than 0}), only for the invalidation; the
- * commands counted are those of the agent's connections (client name {@code depcache}). The
- * server's two settings are restored afterwards. A probe, not a test: nothing here asserts a time,
- * but it fails when the invalidation did not remove every dependent.
+ * arguments: {@code URL [dependents:trials ...]} (default {@code 10000:9 100000:5 1000000:1}). Each
+ * trial fills the dependency afresh and times both, in a random order; the direct {@code UNLINK} is
+ * left out from 1,000,000 dependents on (one command that blocks Redis for more than a second). One
+ * dependent is written through {@link CacheManager#set(String, Object, long,
+ * java.util.Collection)}, the others pipelined in the form the agent's write gave the dependency
+ * set (a sorted set of score 0 members, as {@code put.lua} writes it, or a plain set under an agent
+ * from before that), with the bytes of an entry the agent wrote. While an invalidation runs,
+ * SLOWLOG records every command of 1 ms or more ({@code slowlog-log-slower-than 1000}, restored
+ * afterwards; logging every command would slow the invalidation down by what it logs); the commands
+ * counted are the scripts of the agent's connections (client name {@code depcache}), whose own
+ * commands are part of them. A probe, not a test: nothing here asserts a time, but it fails when an
+ * invalidation did not remove every dependent.
  */
 public final class InvalidateProbe {
-  private static final int THREADS = 4;
+  private static final long TTL_SECONDS = 600;
+  private static final int PIPELINE = 10_000;
+  private static final int NO_DIRECT_FROM = 1_000_000;
+  private static final String SLOWER_THAN_MICROS = "1000";
 
-  private InvalidateProbe() {}
+  private final CacheManager manager = DepCache.manager();
+  private final String namespace =
+      KeyLayout.namespace(System.getProperty("depcache.prefix", "depcache"), "default");
+  private final Jedis redis;
+  private final byte[] value;
+  private long longestMicros;
+  private String longest = "none of 1 ms or more";
+  private long scriptsInAll;
+  private String layout = "none yet";
+  private long overTenMillis;
+
+  private InvalidateProbe(Jedis redis, byte[] value) {
+    this.redis = redis;
+    this.value = value;
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: InvalidateProbe REDIS_URL [dependents]");
+      System.err.println("usage: InvalidateProbe REDIS_URL [dependents:trials ...]");
       System.exit(2);
     }
-    String url = args[0];
-    int count = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     if (!DepCache.isAgentActive()) {
       fail("the depcache agent is not active: start the JVM with -javaagent:depcache-agent.jar");
     }
-    CacheManager manager = DepCache.manager();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    String dependency = "bench-invalidate:" + run;
-
-    long registerStart = System.nanoTime();
-    register(manager, run, dependency, count);
-    long registerNanos = System.nanoTime() - registerStart;
-    if (!manager.exists(key(run, 0)) || !manager.exists(key(run, count - 1))) {
-      fail("the dependents were not stored");
-    }
-
-    try (Jedis redis = new Jedis(URI.create(url))) {
+    List<String> sizes =
+        args.length > 1
+            ? List.of(args).subList(1, args.length)
+            : List.of("10000:9", "100000:5", "1000000:1");
+    try (Jedis redis = new Jedis(URI.create(args[0]))) {
       String slowerThan = configValue(redis, "slowlog-log-slower-than");
       String maxLen = configValue(redis, "slowlog-max-len");
-      long removed;
-      long nanos;
-      List<Slowlog> log;
       try {
         redis.configSet("slowlog-max-len", "100000");
-        redis.configSet("slowlog-log-slower-than", "0");
-        redis.slowlogReset();
-        long start = System.nanoTime();
-        removed = manager.invalidateDependency(dependency);
-        nanos = System.nanoTime() - start;
-        log = redis.slowlogGet(100_000);
+        InvalidateProbe probe = new InvalidateProbe(redis, agentEntry(redis));
+        probe.trial(10_000, true); // unmeasured: the JIT, the scripts, the pools
+        for (String size : sizes) {
+          String[] parts = size.split(":");
+          probe.measure(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+        System.out.println("invalidate_dependency_set: " + probe.layout);
+        System.out.println("invalidate_max_command_ms: " + millis(probe.longestMicros));
+        System.out.println("invalidate_max_command: " + probe.longest);
+        // On a machine whose cores are shared, SLOWLOG counts the time Redis waited for one too:
+        // how many commands went over tells a stall from the rule.
+        System.out.println(
+            "invalidate_commands_over_10ms: "
+                + probe.overTenMillis
+                + " of "
+                + probe.scriptsInAll
+                + " scripts");
       } finally {
         redis.configSet("slowlog-log-slower-than", slowerThan);
         redis.configSet("slowlog-max-len", maxLen);
       }
-      if (removed != count || manager.exists(key(run, count / 2))) {
-        fail("the invalidation removed " + removed + " of " + count + " dependents");
-      }
-      List<Slowlog> ours = new ArrayList<>();
-      for (Slowlog entry : log) {
-        if ("depcache".equals(entry.getClientName())) {
-          ours.add(entry);
+    }
+  }
+
+  /** The bytes of an entry the agent wrote, which the pipelined dependents copy. */
+  private static byte[] agentEntry(Jedis redis) {
+    String key = "bench-invalidate-sample:" + UUID.randomUUID();
+    DepCache.manager().set(key, 12_345, TTL_SECONDS, List.of("bench-invalidate-sample"));
+    String namespace =
+        KeyLayout.namespace(System.getProperty("depcache.prefix", "depcache"), "default");
+    byte[] stored = redis.get(bytes(KeyLayout.entryKey(namespace, key)));
+    if (stored == null) {
+      fail("the agent's entry is not in Redis under " + KeyLayout.entryKey(namespace, key));
+    }
+    DepCache.manager().invalidateDependency("bench-invalidate-sample");
+    return stored;
+  }
+
+  private record Times(long invalidateNanos, long unlinkNanos, long scripts, long maxMicros) {}
+
+  private void measure(int dependents, int trials) {
+    List<Times> runs = new ArrayList<>();
+    for (int i = 0; i < trials; i++) {
+      runs.add(trial(dependents, dependents < NO_DIRECT_FROM));
+    }
+    String label = label(dependents);
+    long invalidate = median(runs.stream().mapToLong(Times::invalidateNanos).toArray());
+    long max = runs.stream().mapToLong(Times::maxMicros).max().orElse(0);
+    System.out.println("invalidate_" + label + "_dependents: " + (dependents + 1));
+    System.out.println("invalidate_" + label + "_trials: " + trials);
+    System.out.println("invalidate_" + label + "_ms: " + millis(invalidate / 1000.0));
+    if (dependents < NO_DIRECT_FROM) {
+      long unlink = median(runs.stream().mapToLong(Times::unlinkNanos).toArray());
+      System.out.println("unlink_" + label + "_ms: " + millis(unlink / 1000.0));
+      System.out.println(
+          "invalidate_"
+              + label
+              + "_vs_unlink_ratio: "
+              + String.format(Locale.ROOT, "%.3f", (double) invalidate / unlink));
+    }
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_scripts: "
+            + median(runs.stream().mapToLong(Times::scripts).toArray()));
+    System.out.println("invalidate_" + label + "_max_command_ms: " + millis(max));
+  }
+
+  /** Fills a dependency and invalidates it, and (when asked) fills another and unlinks its keys. */
+  private Times trial(int dependents, boolean direct) {
+    List<Boolean> order = new ArrayList<>(direct ? List.of(true, false) : List.of(true));
+    Collections.shuffle(order);
+    long invalidate = 0;
+    long unlink = 0;
+    long scripts = 0;
+    long max = 0;
+    for (boolean invalidating : order) {
+      String dependency = "bench-invalidate:" + UUID.randomUUID().toString().substring(0, 8);
+      String dependencyKey = KeyLayout.dependencyKey(namespace, dependency);
+      byte[][] keys = fill(dependency, dependencyKey, dependents);
+      if (invalidating) {
+        redis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
+        redis.slowlogReset();
+        long scriptsBefore = scriptCalls();
+        long start = System.nanoTime();
+        long removed = manager.invalidateDependency(dependency);
+        invalidate = System.nanoTime() - start;
+        scripts = scriptCalls() - scriptsBefore;
+        scriptsInAll += scripts;
+        List<Slowlog> log = redis.slowlogGet(100_000);
+        redis.configSet("slowlog-log-slower-than", "-1");
+        if (removed != dependents + 1 || redis.exists(bytes(dependencyKey))) {
+          fail("the invalidation removed " + removed + " of " + (dependents + 1) + " dependents");
+        }
+        for (Slowlog entry : log) {
+          if ("depcache".equals(entry.getClientName())
+              && entry.getArgs().get(0).toUpperCase(Locale.ROOT).startsWith("EVAL")) {
+            max = Math.max(max, entry.getExecutionTime());
+            if (entry.getExecutionTime() > 10_000) {
+              overTenMillis++;
+            }
+            if (entry.getExecutionTime() > longestMicros) {
+              longestMicros = entry.getExecutionTime();
+              longest = describe(entry) + " at " + label(dependents);
+            }
+          }
+        }
+      } else {
+        // In the order they were written, as an application that knew them would remove them.
+        long start = System.nanoTime();
+        long removed = redis.unlink(keys);
+        unlink = System.nanoTime() - start;
+        redis.unlink(bytes(dependencyKey));
+        if (removed != dependents + 1) {
+          fail("UNLINK removed " + removed + " of " + (dependents + 1) + " keys");
         }
       }
-      if (ours.isEmpty()) {
-        fail("SLOWLOG holds no command of the agent (client name 'depcache')");
-      }
-      Slowlog longest =
-          ours.stream().max(Comparator.comparingLong(Slowlog::getExecutionTime)).get();
-      long totalMicros = ours.stream().mapToLong(Slowlog::getExecutionTime).sum();
-      System.out.println("invalidate_dependents: " + count);
-      System.out.println("invalidate_register_ms: " + millis(registerNanos / 1000.0));
-      System.out.println("invalidate_100k_ms: " + millis(nanos / 1000.0));
-      System.out.println("invalidate_100k_commands: " + ours.size());
-      System.out.println("invalidate_100k_redis_busy_ms: " + millis(totalMicros));
-      System.out.println("invalidate_100k_max_command_ms: " + millis(longest.getExecutionTime()));
-      System.out.println("invalidate_100k_max_command: " + describe(longest));
     }
+    return new Times(invalidate, unlink, scripts, max);
   }
 
-  private static void register(CacheManager manager, String run, String dependency, int count)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    try {
-      List<Future<?>> parts = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int first = t;
-        parts.add(
-            pool.submit(
-                () -> {
-                  for (int i = first; i < count; i += THREADS) {
-                    manager.set(key(run, i), i, 600, List.of(dependency));
-                  }
-                }));
-      }
-      for (Future<?> part : parts) {
-        part.get();
-      }
-    } finally {
-      pool.shutdown();
+  /**
+   * Writes one dependent through the agent, then the others pipelined in the same form: the entry
+   * with its expiry, and a member of the dependency set, in the order of the entries when the agent
+   * made that a sorted set (as put.lua does, its score the set's size), or of a plain set (as
+   * agents before that did), so that the probe times whichever agent it runs under.
+   *
+   * @return the dependents' keys in the order they were written
+   */
+  private byte[][] fill(String dependency, String dependencyKey, int dependents) {
+    manager.set("bench-dependent:" + dependency + ":agent", 1, TTL_SECONDS, List.of(dependency));
+    byte[] set = bytes(dependencyKey);
+    String kind = redis.type(set);
+    if (!kind.equals("zset") && !kind.equals("set")) {
+      fail("the agent wrote its dependency set as a " + kind + "; update fill()");
     }
+    boolean sorted = kind.equals("zset");
+    byte[][] keys = new byte[dependents + 1][];
+    keys[0] = bytes(KeyLayout.entryKey(namespace, "bench-dependent:" + dependency + ":agent"));
+    String entryPrefix = KeyLayout.entryKey(namespace, "bench-dependent:" + dependency + ":");
+    Map<byte[], Double> members = new LinkedHashMap<>();
+    Pipeline pipeline = redis.pipelined();
+    for (int i = 0; i < dependents; i++) {
+      byte[] key = bytes(entryPrefix + i);
+      keys[i + 1] = key;
+      pipeline.psetex(key, TTL_SECONDS * 1000, value);
+      members.put(key, (double) (i + 1));
+      if (members.size() == 1_000 || i == dependents - 1) {
+        if (sorted) {
+          pipeline.zadd(set, members, ZAddParams.zAddParams().nx());
+        } else {
+          pipeline.sadd(set, members.keySet().toArray(new byte[0][]));
+        }
+        members = new LinkedHashMap<>();
+      }
+      if (i % PIPELINE == PIPELINE - 1) {
+        pipeline.sync();
+      }
+    }
+    pipeline.sync();
+    long registered = sorted ? redis.zcard(set) : redis.scard(set);
+    if (registered != dependents + 1) {
+      fail("the dependency set holds " + registered + " of " + (dependents + 1) + " dependents");
+    }
+    layout = kind;
+    return keys;
   }
 
-  private static String key(String run, int i) {
-    return "bench-dependent:" + run + ":" + i;
+  /**
+   * Scripts run by the server so far (the invalidation runs nothing else); an EVALSHA answered
+   * NOSCRIPT, then sent again as EVAL, counts once.
+   */
+  private long scriptCalls() {
+    long calls = 0;
+    for (String line : redis.info("commandstats").split("\r\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+        calls -= Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+      }
+    }
+    return calls;
+  }
+
+  private static String label(int dependents) {
+    return dependents % 1_000_000 == 0
+        ? dependents / 1_000_000 + "m"
+        : dependents % 1_000 == 0 ? dependents / 1_000 + "k" : Integer.toString(dependents);
+  }
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private static String configValue(Jedis redis, String name) {
@@ -132,15 +281,23 @@ public final class InvalidateProbe {
     return value;
   }
 
-  /** The command's name and first argument: enough to tell a script from an UNLINK. */
+  /**
+   * The command's name and first key: a script's first key tells the detach (the sequence key) from
+   * a drain (a detached set).
+   */
   private static String describe(Slowlog entry) {
     List<String> parts = entry.getArgs();
     String name = parts.isEmpty() ? "?" : parts.get(0);
-    String first = parts.size() > 1 ? parts.get(1) : "";
-    if (first.length() > 40) {
-      first = first.substring(0, 40) + "...";
+    int firstKey = name.toUpperCase(Locale.ROOT).startsWith("EVAL") ? 3 : 1;
+    String first = parts.size() > firstKey ? parts.get(firstKey).replace('\u0000', '0') : "";
+    if (first.length() > 60) {
+      first = first.substring(0, 60) + "...";
     }
     return (name + " " + first).trim() + " (" + parts.size() + " args shown)";
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String millis(double micros) {

@@ -11,8 +11,9 @@ import java.util.HexFormat;
  * <pre>
  * {prefix}:{manager}:e:{key}         an entry: the encoded value and its dependencies
  * {prefix}:{manager}:d:{dependency}  a dependency set: the entry keys (complete store keys) that
- *                                    depend on it; it expires no earlier than its longest-lived
- *                                    member
+ *                                    depend on it, a sorted set in the order they joined (so that
+ *                                    an invalidation reads it a page at a time by position); it
+ *                                    expires no earlier than its longest-lived member
  * {prefix}:{manager}:d:{dependency}\0invalidating:{uuid}
  *                                    a dependency set while RedisStore invalidates it: renamed
  *                                    away first so that new registrations start a fresh set

@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,20 +27,26 @@ final class LuaScript {
   }
 
   /**
-   * Reads a script from the resources of this package.
+   * Reads a script from the resources of this package: the named parts one after the other, so that
+   * scripts share a part (a Lua function) without a copy of it in each.
    *
-   * @param name the resource name, e.g. {@code put.lua}
+   * @param names the resource names, e.g. {@code put.lua}
    * @return the script
    */
-  static LuaScript load(String name) {
-    try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name + " next to LuaScript");
+  static LuaScript load(String... names) {
+    ByteArrayOutputStream source = new ByteArrayOutputStream();
+    for (String name : names) {
+      try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + name + " next to LuaScript");
+        }
+        in.transferTo(source);
+        source.write('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return new LuaScript(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    return new LuaScript(source.toByteArray());
   }
 
   /**

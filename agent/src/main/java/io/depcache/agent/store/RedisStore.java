@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -15,10 +14,13 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * A {@link CacheStore} on one standalone Redis server, with the key layout of {@link KeyLayout}.
  *
- * <p>Entries are plain strings ({@code SET ... PX ttl}); a dependency set is a Redis set of
- * complete entry keys. {@link #put} is one Lua script ({@code put.lua}), so an entry is never
- * visible without its registrations. {@link #invalidate} and {@link #clear} work in batches of
- * {@value #BATCH} keys so that no single command blocks Redis, whatever the number of dependents.
+ * <p>Entries are plain strings ({@code SET ... PX ttl}); a dependency set is a Redis sorted set of
+ * complete entry keys, in the order they joined (a plain set from an agent before them is still
+ * served). {@link #put} is one Lua script ({@code put.lua}), so an entry is never visible without
+ * its registrations. {@link #invalidate} fences and detaches the dependency sets in one script,
+ * then drains them with scripts bounded by time ({@link RedisInvalidator}); {@link #clear} and the
+ * fences of {@link #delete} work in batches of {@value #BATCH} keys: no single command blocks
+ * Redis, whatever the number of dependents.
  *
  * <p>The connection is lazy ({@link RedisClients}): {@link #connect} succeeds while Redis is down,
  * and every call waits at most about the configured timeout.
@@ -27,12 +29,8 @@ public final class RedisStore implements CacheStore {
   static final int BATCH = 500;
 
   private static final LuaScript PUT = LuaScript.load("put.lua");
-  private static final LuaScript FENCE = LuaScript.load("fence.lua");
+  private static final LuaScript FENCE = LuaScript.load("next-sequence.lua", "fence.lua");
   private static final LuaScript RELEASE = LuaScript.load("release.lua");
-  private static final LuaScript DETACH = LuaScript.load("detach.lua");
-  private static final LuaScript DRAIN = LuaScript.load("drain.lua");
-  private static final List<byte[]> DRAIN_BATCH = List.of(bytes(Integer.toString(BATCH)));
-  private static final List<byte[]> DRAINING_TTL = List.of(bytes(Long.toString(3_600_000L)));
   private static final byte[] FENCE_RETENTION = bytes(Long.toString(FENCE_RETENTION_MILLIS));
   private static final byte[] UNFENCED = bytes("-1");
 
@@ -41,6 +39,7 @@ public final class RedisStore implements CacheStore {
   private final byte[] sequenceKey;
   private final byte[] epochKey;
   private final SharedLookups lookups;
+  private final RedisInvalidator invalidator;
 
   RedisStore(UnifiedJedis client, String redactedUrl, String sequenceKey, int timeoutMs) {
     this.client = client;
@@ -50,6 +49,7 @@ public final class RedisStore implements CacheStore {
     this.lookups =
         new SharedLookups(
             keys -> call("MGET", () -> client.mget(keys)), this.sequenceKey, timeoutMs);
+    this.invalidator = new RedisInvalidator(client, redactedUrl, this.sequenceKey, epochKey);
   }
 
   /**
@@ -218,41 +218,12 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
-    // Fenced before anything is removed: a write racing this call is either refused by the fence
-    // or lands in the set that is detached and drained below.
-    if (!dependencyKeys.isEmpty()) {
-      fence(dependencyKeys);
-    }
-    long removed = 0;
-    for (String dependencyKey : dependencyKeys) {
-      List<byte[]> keys =
-          List.of(
-              bytes(dependencyKey),
-              bytes(KeyLayout.drainingKey(dependencyKey)),
-              bytes(KeyLayout.detachedKey(dependencyKey, UUID.randomUUID().toString())));
-      Object draining = call("detach script", () -> DETACH.run(client, keys, DRAINING_TTL));
-      // Every set of this dependency still being drained, also by invalidations running at the
-      // same time: this call returns only when all of them are empty, so no entry outlives it.
-      for (Object set : (List<?>) draining) {
-        removed += drain((byte[]) set, keys.get(1));
-      }
-    }
-    return removed;
+    return invalidator.invalidate(dependencyKeys);
   }
 
-  /** Empties a detached set batch by batch, then takes it off the list of sets being drained. */
-  private long drain(byte[] set, byte[] drainingKey) {
-    List<byte[]> keys = List.of(set);
-    long removed = 0;
-    while (true) {
-      List<?> batch = (List<?>) call("drain script", () -> DRAIN.run(client, keys, DRAIN_BATCH));
-      if ((Long) batch.get(0) == 0) {
-        break;
-      }
-      removed += (Long) batch.get(1);
-    }
-    call("SREM", () -> client.srem(drainingKey, set));
-    return removed;
+  /** The steps of {@link #invalidate}, for tests that stop one half way. */
+  RedisInvalidator invalidator() {
+    return invalidator;
   }
 
   @Override

@@ -1,15 +1,55 @@
--- Detaches a dependency set for invalidation and lists every set of that dependency that is still
--- being drained, by this invalidation or by others running at the same time.
--- KEYS[1]: the dependency set; KEYS[2]: the list of its sets being drained; KEYS[3]: the name the
--- set is renamed to. ARGV[1]: how long the list lives (ms), a bound for sets nobody finished.
--- Renamed, so that registrations arriving meanwhile start a fresh set and draining ends.
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'set' then
-  redis.call('RENAME', KEYS[1], KEYS[3])
-  redis.call('SADD', KEYS[2], KEYS[3])
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
-elseif kind ~= 'none' then
-  -- Not a set, so nothing depends on it through depcache: foreign data under our name, removed.
-  redis.call('UNLINK', KEYS[1])
+-- Fences dependencies and detaches their sets, then drains what it detached for about a time
+-- budget, in one step: the fence comes before any entry is removed, so a computation that read
+-- before it is refused (put.lua), and whatever was written before it is in the set detached here.
+-- A small invalidation is this one call. Begins with next-sequence.lua and drain-sets.lua.
+-- KEYS[1]: the store's sequence key; KEYS[2]: its epoch key; then four keys per dependency: its
+-- set, its fence key, the set of its sets being drained, and the name its set is renamed to.
+-- ARGV[1]: how long a fence lasts (ms); ARGV[2]: how long the set of sets being drained lives (ms),
+-- a bound for sets nobody finished; ARGV[3..5]: the budget, page size and most members of
+-- drain.lua.
+-- Returns {entries that existed and were removed, then per dependency {where its detached set goes
+-- on from ('' when done, or when it had no set), then every other set of it still being drained,
+-- by invalidations that run at the same time or stopped half way}}: the caller drains them all
+-- (drain.lua, where they are keys of the call).
+-- Renamed, so that registrations arriving meanwhile start a fresh set, and a detached set never
+-- changes again.
+local deadline = now() + tonumber(ARGV[3])
+local text = nextSequence()
+local own, ownDrainings, froms, others = {}, {}, {}, {}
+local ownIndex = {}
+for i = 3, #KEYS, 4 do
+  redis.call('SET', KEYS[i + 1], text, 'PX', ARGV[1])
+  local kind = redis.call('TYPE', KEYS[i]).ok
+  if kind == 'zset' or kind == 'set' then
+    redis.call('RENAME', KEYS[i], KEYS[i + 3])
+    redis.call('SADD', KEYS[i + 2], KEYS[i + 3])
+    redis.call('PEXPIRE', KEYS[i + 2], ARGV[2])
+    own[#own + 1] = KEYS[i + 3]
+    ownDrainings[#own] = KEYS[i + 2]
+    froms[#own] = '0'
+    ownIndex[i] = #own
+  elseif kind ~= 'none' then
+    -- Not a dependency set (put.lua), so nothing depends on it through depcache: foreign data
+    -- under our name, removed.
+    redis.call('UNLINK', KEYS[i])
+  end
+  local listed = {}
+  for _, set in ipairs(redis.call('SMEMBERS', KEYS[i + 2])) do
+    if set ~= KEYS[i + 3] then
+      listed[#listed + 1] = set
+    end
+  end
+  others[i] = listed
 end
-return redis.call('SMEMBERS', KEYS[2])
+local reply = {drainSets(own, ownDrainings, froms, deadline, tonumber(ARGV[4]), tonumber(ARGV[5]))}
+for i = 3, #KEYS, 4 do
+  local dependency = {''}
+  if ownIndex[i] then
+    dependency[1] = froms[ownIndex[i]]
+  end
+  for _, set in ipairs(others[i]) do
+    dependency[#dependency + 1] = set
+  end
+  reply[#reply + 1] = dependency
+end
+return reply

@@ -1,22 +1,10 @@
--- Fences keys before they are invalidated or deleted: one new invalidation sequence, written to
--- each fence key, so that put.lua refuses results computed before it.
+-- Fences keys before they are deleted: one new invalidation sequence (next-sequence.lua, which
+-- this script begins with), written to each fence key, so that put.lua refuses results computed
+-- before it.
 -- KEYS[1]: the store's sequence key; KEYS[2]: its epoch key; KEYS[3..]: fence keys.
 -- ARGV[1]: how long a fence lasts (ms). Returns the new sequence.
--- A sequence key that is missing or holds no number means the store lost its sequence (a restart
--- without persistence, a flush, an eviction, a failover) or never had one: a new epoch begins at
--- the server's clock in microseconds, above every sequence of the epochs before it, and the epoch
--- key records where it began, so that put.lua refuses whatever was computed before the loss.
-local sequence = tonumber(redis.call('GET', KEYS[1]) or '')
-if sequence then
-  sequence = sequence + 1
-else
-  local now = redis.call('TIME')
-  sequence = tonumber(now[1]) * 1000000 + tonumber(now[2])
-  redis.call('SET', KEYS[2], string.format('%.0f', sequence))
-end
-local text = string.format('%.0f', sequence)
-redis.call('SET', KEYS[1], text)
+local text = nextSequence()
 for i = 3, #KEYS do
   redis.call('SET', KEYS[i], text, 'PX', ARGV[1])
 end
-return sequence
+return tonumber(text)

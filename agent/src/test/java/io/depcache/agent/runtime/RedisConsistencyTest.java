@@ -67,7 +67,7 @@ class RedisConsistencyTest extends ConsistencyBehaviourTest {
     // starts now hits it: its result is stale, and it must not be stored.
     assertThat(rows.outer(9)).isEqualTo(1001);
 
-    for (String member : redis.smembers(detached)) {
+    for (String member : redis.zrange(detached, 0, -1)) {
       redis.unlink(member);
     }
     redis.unlink(detached);

@@ -3,11 +3,14 @@ package io.depcache.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.testing.RedisServer;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -32,22 +35,30 @@ class RedisBatchingIT {
     server.close();
   }
 
-  /** Writes the entries and their one dependency set directly, pipelined, to save time. */
-  private static void writeDependents(String dependencyKey, String entryPrefix) {
+  /**
+   * Writes the entries and their one dependency set directly, pipelined, to save time: a sorted set
+   * in the order of the entries, as put.lua writes them, or a plain set as agents before them did.
+   */
+  private static void writeDependents(String dependencyKey, String entryPrefix, boolean plainSet) {
     try (AbstractPipeline pipeline = admin.pipelined()) {
-      List<String> batch = new ArrayList<>();
+      Map<String, Double> batch = new LinkedHashMap<>();
       for (int i = 0; i < DEPENDENTS; i++) {
         String key = entryPrefix + i;
         pipeline.set(key, "v");
-        batch.add(key);
+        batch.put(key, (double) i);
         if (batch.size() == 1000) {
-          pipeline.sadd(dependencyKey, batch.toArray(new String[0]));
-          batch.clear();
+          if (plainSet) {
+            pipeline.sadd(dependencyKey, batch.keySet().toArray(new String[0]));
+          } else {
+            pipeline.zadd(dependencyKey, batch);
+          }
+          batch = new LinkedHashMap<>();
         }
       }
       pipeline.sync();
     }
-    assertThat(admin.scard(dependencyKey)).isEqualTo(DEPENDENTS);
+    assertThat(plainSet ? admin.scard(dependencyKey) : admin.zcard(dependencyKey))
+        .isEqualTo(DEPENDENTS);
   }
 
   /**
@@ -64,10 +75,11 @@ class RedisBatchingIT {
     admin.slowlogReset();
   }
 
-  @Test
-  void invalidatingAHundredThousandDependentsRemovesAllWithoutASlowCommand() {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void invalidatingAHundredThousandDependentsRemovesAllWithoutASlowCommand(boolean plainSet) {
     String dependencyKey = KeyLayout.dependencyKey(NS, "hot");
-    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "inv:"));
+    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "inv:"), plainSet);
     watchSlowCommands();
 
     try (RedisStore store = RedisStore.connect(server.url(), 2_000)) {
@@ -85,7 +97,7 @@ class RedisBatchingIT {
   @Test
   void clearingAHundredThousandKeysRemovesAllWithoutASlowCommand() {
     String dependencyKey = KeyLayout.dependencyKey(NS, "big");
-    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "clr:"));
+    writeDependents(dependencyKey, KeyLayout.entryKey(NS, "clr:"), false);
     admin.set("unrelated", "stays");
     try {
       watchSlowCommands();

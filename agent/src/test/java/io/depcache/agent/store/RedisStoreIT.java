@@ -3,6 +3,7 @@ package io.depcache.agent.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.depcache.testing.TestRedis;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.Tuple;
 
 class RedisStoreIT extends CacheStoreContract {
   @Override
@@ -27,7 +29,7 @@ class RedisStoreIT extends CacheStoreContract {
       store.put(entry("b"), bytes("two"), 60_000, List.of(dep("d")));
 
       assertThat(store.get(entry("b"))).isEqualTo(bytes("two"));
-      assertThat(admin.smembers(dep("d"))).containsExactlyInAnyOrder(entry("a"), entry("b"));
+      assertThat(admin.zrange(dep("d"), 0, -1)).containsExactlyInAnyOrder(entry("a"), entry("b"));
     }
   }
 
@@ -52,7 +54,48 @@ class RedisStoreIT extends CacheStoreContract {
       store.put(entry("user:1"), bytes("x"), 60_000, List.of(dep("user:1")));
 
       assertThat(admin.type(ns + "e:user:1")).isEqualTo("string");
-      assertThat(admin.smembers(ns + "d:user:1")).containsExactly(ns + "e:user:1");
+      assertThat(admin.type(ns + "d:user:1")).isEqualTo("zset");
+      assertThat(admin.zrangeWithScores(ns + "d:user:1", 0, -1))
+          .extracting(Tuple::getElement, Tuple::getScore)
+          .containsExactly(tuple(ns + "e:user:1", 0.0));
+    }
+  }
+
+  @Test
+  void aDependencySetKeepsItsMembersInTheOrderTheyJoined() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      // Names that sort the other way round, and a member written again, which keeps its place.
+      for (String key : List.of("c", "b", "a", "c")) {
+        store.put(entry(key), bytes("x"), 60_000, List.of(dep("d")));
+      }
+
+      assertThat(admin.zrangeWithScores(dep("d"), 0, -1))
+          .extracting(Tuple::getElement, Tuple::getScore)
+          .containsExactly(tuple(entry("c"), 0.0), tuple(entry("b"), 1.0), tuple(entry("a"), 2.0));
+    }
+  }
+
+  @Test
+  void aPlainSetFromAnEarlierAgentTakesRegistrationsAndIsInvalidatedWhole() {
+    try (RedisClient admin = RedisClient.create(TestRedis.url())) {
+      // Written as agents before the sorted sets did: the entries, and a plain set of their keys.
+      String d = dep("legacy");
+      for (int i = 0; i < 600; i++) {
+        admin.psetex(entry("old" + i), 60_000, "x");
+        admin.sadd(d, entry("old" + i));
+      }
+      store.put(entry("new"), bytes("y"), 60_000, List.of(d));
+      assertThat(admin.type(d)).isEqualTo("set");
+      assertThat(admin.sismember(d, entry("new"))).isTrue();
+
+      assertThat(store.invalidate(List.of(d))).isEqualTo(601);
+
+      assertThat(store.exists(entry("new"))).isFalse();
+      for (int i = 0; i < 600; i++) {
+        assertThat(store.exists(entry("old" + i))).isFalse();
+      }
+      store.put(entry("next"), bytes("z"), 60_000, List.of(d));
+      assertThat(admin.type(d)).isEqualTo("zset");
     }
   }
 

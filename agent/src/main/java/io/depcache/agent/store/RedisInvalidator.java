@@ -1,0 +1,190 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * How {@link RedisStore} invalidates dependencies: one script fences them, detaches their sets and
+ * drains those for a while; scripts bounded by time remove the entries that are left.
+ *
+ * <p>Fence, detach and the first part of the drain are one step ({@code detach.lua}), so a small
+ * invalidation is one round trip: the fence is set before any entry is removed, so a computation
+ * that read before it is refused, and whatever was written before it is in the set renamed away;
+ * registrations arriving later start a fresh set. A detached set never changes again, so the drain
+ * ({@code drain-sets.lua}, and {@code drain.lua} for what one budget did not finish) reads it a
+ * page at a time instead of taking its members out one by one: by position, since a dependency set
+ * is a sorted set ({@code put.lua}), or with SSCAN for a plain set that an agent before the sorted
+ * sets wrote. It unlinks the entries of each page in the same script and, once it has read every
+ * member, unlinks the set and takes it off its dependency's sets being drained. A set on that list
+ * may still have visible entries; every invalidation of the dependency drains every set on it
+ * before it returns, so an invalidation that stopped half way (a crash, a timeout, Redis going
+ * away) is finished by the next one, or by its own retry.
+ *
+ * <p>A drain script stops after about {@value #BUDGET_MICROS} µs by the server's clock, or after
+ * {@value #MAX_MEMBERS} members whatever the clock says: the batch adapts to how fast the server is
+ * at that moment, and no command runs long whatever the number of dependents. One script drains
+ * many small sets, so invalidating many dependencies with few dependents takes few round trips.
+ */
+final class RedisInvalidator {
+  /**
+   * How long one drain script runs, about, by the server's clock (it stops at the first page that
+   * ends past it): well under the 10 ms that no command may take, so that a server slowed down at
+   * that moment, or waiting for a core it shares, still stays under it; and long enough that the
+   * round trips between scripts cost a few percent.
+   */
+  static final long BUDGET_MICROS = 2_000;
+
+  /** Members per page: the step at which a drain script looks at the clock. */
+  static final int PAGE = 256;
+
+  /** Members one drain script removes at most, should the clock not move. */
+  static final int MAX_MEMBERS = 40 * PAGE;
+
+  /** Dependencies fenced and detached by one script. */
+  static final int DETACH_GROUP = 128;
+
+  /** Detached sets one drain script works through at most. */
+  static final int SETS_PER_DRAIN = 64;
+
+  private static final LuaScript DETACH =
+      LuaScript.load("next-sequence.lua", "drain-sets.lua", "detach.lua");
+  private static final LuaScript DRAIN = LuaScript.load("drain-sets.lua", "drain.lua");
+  private static final byte[] DRAINING_TTL = bytes(Long.toString(3_600_000L));
+  private static final byte[] FENCE_RETENTION =
+      bytes(Long.toString(CacheStore.FENCE_RETENTION_MILLIS));
+  private static final byte[] DRAIN_BUDGET = bytes(Long.toString(BUDGET_MICROS));
+  private static final byte[] DRAIN_PAGE = bytes(Integer.toString(PAGE));
+  private static final byte[] DRAIN_MAX = bytes(Integer.toString(MAX_MEMBERS));
+  private static final byte[] START = bytes("0");
+
+  private final UnifiedJedis client;
+  private final String redactedUrl;
+  private final byte[] sequenceKey;
+  private final byte[] epochKey;
+
+  RedisInvalidator(UnifiedJedis client, String redactedUrl, byte[] sequenceKey, byte[] epochKey) {
+    this.client = client;
+    this.redactedUrl = redactedUrl;
+    this.sequenceKey = sequenceKey;
+    this.epochKey = epochKey;
+  }
+
+  /** A detached set still to be drained, and where its reading goes on from. */
+  static final class Detached {
+    final byte[] set;
+    final byte[] draining;
+    byte[] cursor = START;
+
+    Detached(byte[] set, byte[] draining) {
+      this.set = set;
+      this.draining = draining;
+    }
+
+    boolean done() {
+      return cursor.length == 0;
+    }
+  }
+
+  /** What a detach script did: the entries it removed, and the sets still to be drained. */
+  record Detachment(long removed, List<Detached> left) {}
+
+  /** See {@link CacheStore#invalidate}. */
+  long invalidate(Collection<String> dependencyKeys) {
+    long removed = 0;
+    List<Detached> sets = new ArrayList<>();
+    List<String> group = new ArrayList<>(Math.min(dependencyKeys.size(), DETACH_GROUP));
+    for (String dependencyKey : new LinkedHashSet<>(dependencyKeys)) {
+      group.add(dependencyKey);
+      if (group.size() == DETACH_GROUP) {
+        Detachment detached = detach(group);
+        removed += detached.removed();
+        sets.addAll(detached.left());
+        group.clear();
+      }
+    }
+    if (!group.isEmpty()) {
+      Detachment detached = detach(group);
+      removed += detached.removed();
+      sets.addAll(detached.left());
+    }
+    while (!sets.isEmpty()) {
+      removed += drainOnce(sets.subList(0, Math.min(sets.size(), SETS_PER_DRAIN)));
+      sets.removeIf(Detached::done);
+    }
+    return removed;
+  }
+
+  /**
+   * Fences the dependencies, detaches their sets and drains those for one budget, in one script.
+   *
+   * @return what it removed, and every set of these dependencies still being drained: the rest of
+   *     this call's own, and those of invalidations that run at the same time or stopped half way
+   */
+  Detachment detach(List<String> dependencyKeys) {
+    List<byte[]> keys = new ArrayList<>(2 + 4 * dependencyKeys.size());
+    keys.add(sequenceKey);
+    keys.add(epochKey);
+    String unique = UUID.randomUUID().toString();
+    for (String dependencyKey : dependencyKeys) {
+      keys.add(bytes(dependencyKey));
+      keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
+      keys.add(bytes(KeyLayout.drainingKey(dependencyKey)));
+      keys.add(bytes(KeyLayout.detachedKey(dependencyKey, unique)));
+    }
+    List<byte[]> args = List.of(FENCE_RETENTION, DRAINING_TTL, DRAIN_BUDGET, DRAIN_PAGE, DRAIN_MAX);
+    List<?> reply = (List<?>) call("detach script", () -> DETACH.run(client, keys, args));
+    List<Detached> left = new ArrayList<>();
+    for (int i = 0; i < dependencyKeys.size(); i++) {
+      byte[] draining = keys.get(4 + 4 * i);
+      List<?> sets = (List<?>) reply.get(1 + i);
+      byte[] ownFrom = (byte[]) sets.get(0);
+      if (ownFrom.length > 0) {
+        Detached own = new Detached(keys.get(5 + 4 * i), draining);
+        own.cursor = ownFrom;
+        left.add(own);
+      }
+      for (Object other : sets.subList(1, sets.size())) {
+        left.add(new Detached((byte[]) other, draining));
+      }
+    }
+    return new Detachment((Long) reply.get(0), left);
+  }
+
+  /**
+   * Runs one drain script over the sets, in order, for at most its budget; moves each set's cursor
+   * on, or marks it done.
+   *
+   * @return how many entries existed and were removed
+   */
+  long drainOnce(List<Detached> sets) {
+    List<byte[]> keys = new ArrayList<>(2 * sets.size());
+    List<byte[]> args = new ArrayList<>(3 + sets.size());
+    args.add(DRAIN_BUDGET);
+    args.add(DRAIN_PAGE);
+    args.add(DRAIN_MAX);
+    for (Detached set : sets) {
+      keys.add(set.set);
+      keys.add(set.draining);
+      args.add(set.cursor);
+    }
+    List<?> reply = (List<?>) call("drain script", () -> DRAIN.run(client, keys, args));
+    for (int i = 0; i < sets.size(); i++) {
+      sets.get(i).cursor = (byte[]) reply.get(i + 1);
+    }
+    return (Long) reply.get(0);
+  }
+
+  private <T> T call(String operation, Supplier<T> action) {
+    return RedisCalls.run(redactedUrl, operation, action);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,291 @@
+package io.depcache.agent.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.depcache.testing.RedisServer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The invalidation's own steps ({@link RedisInvalidator}): a drain stopped half way is finished
+ * later, writes that race a long drain are removed or refused, and many small sets share round
+ * trips. On a server of its own, whose command counts the tests read.
+ */
+class RedisInvalidatorIT {
+  private static final String NS = KeyLayout.namespace("drain", "m");
+  private static RedisServer server;
+  private static RedisClient admin;
+
+  private RedisStore store;
+
+  @BeforeAll
+  static void startServer() {
+    server = RedisServer.start();
+    admin = RedisClient.create(server.url());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    admin.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    admin.flushAll();
+    store = RedisStore.connect(server.url(), 2_000);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static String entry(String key) {
+    return KeyLayout.entryKey(NS, key);
+  }
+
+  private static String dep(String dependency) {
+    return KeyLayout.dependencyKey(NS, dependency);
+  }
+
+  /** Registers {@code count} entries in the dependency through the store's own writes. */
+  private void writeDependents(String dependencyKey, String prefix, int count) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int first = t;
+        parts.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < count; i += 4) {
+                    store.put(
+                        entry(prefix + i), "v".getBytes(UTF_8), 600_000, List.of(dependencyKey));
+                  }
+                }));
+      }
+      for (Future<?> part : parts) {
+        part.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private long existing(String prefix, int count) {
+    long found = 0;
+    for (int i = 0; i < count; i++) {
+      if (admin.exists(entry(prefix + i))) {
+        found++;
+      }
+    }
+    return found;
+  }
+
+  /** Detaches and drains for one budget, as an invalidation does before it stops half way. */
+  private void stopHalfWay(String dependencyKey) {
+    RedisInvalidator.Detachment detached = store.invalidator().detach(List.of(dependencyKey));
+    assertThat(detached.left()).as("one script is not enough for the set").hasSize(1);
+    assertThat(detached.removed()).isPositive();
+  }
+
+  @Test
+  void aDrainStoppedHalfWayIsFinishedByTheNextInvalidation() throws Exception {
+    int count = 3 * RedisInvalidator.MAX_MEMBERS;
+    writeDependents(dep("d"), "k", count);
+
+    stopHalfWay(dep("d"));
+    long left = existing("k", count);
+    assertThat(left).isBetween(1L, count - 1L);
+    assertThat(admin.scard(KeyLayout.drainingKey(dep("d")))).isEqualTo(1);
+
+    // The next invalidation finds no set to detach, but the one left half drained.
+    assertThat(store.invalidate(List.of(dep("d")))).isEqualTo(left);
+
+    assertThat(existing("k", count)).isZero();
+    assertThat(admin.exists(KeyLayout.drainingKey(dep("d")))).isFalse();
+    assertThat(admin.keys(KeyLayout.scanPattern(NS))).containsExactly(KeyLayout.fenceKey(dep("d")));
+  }
+
+  @Test
+  void aDrainStoppedHalfWayIsFinishedByItsRetry() throws Exception {
+    int count = 3 * RedisInvalidator.MAX_MEMBERS;
+    writeDependents(dep("d"), "k", count);
+    AtomicBoolean failNext = new AtomicBoolean(true);
+    CountDownLatch checked = new CountDownLatch(1);
+    // The store as ResilientStore sees it: its first invalidation stops half way and fails, as
+    // one whose drain script timed out would; the others (the retry) are the store's own, once
+    // the test has seen what the first one left.
+    CacheStore failsHalfWay =
+        (CacheStore)
+            Proxy.newProxyInstance(
+                CacheStore.class.getClassLoader(),
+                new Class<?>[] {CacheStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("invalidate")) {
+                    if (failNext.getAndSet(false)) {
+                      stopHalfWay(((Collection<?>) args[0]).iterator().next().toString());
+                      throw new StoreException("Redis drain script timed out (the test's)");
+                    }
+                    checked.await();
+                  }
+                  try {
+                    return method.invoke(store, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    try (ResilientStore resilient =
+        new ResilientStore(failsHalfWay, "drain:", 10, 100, 100_000, System::nanoTime, null)) {
+      assertThatThrownBy(() -> resilient.invalidate(List.of(dep("d"))))
+          .isInstanceOf(StoreException.class);
+      assertThat(existing("k", count)).isBetween(1L, count - 1L);
+      checked.countDown();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (resilient.pendingInvalidations() > 0) {
+        assertThat(System.nanoTime()).as("waiting for the retry").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+
+    assertThat(existing("k", count)).isZero();
+    assertThat(admin.exists(KeyLayout.drainingKey(dep("d")))).isFalse();
+  }
+
+  @Test
+  void writesRacingALargeDrainAreRemovedOrRefused() throws Exception {
+    int count = 40_000;
+    writeDependents(dep("hot"), "old", count);
+    // A sequence, so that the epoch that the first fence would begin refuses nothing by itself.
+    store.invalidate(List.of(dep("unrelated")));
+    AtomicBoolean invalidated = new AtomicBoolean();
+    AtomicInteger written = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    List<Future<?>> tasks = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int writer = t;
+      tasks.add(
+          writers.submit(
+              () -> {
+                // Computations that read their data, take up to 2 ms, then write what they read:
+                // its sequence. Many straddle the invalidation's fence; the last 20 of each writer
+                // begin after it returned.
+                for (int i = 0, after = 0; after < 20; i++) {
+                  if (invalidated.get()) {
+                    after++;
+                  }
+                  String key = entry("new:" + writer + ":" + i);
+                  long sequence = store.lookup(key).sequence();
+                  LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+                  byte[] value = Long.toString(sequence).getBytes(UTF_8);
+                  boolean stored =
+                      store.putIfUnchangedSince(
+                          key,
+                          value,
+                          600_000,
+                          List.of(dep("hot")),
+                          sequence,
+                          new long[] {sequence});
+                  (stored ? written : refused).incrementAndGet();
+                }
+                return null;
+              }));
+    }
+    Thread.sleep(20);
+    long removed = store.invalidate(List.of(dep("hot")));
+    invalidated.set(true);
+    for (Future<?> task : tasks) {
+      task.get(60, TimeUnit.SECONDS);
+    }
+    writers.shutdown();
+
+    assertThat(removed).isGreaterThanOrEqualTo(count);
+    assertThat(existing("old", count)).isZero();
+    // The one invalidation of this test raised the sequence to its fence.
+    long fence = Long.parseLong(admin.get("depcache:seq"));
+    int fresh = 0;
+    for (String key : admin.keys(KeyLayout.scanPattern(KeyLayout.entryKey(NS, "new:")))) {
+      long readAt = Long.parseLong(admin.get(key));
+      assertThat(readAt)
+          .as("%s was computed from data read before the fence", key)
+          .isGreaterThanOrEqualTo(fence);
+      fresh++;
+    }
+    assertThat(refused.get()).as("writes refused by the fence").isPositive();
+    assertThat(fresh).as("fresh writes after the invalidation").isPositive();
+  }
+
+  @Test
+  void aSmallInvalidationIsOneScript() {
+    for (int i = 0; i < 20; i++) {
+      store.put(entry("k" + i), "v".getBytes(UTF_8), 600_000, List.of(dep("d")));
+    }
+    admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+    assertThat(store.invalidate(List.of(dep("d")))).isEqualTo(20);
+
+    assertThat(scriptCalls()).isEqualTo(1);
+    assertThat(admin.keys(KeyLayout.scanPattern(NS))).containsExactly(KeyLayout.fenceKey(dep("d")));
+  }
+
+  @Test
+  void manySmallSetsShareTheirDrainScripts() {
+    List<String> dependencies = new ArrayList<>();
+    for (int d = 0; d < 500; d++) {
+      dependencies.add(dep("d" + d));
+      for (int i = 0; i < 2; i++) {
+        store.put(entry(d + ":" + i), "v".getBytes(UTF_8), 600_000, List.of(dep("d" + d)));
+      }
+    }
+    admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+    assertThat(store.invalidate(dependencies)).isEqualTo(1_000);
+
+    // 4 scripts fence, detach and drain 128 dependencies each; what one budget did not finish,
+    // drain scripts of 64 sets each.
+    assertThat(scriptCalls()).isBetween(4L, 12L);
+    assertThat(admin.keys(KeyLayout.scanPattern(NS))).allMatch(key -> key.endsWith("\u0000fence"));
+  }
+
+  /**
+   * Scripts the server ran since the last reset; an EVALSHA that the server answered NOSCRIPT
+   * (failed, then sent again as EVAL) counts once.
+   */
+  private long scriptCalls() {
+    long calls = 0;
+    String stats =
+        new String((byte[]) admin.sendCommand(Protocol.Command.INFO, "commandstats"), UTF_8);
+    for (String line : stats.split("\r\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+        calls -= Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+      }
+    }
+    return calls;
+  }
+}

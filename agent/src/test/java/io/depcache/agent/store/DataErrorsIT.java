@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.depcache.testing.RedisServer;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +85,19 @@ class DataErrorsIT {
 
   @Test
   void aStoreOutOfMemoryServesReadsWhileWritesPause() {
+    // The pause is timed by a clock that stands still until the test moves it: on a loaded machine
+    // the hundred reads below may take longer than the real pause.
+    AtomicLong clock = new AtomicLong();
+    store.close();
+    store =
+        new ResilientStore(
+            RedisStore.connect(server.url(), 2_000),
+            "errors:",
+            100,
+            250,
+            100_000,
+            clock::get,
+            null);
     store.put(entry("hot"), bytes("value"), 0, List.of(dep("d")));
     runOutOfMemory();
 
@@ -100,6 +115,11 @@ class DataErrorsIT {
     assertThatThrownBy(() -> store.put(entry("new"), bytes("x"), 60_000, List.of()))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("skipped: the store refuses writes");
+    // Past the pause the next write is tried again, and Redis refuses it again.
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(101));
+    assertThatThrownBy(() -> store.put(entry("new"), bytes("x"), 60_000, List.of()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("OOM");
   }
 
   @Test

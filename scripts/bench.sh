@@ -106,7 +106,7 @@ while IFS= read -r line; do
 done <"$details"
 echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
-    hit_alloc_bytes_per_op invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
+    hit_alloc_bytes_per_op hit_alloc_beyond_raw_bytes_per_op invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
     invalidate_100k_ms invalidate_100k_max_command_ms invalidate_1m_ms invalidate_max_command_ms \
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \

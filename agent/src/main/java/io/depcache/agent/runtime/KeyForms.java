@@ -109,9 +109,11 @@ final class KeyForms {
       } else {
         out.append(c.charValue());
       }
-    } else if (value instanceof Integer
-        || value instanceof Long
-        || value instanceof Short
+    } else if (value instanceof Long n) {
+      out.append(n.longValue()); // as append(Object) writes it, without the String between
+    } else if (value instanceof Integer n) {
+      out.append(n.intValue());
+    } else if (value instanceof Short
         || value instanceof Byte
         || value instanceof Boolean
         || value instanceof Double

@@ -9,6 +9,7 @@ import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -23,6 +24,12 @@ final class ManagerCore {
   final CacheStore store;
   final Serializer serializer;
   final String namespace;
+
+  /** What every entry key of {@link #namespace} starts with. */
+  private final String entryKeys;
+
+  private final byte[] entryKeysUtf8;
+
   final EventDispatcher events;
   private final Repeater repeater;
   private final OnceLog once = new OnceLog();
@@ -32,6 +39,8 @@ final class ManagerCore {
     this.store = store;
     this.serializer = serializer;
     this.namespace = KeyLayout.namespace(config.prefix(), config.name());
+    this.entryKeys = KeyLayout.entryKeysOf(namespace);
+    this.entryKeysUtf8 = entryKeys.getBytes(StandardCharsets.UTF_8);
     this.events = new EventDispatcher(config.name());
     this.repeater = repeater;
   }
@@ -41,7 +50,7 @@ final class ManagerCore {
   }
 
   String entryKey(String key) {
-    return KeyLayout.entryKey(namespace, key);
+    return KeyLayout.entryKeyAt(entryKeys, key);
   }
 
   String dependencyKey(String dependency) {
@@ -56,7 +65,12 @@ final class ManagerCore {
 
   /** The stored entry and the invalidation sequence, or {@code null} when the store failed. */
   CacheStore.Lookup lookup(String key) {
-    return guard("get", key, () -> store.lookup(entryKey(key)), null);
+    // guard's work without its lambda: the hit path allocates nothing it can avoid
+    try {
+      return store.lookup(KeyLayout.entryKeyUtf8(entryKeys, entryKeysUtf8, key));
+    } catch (StoreException e) {
+      return failed("get", key, e, null);
+    }
   }
 
   /** The stored entry's bytes, or {@code null} when absent or the store failed. */
@@ -197,20 +211,25 @@ final class ManagerCore {
     try {
       return action.get();
     } catch (StoreException e) {
-      events.fire(CacheEventType.ERROR, key, null, null, -1, 0);
-      once.warn(
-          "store:" + operation,
-          "depcache manager {}: {} failed ({}); {}",
-          name(),
-          operation,
-          e.getMessage(),
-          config.failOnError() ? "failing the call (on-error=fail)" : "going on uncached");
-      if (config.failOnError()) {
-        throw new DepCacheException(
-            "depcache manager " + name() + ": " + operation + " failed: " + e.getMessage(), e);
-      }
-      return fallback;
+      return failed(operation, key, e, fallback);
     }
+  }
+
+  /** Reports a failed store operation; returns the fallback, or throws under on-error=fail. */
+  private <T> T failed(String operation, String key, StoreException e, T fallback) {
+    events.fire(CacheEventType.ERROR, key, null, null, -1, 0);
+    once.warn(
+        "store:" + operation,
+        "depcache manager {}: {} failed ({}); {}",
+        name(),
+        operation,
+        e.getMessage(),
+        config.failOnError() ? "failing the call (on-error=fail)" : "going on uncached");
+    if (config.failOnError()) {
+      throw new DepCacheException(
+          "depcache manager " + name() + ": " + operation + " failed: " + e.getMessage(), e);
+    }
+    return fallback;
   }
 
   @Override

@@ -103,7 +103,23 @@ final class MethodInfo {
     if (keyTemplate != null) {
       return KeyForms.bound(keyTemplate.render(args, null));
     }
-    StringBuilder key = new StringBuilder(keyBase.length() + 16 * args.length + 2);
+    KeyBuffer buffer = KEY_BUFFERS.get();
+    if (buffer.inUse) {
+      // An argument's key form called a cached method, whose key is being built on this thread.
+      return KeyForms.bound(
+          render(new StringBuilder(keyBase.length() + 16 * args.length + 2), args));
+    }
+    buffer.inUse = true;
+    try {
+      StringBuilder key = buffer.text;
+      key.setLength(0);
+      return KeyForms.bound(render(key, args));
+    } finally {
+      buffer.release();
+    }
+  }
+
+  private String render(StringBuilder key, Object[] args) {
     key.append(keyBase).append('(');
     for (int i = 0; i < args.length; i++) {
       if (i > 0) {
@@ -111,7 +127,28 @@ final class MethodInfo {
       }
       KeyForms.appendQuoted(key, args[i]);
     }
-    return KeyForms.bound(key.append(')').toString());
+    return key.append(')').toString();
+  }
+
+  /**
+   * Per thread, the builder that keys are rendered in before they are copied out: a call allocates
+   * only its key's string. A builder that a long key grew is dropped after it, so that a thread
+   * keeps at most {@value KeyBuffer#KEPT} characters.
+   */
+  private static final ThreadLocal<KeyBuffer> KEY_BUFFERS = ThreadLocal.withInitial(KeyBuffer::new);
+
+  private static final class KeyBuffer {
+    static final int KEPT = 1024;
+
+    StringBuilder text = new StringBuilder(128);
+    boolean inUse;
+
+    void release() {
+      inUse = false;
+      if (text.capacity() > KEPT) {
+        text = new StringBuilder(128);
+      }
+    }
   }
 
   /**

@@ -8,7 +8,10 @@ import java.util.Objects;
  * to, its text and the invalidation sequence at which the computation that declared it started.
  *
  * <p>The entry format's view of them, not the call path's: it holds strings and numbers only.
- * Immutable; the arrays given to {@link #of} are owned by it from then on.
+ * Immutable; the arrays given to {@link #of} are owned by it from then on. Those read from an entry
+ * ({@link #encoded}) keep the entry's bytes and decode them at the first question that needs more
+ * than {@link #size()}: a hit outside another cached call, with no listener of its event, decodes
+ * none.
  */
 public final class EntryDependencies {
   /** The sequence of a dependency that no fenced computation declared. */
@@ -18,16 +21,70 @@ public final class EntryDependencies {
   public static final EntryDependencies NONE =
       new EntryDependencies(new String[0], new String[0], new long[0]);
 
-  private final String[] managers;
-  private final String[] names;
+  private final int size;
+
+  /** The entry the dependencies are read from, or {@code null} for those made with {@link #of}. */
+  private final byte[] entry;
+
+  /** Where their section starts in {@link #entry}. */
+  private final int start;
+
+  /** Set with the three arrays, once: whoever sees it {@code true} sees them. */
+  private volatile boolean decoded;
+
+  private String[] managers;
+  private String[] names;
 
   /** Empty when every sequence is unknown: one form for "unknown", so that equal ones are equal. */
-  private final long[] sequences;
+  private long[] sequences;
 
   private EntryDependencies(String[] managers, String[] names, long[] sequences) {
+    this.size = names.length;
     this.managers = managers;
     this.names = names;
     this.sequences = sequences;
+    this.entry = null;
+    this.start = 0;
+    this.decoded = true;
+  }
+
+  private EntryDependencies(byte[] entry, int start, int size) {
+    this.size = size;
+    this.entry = entry;
+    this.start = start;
+  }
+
+  /**
+   * The dependencies in an entry's section that {@link EntryReader#dependencies()} checked.
+   *
+   * @param entry the entry's bytes, which this keeps and does not change
+   * @param start where the section starts
+   * @param size how many dependencies it holds, at least one
+   */
+  static EntryDependencies encoded(byte[] entry, int start, int size) {
+    return new EntryDependencies(entry, start, size);
+  }
+
+  /** Decodes the section, once; the checks it passed leave nothing to fail here. */
+  private void decode() {
+    if (decoded) {
+      return;
+    }
+    synchronized (this) {
+      if (decoded) {
+        return;
+      }
+      String[] managerOf = new String[size];
+      String[] text = new String[size];
+      long[] read = new long[size];
+      EntryReader in = new EntryReader(entry);
+      in.pos = start;
+      in.decodeDependencies(managerOf, text, read);
+      managers = managerOf;
+      names = text;
+      sequences = allUnknown(read) ? new long[0] : read;
+      decoded = true;
+    }
   }
 
   /**
@@ -74,14 +131,16 @@ public final class EntryDependencies {
   }
 
   public int size() {
-    return names.length;
+    return size;
   }
 
   public String manager(int i) {
+    decode();
     return managers[i];
   }
 
   public String name(int i) {
+    decode();
     return names[i];
   }
 
@@ -92,19 +151,25 @@ public final class EntryDependencies {
    * @return its sequence, {@link #NO_SEQUENCE} when unknown
    */
   public long sequence(int i) {
+    decode();
     return sequences.length == 0 ? NO_SEQUENCE : sequences[i];
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof EntryDependencies that
-        && Arrays.equals(managers, that.managers)
+    if (!(other instanceof EntryDependencies that)) {
+      return false;
+    }
+    decode();
+    that.decode();
+    return Arrays.equals(managers, that.managers)
         && Arrays.equals(names, that.names)
         && Arrays.equals(sequences, that.sequences);
   }
 
   @Override
   public int hashCode() {
+    decode();
     return Arrays.hashCode(managers) * 961
         + Arrays.hashCode(names) * 31
         + Arrays.hashCode(sequences);
@@ -112,6 +177,7 @@ public final class EntryDependencies {
 
   @Override
   public String toString() {
+    decode();
     StringBuilder out = new StringBuilder("[");
     for (int i = 0; i < names.length; i++) {
       if (i > 0) {

@@ -58,31 +58,61 @@ final class EntryReader {
     return decoded;
   }
 
+  /**
+   * Reads the dependency section, checking its every count, length and manager index, and returns
+   * its dependencies without decoding them: their strings are made when somebody asks for them (a
+   * hit inside another cached call, a listener of its event), which most hits are not.
+   */
   EntryDependencies dependencies() {
+    int start = pos;
     // each manager takes at least one byte, each dependency at least two and its sequence
     int m = count(1, "managers");
-    String[] managers = new String[m];
     for (int i = 0; i < m; i++) {
-      managers[i] = string();
+      skipString();
     }
     int n = count(2 + Long.BYTES, "dependencies");
-    if (n == 0) {
-      return EntryDependencies.NONE;
-    }
-    String[] managerOf = new String[n];
-    String[] names = new String[n];
-    long[] read = new long[n];
     for (int i = 0; i < n; i++) {
       int manager = varint();
       if (manager >= m) {
         throw new CorruptEntryException(
             "dependency " + i + " names manager " + manager + " of " + m);
       }
-      managerOf[i] = managers[manager];
-      names[i] = string();
-      read[i] = fixedLong();
+      skipString();
+      if (Long.BYTES > bytes.length - pos) {
+        throw truncated("a sequence of 8 bytes");
+      }
+      pos += Long.BYTES;
     }
-    return EntryDependencies.of(managerOf, names, read);
+    return n == 0 ? EntryDependencies.NONE : EntryDependencies.encoded(bytes, start, n);
+  }
+
+  /**
+   * Decodes a dependency section that {@link #dependencies()} checked, from its start.
+   *
+   * @param managerOf receives, per dependency, its manager's name
+   * @param names receives, per dependency, its text
+   * @param sequences receives, per dependency, its sequence
+   */
+  void decodeDependencies(String[] managerOf, String[] names, long[] sequences) {
+    int m = varint();
+    String[] managers = new String[m];
+    for (int i = 0; i < m; i++) {
+      managers[i] = string();
+    }
+    int n = varint();
+    for (int i = 0; i < n; i++) {
+      managerOf[i] = managers[varint()];
+      names[i] = string();
+      sequences[i] = fixedLong();
+    }
+  }
+
+  private void skipString() {
+    int length = varint();
+    if (length > bytes.length - pos) {
+      throw truncated("a string of " + length + " bytes");
+    }
+    pos += length;
   }
 
   long fixedLong() {

@@ -73,6 +73,17 @@ public interface CacheStore extends AutoCloseable {
   Lookup lookup(String entryKey);
 
   /**
+   * As {@link #lookup(String)}, with the store key in UTF-8: what a store that sends keys as bytes
+   * takes without another copy of the key (the hit path makes it once, from the user's key).
+   *
+   * @param entryKey the entry's store key in UTF-8, which the store does not change
+   * @return the entry (or {@code null}) and the sequence
+   */
+  default Lookup lookup(byte[] entryKey) {
+    return lookup(new String(entryKey, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
    * Writes like {@link #put}, unless the entry's key was fenced (by {@link #delete}) after {@code
    * sequence}, or a dependency set was fenced (by {@link #invalidate}) after that dependency's
    * sequence: then nothing is written. Outcome for a concurrent invalidation: either this call sees

@@ -52,7 +52,8 @@ final class DeadlineConnections implements ConnectionProvider {
   private volatile boolean closed;
 
   /** Set while a caller takes a connection: only then does opening one wait. */
-  private static final ThreadLocal<Boolean> TAKING = new ThreadLocal<>();
+  private static final ThreadLocal<boolean[]> TAKING =
+      ThreadLocal.withInitial(() -> new boolean[1]);
 
   /**
    * @param connections opens one connection, with the socket timeout {@code timeoutMs}
@@ -86,7 +87,8 @@ final class DeadlineConnections implements ConnectionProvider {
   public Connection getConnection() {
     long start = System.nanoTime();
     Connection connection;
-    TAKING.set(Boolean.TRUE);
+    boolean[] taking = TAKING.get(); // one flag per thread, set and cleared without allocating
+    taking[0] = true;
     try {
       connection = pool.getResource();
     } catch (JedisException e) {
@@ -101,7 +103,7 @@ final class DeadlineConnections implements ConnectionProvider {
       }
       throw e;
     } finally {
-      TAKING.remove();
+      taking[0] = false;
     }
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     if (waitedMs > 0) {
@@ -164,7 +166,7 @@ final class DeadlineConnections implements ConnectionProvider {
       } catch (RejectedExecutionException e) {
         throw new JedisConnectionException("too many connections are being opened", e);
       }
-      if (TAKING.get() == null) {
+      if (!TAKING.get()[0]) {
         // The pool replacing a broken connection on the thread of a call that already failed.
         opening.thenAccept(this::keepLate);
         throw new JedisConnectionException("a connection is being opened for the pool");

@@ -137,12 +137,50 @@ public final class KeyLayout {
   }
 
   /**
+   * The store key of an entry, from the start of its namespace's entry keys (which a caller that
+   * makes many keys computes once).
+   *
+   * @param entryKeys from {@link #entryKeysOf(String)}
+   * @param key the entry's key as users see it
+   * @return the store key, as {@link #entryKey(String, String)} gives it
+   */
+  public static String entryKeyAt(String entryKeys, String key) {
+    return entryKeys.concat(userText(key));
+  }
+
+  /**
+   * The store key of an entry in UTF-8, as {@code entryKeyAt(entryKeys, key).getBytes(UTF_8)} gives
+   * it; a key of ASCII text that needs no escaping (most keys) takes one array and no string.
+   *
+   * @param entryKeys from {@link #entryKeysOf(String)}
+   * @param entryKeysUtf8 the same in UTF-8
+   * @param key the entry's key as users see it
+   * @return the store key in UTF-8
+   */
+  public static byte[] entryKeyUtf8(String entryKeys, byte[] entryKeysUtf8, String key) {
+    int length = key.length();
+    if (length <= MAX_USER_TEXT) {
+      byte[] utf8 = new byte[entryKeysUtf8.length + length];
+      System.arraycopy(entryKeysUtf8, 0, utf8, 0, entryKeysUtf8.length);
+      int at = entryKeysUtf8.length;
+      int i = 0;
+      for (char c; i < length && (c = key.charAt(i)) > ESCAPE && c < 0x80; i++) {
+        utf8[at + i] = (byte) c;
+      }
+      if (i == length) {
+        return utf8;
+      }
+    }
+    return entryKeyAt(entryKeys, key).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
    * What every entry key of a namespace starts with, and nothing else of it does.
    *
    * @param namespace from {@link #namespace(String, String)}
    * @return {@code namespace + "e:"}
    */
-  static String entryKeysOf(String namespace) {
+  public static String entryKeysOf(String namespace) {
     return namespace + "e:";
   }
 

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.net.SocketTimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -27,10 +28,7 @@ final class RedisCalls {
     } catch (StoreException e) {
       throw e;
     } catch (ConnectionsBusy e) {
-      throw new StoreException(
-          StoreException.Kind.BUSY,
-          "Redis " + operation + " on " + redactedUrl + " not sent: " + e.getMessage(),
-          e);
+      throw busy(redactedUrl, operation, e);
     } catch (JedisConnectionException e) {
       if (!timedOut(e)) {
         try {
@@ -43,6 +41,38 @@ final class RedisCalls {
     } catch (RuntimeException e) {
       throw failure(redactedUrl, operation, e);
     }
+  }
+
+  /**
+   * As {@link #run(String, String, Supplier)}, for an action that takes its argument instead of
+   * capturing it: the caller allocates no lambda per call.
+   */
+  static <A, T> T run(String redactedUrl, String operation, Function<A, T> action, A argument) {
+    try {
+      return action.apply(argument);
+    } catch (StoreException e) {
+      throw e;
+    } catch (ConnectionsBusy e) {
+      throw busy(redactedUrl, operation, e);
+    } catch (JedisConnectionException e) {
+      if (!timedOut(e)) {
+        try {
+          return action.apply(argument);
+        } catch (RuntimeException again) {
+          throw failure(redactedUrl, operation, again);
+        }
+      }
+      throw failure(redactedUrl, operation, e);
+    } catch (RuntimeException e) {
+      throw failure(redactedUrl, operation, e);
+    }
+  }
+
+  private static StoreException busy(String redactedUrl, String operation, ConnectionsBusy e) {
+    return new StoreException(
+        StoreException.Kind.BUSY,
+        "Redis " + operation + " on " + redactedUrl + " not sent: " + e.getMessage(),
+        e);
   }
 
   private static StoreException failure(String redactedUrl, String operation, RuntimeException e) {

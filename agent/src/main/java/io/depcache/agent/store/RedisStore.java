@@ -3,10 +3,17 @@ package io.depcache.agent.store;
 import io.depcache.agent.config.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -38,6 +45,7 @@ public final class RedisStore implements CacheStore {
   private final String redactedUrl;
   private final byte[] sequenceKey;
   private final byte[] epochKey;
+  private final Rawable sequenceArgument;
   private final SharedLookups lookups;
   private final RedisInvalidator invalidator;
 
@@ -46,9 +54,15 @@ public final class RedisStore implements CacheStore {
     this.redactedUrl = redactedUrl;
     this.sequenceKey = bytes(sequenceKey);
     this.epochKey = bytes(KeyLayout.epochKey(sequenceKey));
+    this.sequenceArgument = new Uncopied(this.sequenceKey);
+    Function<byte[][], List<byte[]>> mget = this::mget;
+    Function<byte[], List<byte[]>> mgetOne = this::mgetOne;
     this.lookups =
         new SharedLookups(
-            keys -> call("MGET", () -> client.mget(keys)), this.sequenceKey, timeoutMs);
+            keys -> RedisCalls.run(redactedUrl, "MGET", mget, keys),
+            key -> RedisCalls.run(redactedUrl, "MGET", mgetOne, key),
+            this.sequenceKey,
+            timeoutMs);
     this.invalidator = new RedisInvalidator(client, redactedUrl, this.sequenceKey, epochKey);
   }
 
@@ -89,6 +103,51 @@ public final class RedisStore implements CacheStore {
   @Override
   public Lookup lookup(String entryKey) {
     return lookups.lookup(bytes(entryKey));
+  }
+
+  @Override
+  public Lookup lookup(byte[] entryKey) {
+    return lookups.lookup(entryKey);
+  }
+
+  /**
+   * {@code MGET} of the keys, as {@link UnifiedJedis#mget(byte[]...)} sends it, without the copy of
+   * each key that the client makes of a {@code byte[]} argument: the keys are the agent's own and
+   * nobody changes them, and the sequence key is wrapped once.
+   */
+  private List<byte[]> mget(byte[][] keys) {
+    CommandArguments command = new CommandArguments(Protocol.Command.MGET);
+    for (byte[] key : keys) {
+      command.key(key == sequenceKey ? sequenceArgument : new Uncopied(key));
+    }
+    return client.executeCommand(new CommandObject<>(command, BuilderFactory.BINARY_LIST));
+  }
+
+  /** {@link #mget} of one entry key and the sequence, without an array of keys. */
+  private List<byte[]> mgetOne(byte[] entryKey) {
+    CommandArguments command =
+        new CommandArguments(Protocol.Command.MGET)
+            .key(new Uncopied(entryKey))
+            .key(sequenceArgument);
+    return client.executeCommand(new CommandObject<>(command, BuilderFactory.BINARY_LIST));
+  }
+
+  /** A key the client sends as it is, without copying it first. */
+  private record Uncopied(byte[] getRaw) implements Rawable {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Uncopied that && Arrays.equals(getRaw, that.getRaw);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(getRaw);
+    }
+
+    @Override
+    public String toString() {
+      return new String(getRaw, StandardCharsets.UTF_8);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ public final class ResilientStore implements CacheStore {
   private final PendingWork pending;
   private final CircuitBreaker breaker;
   private final WritePause writes;
+
+  /** The delegate's lookup, made once: a lookup allocates no lambda. */
+  private final Function<String, Lookup> lookup;
+
+  private final Function<byte[], Lookup> lookupUtf8;
+
   private final Spool spool;
   private final Object spoolLock = new Object();
   private final Object retryLock = new Object();
@@ -96,6 +103,8 @@ public final class ResilientStore implements CacheStore {
       LongSupplier clockNanos,
       Spool spool) {
     this.delegate = delegate;
+    this.lookup = delegate::lookup;
+    this.lookupUtf8 = delegate::lookup;
     this.pending = new PendingWork(maxPendingKeys, overflowNamespace);
     this.breaker =
         new CircuitBreaker(
@@ -128,7 +137,12 @@ public final class ResilientStore implements CacheStore {
 
   @Override
   public Lookup lookup(String entryKey) {
-    return guard("get", Role.READ, () -> delegate.lookup(entryKey));
+    return guard("get", Role.READ, lookup, entryKey);
+  }
+
+  @Override
+  public Lookup lookup(byte[] entryKey) {
+    return guard("get", Role.READ, lookupUtf8, entryKey);
   }
 
   @Override
@@ -284,6 +298,11 @@ public final class ResilientStore implements CacheStore {
   }
 
   private <T> T guard(String operation, Role role, Supplier<T> call) {
+    return guard(operation, role, Supplier::get, call);
+  }
+
+  /** As {@link #guard(String, Role, Supplier)}, for a call that takes its argument: no capture. */
+  private <A, T> T guard(String operation, Role role, Function<A, T> call, A argument) {
     if (role == Role.WRITE) {
       writes.check(operation);
     }
@@ -294,7 +313,7 @@ public final class ResilientStore implements CacheStore {
     }
     boolean answered = false;
     try {
-      T result = call.get();
+      T result = call.apply(argument);
       answered = true;
       breaker.succeeded(permit);
       if (role == Role.WRITE) {

@@ -34,6 +34,7 @@ final class SharedLookups {
   private static final Object SEND = new Object();
 
   private final Function<byte[][], List<byte[]>> mget;
+  private final Function<byte[], List<byte[]>> mgetOne;
   private final byte[] sequenceKey;
   private final long waitNanos;
   private final AtomicInteger senders = new AtomicInteger();
@@ -45,7 +46,23 @@ final class SharedLookups {
    * @param timeoutMs how long a lookup may wait for its turn
    */
   SharedLookups(Function<byte[][], List<byte[]>> mget, byte[] sequenceKey, long timeoutMs) {
+    this(mget, key -> mget.apply(new byte[][] {key, sequenceKey}), sequenceKey, timeoutMs);
+  }
+
+  /**
+   * @param mget reads the keys it is given in one command ({@code MGET}), in order
+   * @param mgetOne reads one entry key and the sequence, as {@code mget} would: what a lookup that
+   *     finds nobody waiting sends, without an array of keys
+   * @param sequenceKey the store's sequence, read with every round trip
+   * @param timeoutMs how long a lookup may wait for its turn
+   */
+  SharedLookups(
+      Function<byte[][], List<byte[]>> mget,
+      Function<byte[], List<byte[]>> mgetOne,
+      byte[] sequenceKey,
+      long timeoutMs) {
     this.mget = mget;
+    this.mgetOne = mgetOne;
     this.sequenceKey = sequenceKey;
     this.waitNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
   }
@@ -121,15 +138,9 @@ final class SharedLookups {
           batch.add(next);
         }
       }
-      byte[][] keys = new byte[batch.size() + 2][];
-      keys[0] = entryKey;
-      for (int i = 0; i < batch.size(); i++) {
-        keys[i + 1] = batch.get(i).key;
-      }
-      keys[keys.length - 1] = sequenceKey;
       List<byte[]> values;
       try {
-        values = mget.apply(keys);
+        values = batch.isEmpty() ? mgetOne.apply(entryKey) : mget.apply(keys(entryKey, batch));
       } catch (RuntimeException e) {
         for (Waiting other : batch) {
           other.outcome.completeExceptionally(e);
@@ -144,6 +155,16 @@ final class SharedLookups {
     } finally {
       passTurn();
     }
+  }
+
+  private byte[][] keys(byte[] entryKey, List<Waiting> batch) {
+    byte[][] keys = new byte[batch.size() + 2][];
+    keys[0] = entryKey;
+    for (int i = 0; i < batch.size(); i++) {
+      keys[i + 1] = batch.get(i).key;
+    }
+    keys[keys.length - 1] = sequenceKey;
+    return keys;
   }
 
   /** Gives the held turn to the oldest waiter, or back when none waits. */

@@ -42,8 +42,13 @@ class SerializerBombTest {
   /** {@code depcache.max-entry-bytes} by default. */
   private static final int MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
-  /** Writing stops at the limit, after 8 MiB of output: 0.1 to 1.6 s here, loaded. */
-  private static final Duration WRITING_STOPS = Duration.ofSeconds(5);
+  /**
+   * Writing stops at the limit, after 8 MiB of output: 0.1 to 1.6 s here alone, 6.3 s once in a
+   * full test run beside three other builds on two cores. The bound proves that writing stops, not
+   * how fast: the time is the value's own (an application that returns it pays as much to build
+   * it), and the benchmarks measure speed.
+   */
+  private static final Duration WRITING_STOPS = Duration.ofSeconds(30);
 
   /** Generous: refused entries take well under a millisecond; this only proves there is no hang. */
   private static final Duration NO_HANG = Duration.ofSeconds(2);

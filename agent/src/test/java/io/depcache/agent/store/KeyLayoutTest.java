@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -61,6 +62,30 @@ class KeyLayoutTest {
             .as("%s and %s share %s", escape(before), escape(text), escape(key))
             .isTrue();
       }
+    }
+  }
+
+  @Test
+  void theEntryKeyInUtf8IsTheEntryKeyEncoded() {
+    String entryKeys = KeyLayout.entryKeysOf(NS);
+    byte[] entryKeysUtf8 = entryKeys.getBytes(UTF_8);
+    Random random = new Random(7);
+    char[] alphabet = {
+      'a', ':', '(', '\u0000', '\u0001', '\u0002', '\u007f', '\u0080', '\u00e9', '\uD83D'
+    };
+    List<String> keys = new ArrayList<>(List.of("", "user:42", "x".repeat(1024), "x".repeat(1025)));
+    for (int n = 0; n < 5_000; n++) {
+      StringBuilder key = new StringBuilder();
+      int length = random.nextInt(n % 50 == 0 ? 1_100 : 16);
+      for (int i = 0; i < length; i++) {
+        key.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      keys.add(key.toString());
+    }
+    for (String key : keys) {
+      assertThat(KeyLayout.entryKeyUtf8(entryKeys, entryKeysUtf8, key))
+          .as(escape(key))
+          .isEqualTo(KeyLayout.entryKey(NS, key).getBytes(UTF_8));
     }
   }
 

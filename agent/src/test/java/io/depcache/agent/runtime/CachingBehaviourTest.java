@@ -7,6 +7,7 @@ import com.example.fixtures.Box;
 import com.example.fixtures.Calls;
 import com.example.fixtures.Dashboard;
 import com.example.fixtures.Keyed;
+import com.example.fixtures.KeyedByCachedCall;
 import com.example.fixtures.NotFoundException;
 import com.example.fixtures.Opaque;
 import com.example.fixtures.Team;
@@ -156,6 +157,25 @@ abstract class CachingBehaviourTest {
         .isEqualTo("com.example.fixtures.UserService#keyed(acme/3)");
     users.keyed(new Keyed("acme", 3));
     assertThat(Calls.count("keyed")).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyFormThatMakesACachedCallLeavesBothKeysWhole() {
+    // The inner call renders its key on the thread that is rendering the outer one.
+    String tail = "t".repeat(2_000); // and a long key: the next one is rendered afresh
+    String expected =
+        "com.example.fixtures.UserService#keyedByCall("
+            + "outer:com.example.fixtures.UserService#keyed(acme/1),\""
+            + tail
+            + "\")";
+
+    assertThat(users.keyedByCall(new KeyedByCachedCall(users, "acme"), tail))
+        .isEqualTo(KeyForms.bound(expected));
+    assertThat(users.keyed(new Keyed("acme", 3)))
+        .isEqualTo("com.example.fixtures.UserService#keyed(acme/3)");
+    users.keyedByCall(new KeyedByCachedCall(users, "acme"), tail);
+    assertThat(Calls.count("keyedByCall")).isEqualTo(1);
+    assertThat(Calls.count("keyed")).isEqualTo(2);
   }
 
   @Test

@@ -51,9 +51,17 @@ final class ClusterInvalidator {
 
   /** See {@link CacheStore#invalidate}. */
   long invalidate(Collection<String> dependencyKeys) {
-    List<Detached> sets =
-        detach(new ArrayList<>(new LinkedHashSet<>(dependencyKeys)), store.nextSequence());
-    // Taken after every detach: above the sequence of every write registered in a detached set.
+    return drainAll(
+        detach(new ArrayList<>(new LinkedHashSet<>(dependencyKeys)), store.nextSequence()));
+  }
+
+  /**
+   * Drains detached sets, fencing their members with a sequence taken now: after every detach, so
+   * above the sequence of every write registered in a detached set.
+   *
+   * @return how many entries existed and were removed
+   */
+  long drainAll(List<Detached> sets) {
     long fence = store.nextSequence();
     long removed = 0;
     for (Detached set : sets) {

@@ -33,8 +33,10 @@ import redis.clients.jedis.params.SetParams;
  * <ol>
  *   <li>registers the entry in each dependency's set, in that dependency's slot, unless the
  *       dependency's fence is above {@code s_d} ({@code cluster-register.lua}): refused;
- *   <li>writes the entry, in its slot, unless the entry's fence is above {@code min(s, s_d)}
- *       ({@code cluster-write.lua}): refused.
+ *   <li>writes the entry, in its slot, unless the entry's fence is above {@code s} ({@code
+ *       cluster-write.lua}): refused. Not {@code s_d}: an entry hit inside the computation may be
+ *       older than any invalidation of this entry, and a fresh computation must not be refused for
+ *       that; its dependencies are checked by their own fences in step 1.
  * </ol>
  *
  * <p><b>An invalidation</b> ({@link #invalidate}) takes a sequence {@code f1}; fences each
@@ -53,10 +55,10 @@ import redis.clients.jedis.params.SetParams;
  *   <li>{@code I}'s detach first: {@code C} finds the fence {@code f1 > s_d} and is refused.
  *   <li>{@code C}'s registration first: the entry is in the set that {@code I} detaches, so {@code
  *       I} fences it with {@code f2} and unlinks it before it returns. {@code f2} was taken after
- *       the detach, so after {@code C} read the sequence: {@code f2 > s >= min(s, s_d)}. {@code
- *       C}'s step 2 and {@code I}'s unlink run in the entry's slot, one after the other: if the
- *       write comes first, the unlink removes it; if the unlink comes first, the write finds {@code
- *       f2} and is refused.
+ *       the detach, so after {@code C} read the sequence: {@code f2 > s}. {@code C}'s step 2 and
+ *       {@code I}'s unlink run in the entry's slot, one after the other: if the write comes first,
+ *       the unlink removes it; if the unlink comes first, the write finds {@code f2} and is
+ *       refused.
  * </ul>
  *
  * Either way, no entry of {@code C} is visible once {@code I} returned. The second sequence also
@@ -211,14 +213,8 @@ public final class RedisClusterStore implements CacheStore {
       List<String> dependencyKeys,
       long sequence,
       long[] dependencySequences) {
-    if (!register(entryKey, ttlMillis, dependencyKeys, dependencySequences)) {
-      return false;
-    }
-    long oldest = sequence;
-    for (long dependencySequence : dependencySequences) {
-      oldest = Math.min(oldest, dependencySequence);
-    }
-    return writeEntry(entryKey, value, ttlMillis, oldest);
+    return register(entryKey, ttlMillis, dependencyKeys, dependencySequences)
+        && writeEntry(entryKey, value, ttlMillis, sequence);
   }
 
   /**
@@ -251,15 +247,15 @@ public final class RedisClusterStore implements CacheStore {
 
   /**
    * Step 2 of a fenced write: writes the entry, in its slot, unless its fence is above {@code
-   * oldest}.
+   * sequence}.
    *
-   * @param oldest the oldest sequence at which data behind the entry was read
+   * @param sequence from the lookup that missed
    * @return whether written
    */
-  boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long oldest) {
+  boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long sequence) {
     List<byte[]> keys = List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, FENCE));
     List<byte[]> args =
-        List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(oldest)));
+        List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(sequence)));
     return (Long) call("write script", () -> WRITE.run(client(), keys, args)) > 0;
   }
 

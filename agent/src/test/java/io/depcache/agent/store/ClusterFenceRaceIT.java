@@ -141,6 +141,30 @@ class ClusterFenceRaceIT {
     assertThat(store.exists(entry("outer"))).isFalse();
   }
 
+  /**
+   * An entry hit inside a computation may be older than the last invalidation of the entry being
+   * written: that invalidation fenced the entry's key, and must not keep it from being cached again
+   * once the dependencies it was about are fresh.
+   */
+  @Test
+  void anEntryRecomputedAfterItsInvalidationIsStoredThoughAnInnerHitIsOlder() {
+    long inner = miss("inner");
+    store.put(entry("outer"), bytes("old"), 60_000, List.of(dep("d")));
+    store.invalidate(List.of(dep("d")));
+    long outer = miss("outer");
+
+    assertThat(
+            store.putIfUnchangedSince(
+                entry("outer"),
+                bytes("new"),
+                60_000,
+                List.of(dep("inner-dep"), dep("d")),
+                outer,
+                new long[] {inner, outer}))
+        .isTrue();
+    assertThat(store.get(entry("outer"))).isEqualTo(bytes("new"));
+  }
+
   @Test
   void aDeleteAfterTheLookupRefusesTheWrite() {
     long read = miss("a");

@@ -173,7 +173,7 @@ final class ClusterInvalidator {
   }
 
   private <T> T call(String operation, Supplier<T> action) {
-    return RedisCalls.run(description, operation, action);
+    return ClusterCalls.run(description, operation, action);
   }
 
   private static byte[] bytes(String text) {

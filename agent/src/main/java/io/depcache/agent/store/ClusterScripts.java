@@ -71,6 +71,6 @@ final class ClusterScripts {
   }
 
   <T> T call(String operation, Supplier<T> action) {
-    return RedisCalls.run(description, operation, action);
+    return ClusterCalls.run(description, operation, action);
   }
 }

@@ -315,7 +315,7 @@ public final class RedisClusterStore implements CacheStore {
   }
 
   private <T> T call(String operation, Supplier<T> action) {
-    return RedisCalls.run(description, operation, action);
+    return ClusterCalls.run(description, operation, action);
   }
 
   private static void checkTtl(long ttlMillis) {

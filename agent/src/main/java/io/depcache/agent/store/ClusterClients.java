@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -33,6 +35,14 @@ final class ClusterClients {
   private final Set<HostAndPort> seeds;
   private final int timeoutMs;
   private final String description;
+  private final ExecutorService syncs =
+      Executors.newFixedThreadPool(
+          3,
+          task -> {
+            Thread thread = new Thread(task, "depcache-cluster-pipeline");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile RedisClusterClient client;
   private boolean closed;
 
@@ -110,7 +120,7 @@ final class ClusterClients {
    * @return how many entries were removed
    */
   long clear(String namespace, String entryPrefix) {
-    UnifiedJedis cluster = client();
+    ClusterScripts scripts = scripts();
     byte[] pattern = ClusterKeys.scanPattern(namespace);
     byte[] entries = RedisClusterStore.bytes(entryPrefix);
     long removed = 0;
@@ -129,8 +139,7 @@ final class ClusterClients {
             for (byte[] key : keys) {
               unlinks.add(new ClusterScripts.Call(List.of(key), List.of()));
             }
-            List<Object> replies =
-                new ClusterScripts(cluster, description).runEach(UNLINK, unlinks);
+            List<Object> replies = scripts.runEach(UNLINK, unlinks);
             for (int i = 0; i < keys.size(); i++) {
               if (ClusterKeys.startsWith(keys.get(i), entries)) {
                 removed += (Long) replies.get(i);
@@ -193,8 +202,14 @@ final class ClusterClients {
     throw last;
   }
 
+  /** Scripts run on many keys at once, through the cluster client. */
+  ClusterScripts scripts() {
+    return new ClusterScripts(client(), syncs, description);
+  }
+
   synchronized void close() {
     closed = true;
+    syncs.shutdownNow();
     if (client != null) {
       client.close();
       client = null;

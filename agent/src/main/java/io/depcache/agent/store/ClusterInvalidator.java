@@ -37,11 +37,14 @@ final class ClusterInvalidator {
   private static final byte[] DRAINING_TTL = bytes(Long.toString(3_600_000L));
 
   private final UnifiedJedis client;
+  private final ClusterScripts scripts;
   private final String description;
   private final RedisClusterStore store;
 
-  ClusterInvalidator(UnifiedJedis client, String description, RedisClusterStore store) {
+  ClusterInvalidator(
+      UnifiedJedis client, ClusterScripts scripts, String description, RedisClusterStore store) {
     this.client = client;
+    this.scripts = scripts;
     this.description = description;
     this.store = store;
   }
@@ -90,7 +93,7 @@ final class ClusterInvalidator {
                   ClusterKeys.of(dependencyKey, "\u0000invalidating:" + unique)),
               List.of(fence, RedisClusterStore.FENCE_RETENTION, DRAINING_TTL)));
     }
-    List<Object> replies = new ClusterScripts(client, description).runEach(DETACH, calls);
+    List<Object> replies = scripts.runEach(DETACH, calls);
     List<Detached> sets = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
       List<byte[]> keys = calls.get(i).keys();
@@ -165,8 +168,7 @@ final class ClusterInvalidator {
               args));
     }
     long removed = 0;
-    for (Object reply :
-        new ClusterScripts(client, description).runEach(RedisClusterStore.UNLINK, calls)) {
+    for (Object reply : scripts.runEach(RedisClusterStore.UNLINK, calls)) {
       removed += (Long) reply;
     }
     return removed;

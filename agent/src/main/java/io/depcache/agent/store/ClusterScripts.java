@@ -2,8 +2,10 @@ package io.depcache.agent.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -16,10 +18,16 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class ClusterScripts {
   private final UnifiedJedis client;
+  private final ExecutorService syncs;
   private final String description;
 
-  ClusterScripts(UnifiedJedis client, String description) {
+  /**
+   * @param syncs the threads that read a pipeline's replies from the nodes at once (Jedis would
+   *     otherwise start and stop threads for every pipeline)
+   */
+  ClusterScripts(UnifiedJedis client, ExecutorService syncs, String description) {
     this.client = client;
+    this.syncs = syncs;
     this.description = description;
   }
 
@@ -40,7 +48,10 @@ final class ClusterScripts {
     }
     List<Response<Object>> responses = new ArrayList<>(calls.size());
     boolean synced = false;
-    try (AbstractPipeline pipeline = client.pipelined()) {
+    try (AbstractPipeline pipeline =
+        client instanceof RedisClusterClient cluster
+            ? cluster.pipelined(syncs)
+            : client.pipelined()) {
       byte[] sha = script.sha();
       for (Call c : calls) {
         responses.add(pipeline.evalsha(sha, c.keys(), c.args()));

@@ -264,7 +264,7 @@ public final class RedisClusterStore implements CacheStore {
     if (entryKeys.isEmpty()) {
       return 0;
     }
-    return new ClusterInvalidator(client(), description, this).unlinkFenced(entryKeys);
+    return new ClusterInvalidator(client(), scripts(), description, this).unlinkFenced(entryKeys);
   }
 
   @Override
@@ -277,7 +277,7 @@ public final class RedisClusterStore implements CacheStore {
 
   /** The steps of {@link #invalidate}, for tests that stop one half way. */
   ClusterInvalidator invalidator() {
-    return new ClusterInvalidator(client(), description, this);
+    return new ClusterInvalidator(client(), scripts(), description, this);
   }
 
   @Override
@@ -311,7 +311,7 @@ public final class RedisClusterStore implements CacheStore {
   }
 
   ClusterScripts scripts() {
-    return new ClusterScripts(client(), description);
+    return clients.scripts();
   }
 
   private <T> T call(String operation, Supplier<T> action) {

@@ -93,6 +93,10 @@ public final class RedisCluster implements AutoCloseable {
                     "nodes.conf",
                     "--cluster-node-timeout",
                     "2000",
+                    // A replica takes over however long ago it last heard from its primary (the
+                    // default refuses when that looks long, which a test's fresh cluster may).
+                    "--cluster-replica-validity-factor",
+                    "0",
                     "--save",
                     "",
                     "--appendonly",
@@ -211,6 +215,43 @@ public final class RedisCluster implements AutoCloseable {
       sleep(50);
     }
     awaitReady(cli());
+  }
+
+  /**
+   * Kills one node, as a crash would (nothing saved); its replica takes over once the others have
+   * not heard from it for the node timeout (2 s). Waits until the cluster serves every slot again.
+   *
+   * @param port a node, e.g. a primary
+   */
+  public void kill(int port) {
+    Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+    node.process().destroyForcibly();
+    try {
+      node.process().waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    nodes.remove(node);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      // Until the others marked it failed (not just suspected, "fail?"), the state still says ok.
+      String live = Integer.toString(nodes.get(0).port());
+      boolean failed =
+          run(List.of(cli(), "-p", live, "CLUSTER", "NODES"))
+              .output()
+              .lines()
+              .anyMatch(line -> line.contains(":" + port + "@") && line.contains(",fail "));
+      CommandRun info = run(List.of(cli(), "-p", live, "CLUSTER", "INFO"));
+      if (failed
+          && info.output().contains("cluster_state:ok")
+          && info.output().contains("cluster_slots_ok:16384")) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the cluster did not recover within 30 s of a kill");
+      }
+      sleep(100);
+    }
   }
 
   private String role(int port) {

@@ -79,9 +79,12 @@ import redis.clients.jedis.params.SetParams;
  * <p><b>A lost sequence.</b> The sequence never goes back below what it gave out, while the nodes'
  * clocks agree to better than the time between the lost fence and the next (a failover takes
  * seconds): numbers are microseconds of the clock. A lookup that finds no sequence reads {@code 0},
- * which any fence refuses. What no store can do (see {@link CacheStore}): a failover of a
- * dependency's or an entry's slot to a replica that lagged loses the fences and unlinks it had not
- * received.
+ * which any fence refuses. What no store can do without a replication acknowledgement (see {@link
+ * CacheStore}): a failover to a replica that lagged (a primary that crashed) loses the
+ * registrations, fences and unlinks it had not received; here that can orphan an entry: one whose
+ * registration was lost with its dependency's set is visible on another node while no invalidation
+ * of the dependency finds it (ClusterPrimaryLossIT, disabled). A {@code CLUSTER FAILOVER} waits for
+ * the replica and loses nothing.
  *
  * <p><b>The price.</b> A miss is two round trips (the entry, then the sequence); a fenced write one
  * per dependency slot and one for the entry; an invalidation leaves a fence per dependent entry for

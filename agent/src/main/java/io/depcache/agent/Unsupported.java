@@ -22,9 +22,6 @@ final class Unsupported {
     for (ManagerConfig m : managers) {
       String where =
           m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
-      if (!m.clusterNodes().isEmpty()) {
-        problems.add(where + "redis.cluster.nodes: Redis Cluster is not supported by this version");
-      }
       if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
         problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
       }

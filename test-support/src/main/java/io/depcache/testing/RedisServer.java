@@ -181,6 +181,11 @@ public final class RedisServer implements AutoCloseable {
     process = null;
   }
 
+  /** Where redis-server is installed (redis-cli is next to it). */
+  static String executable() {
+    return findExecutable();
+  }
+
   private static String findExecutable() {
     String path = System.getenv("PATH");
     if (path != null) {

@@ -66,6 +66,11 @@ final class LuaScript {
     }
   }
 
+  /** The script's SHA-1 in hex, for EVALSHA in a pipeline. */
+  byte[] sha() {
+    return sha.clone();
+  }
+
   private static String sha1Hex(byte[] source) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source));

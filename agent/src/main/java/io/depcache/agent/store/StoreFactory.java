@@ -18,15 +18,20 @@ public final class StoreFactory {
    * @return equal for managers that must share their store
    */
   public static String identity(ManagerConfig settings) {
-    return settings.inMemory()
-        ? ManagerConfig.MEMORY
-        : settings.redisUrl() + "#" + settings.timeoutMs();
+    if (settings.inMemory()) {
+      return ManagerConfig.MEMORY;
+    }
+    if (!settings.clusterNodes().isEmpty()) {
+      return "cluster:" + String.join(",", settings.clusterNodes()) + "#" + settings.timeoutMs();
+    }
+    return settings.redisUrl() + "#" + settings.timeoutMs();
   }
 
   /**
-   * Opens the store of a manager's settings. A Redis store is wrapped in the fault handling of
-   * {@link ResilientStore}; on an overflow of pending invalidations it clears the whole prefix, the
-   * safe fallback.
+   * Opens the store of a manager's settings: Redis Cluster when it names cluster nodes, else the
+   * standalone Redis of its URL, or the memory store. A Redis store is wrapped in the fault
+   * handling of {@link ResilientStore}; on an overflow of pending invalidations it clears the whole
+   * prefix, the safe fallback.
    *
    * @param settings a manager's settings
    * @return the store; nothing connects before its first use
@@ -35,9 +40,18 @@ public final class StoreFactory {
     if (settings.inMemory()) {
       return new MemoryStore();
     }
+    String sequenceKey = KeyLayout.sequenceKey(settings.prefix());
+    if (!settings.clusterNodes().isEmpty()) {
+      RedisClusterStore cluster =
+          RedisClusterStore.connect(settings.clusterNodes(), settings.timeoutMs(), sequenceKey);
+      return new ResilientStore(
+          cluster,
+          KeyLayout.keysOf(settings.prefix()),
+          Path.of(settings.spoolDir()),
+          cluster.describe() + " " + settings.prefix());
+    }
     return new ResilientStore(
-        RedisStore.connect(
-            settings.redisUrl(), settings.timeoutMs(), KeyLayout.sequenceKey(settings.prefix())),
+        RedisStore.connect(settings.redisUrl(), settings.timeoutMs(), sequenceKey),
         KeyLayout.keysOf(settings.prefix()),
         Path.of(settings.spoolDir()),
         // names the spool files: no password in them

@@ -38,13 +38,12 @@ class StaleReadCheckerIT {
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     String id = UUID.randomUUID().toString().substring(0, 8);
     String redis = TestRedis.url();
-    List<String> jvm =
-        List.of(
-            "-javaagent:" + ItSettings.agentJar(),
-            "-Ddepcache.redis.url=" + redis,
-            "-Ddepcache.prefix=checker" + id,
-            // a slow answer under load must not turn into a bypassed (so unchecked) operation
-            "-Ddepcache.redis.timeout-ms=5000");
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-javaagent:" + ItSettings.agentJar());
+    jvm.addAll(store(redis));
+    jvm.add("-Ddepcache.prefix=checker" + id);
+    // a slow answer under load must not turn into a bypassed (so unchecked) operation
+    jvm.add("-Ddepcache.redis.timeout-ms=5000");
     String namespace = "checkerdb:" + id + ":";
     List<AppProcess> apps = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
@@ -125,6 +124,14 @@ class StaleReadCheckerIT {
     assertThat(verdict.racing()).as("reads that raced a write to their row").isPositive();
     assertThat(verdict.examples()).isEmpty();
     assertThat(verdict.stale()).isZero();
+  }
+
+  /**
+   * The agent's store settings: the Redis that also holds the rows, unless a subclass names
+   * another.
+   */
+  List<String> store(String rowsRedis) {
+    return List.of("-Ddepcache.redis.url=" + rowsRedis);
   }
 
   private static String awaitDone(AppProcess app, long deadline) throws Exception {

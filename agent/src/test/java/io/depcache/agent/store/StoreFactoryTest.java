@@ -39,4 +39,23 @@ class StoreFactoryTest {
       assertThat(redis).isInstanceOf(ResilientStore.class);
     }
   }
+
+  @Test
+  void clusterNodesMakeAClusterStoreThatConnectsOnlyWhenUsed() throws Exception {
+    Map<String, String> settings =
+        Map.of(
+            "depcache.redis.cluster.nodes", "127.0.0.1:1,127.0.0.1:2",
+            "depcache.manager.reports.prefix", "reports");
+    String shared = StoreFactory.identity(manager("default", settings));
+    assertThat(StoreFactory.identity(manager("reports", settings))).isEqualTo(shared);
+
+    // Nothing listens there: opening succeeds, the first call fails as an outage.
+    try (CacheStore cluster = StoreFactory.open(manager("default", settings))) {
+      assertThat(cluster.describe()).isEqualTo("redis-cluster://127.0.0.1:1,127.0.0.1:2");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.get("depcache:default:e:k"))
+          .isInstanceOfSatisfying(
+              StoreException.class,
+              e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.UNAVAILABLE));
+    }
+  }
 }

@@ -1,0 +1,218 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The Jedis cluster client of a {@link RedisClusterStore}, made on first use: Jedis' cluster client
+ * asks a node for the slots when it is built, which must not hold up the agent's start, and must
+ * not fail the store for good when the cluster is down at that moment (the next call tries again).
+ * Also what works node by node: {@link #clear} scans every primary.
+ */
+final class ClusterClients {
+  /** Redirections (MOVED, ASK) and retries one call follows at most. */
+  static final int MAX_ATTEMPTS = 5;
+
+  private static final LuaScript UNLINK = LuaScript.load("cluster-unlink-key.lua");
+
+  private final Set<HostAndPort> seeds;
+  private final int timeoutMs;
+  private final String description;
+  private final ExecutorService syncs =
+      Executors.newFixedThreadPool(
+          3,
+          task -> {
+            Thread thread = new Thread(task, "depcache-cluster-pipeline");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile RedisClusterClient client;
+  private boolean closed;
+
+  ClusterClients(List<String> nodes, int timeoutMs) {
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("depcache.redis.cluster.nodes names no node");
+    }
+    this.seeds = new LinkedHashSet<>();
+    for (String node : nodes) {
+      int colon = node.lastIndexOf(':');
+      if (colon <= 0 || colon == node.length() - 1) {
+        throw new IllegalArgumentException("a cluster node must be host:port, got '" + node + "'");
+      }
+      seeds.add(
+          new HostAndPort(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1))));
+    }
+    this.timeoutMs = timeoutMs;
+    this.description = "redis-cluster://" + String.join(",", nodes);
+  }
+
+  String describe() {
+    return description;
+  }
+
+  /**
+   * The cluster client, built now if it was not.
+   *
+   * @throws StoreException when no node answers
+   */
+  UnifiedJedis client() {
+    RedisClusterClient built = client;
+    if (built != null) {
+      return built;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new StoreException("the store of " + description + " is closed");
+      }
+      if (client == null) {
+        client = RedisCalls.run(description, "connect", this::build);
+      }
+      return client;
+    }
+  }
+
+  private RedisClusterClient build() {
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(32);
+    pool.setMaxIdle(32);
+    pool.setMinIdle(0);
+    pool.setBlockWhenExhausted(true);
+    pool.setMaxWait(Duration.ofMillis(timeoutMs));
+    DefaultJedisClientConfig config =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(timeoutMs)
+            .socketTimeoutMillis(timeoutMs)
+            .clientName("depcache")
+            .protocol(RedisProtocol.RESP2)
+            .build();
+    return RedisClusterClient.builder()
+        .nodes(seeds)
+        .clientConfig(config)
+        .poolConfig(pool)
+        .maxAttempts(MAX_ATTEMPTS)
+        // Redirections while slots move are quick; a failover is not, and a call waits for it
+        // no longer than a few timeouts: the resilient store above bypasses and retries.
+        .maxTotalRetriesDuration(Duration.ofMillis(3L * timeoutMs))
+        .build();
+  }
+
+  /**
+   * Removes every key of a namespace from every primary: SCAN on each, and each key unlinked
+   * through the cluster client (keys of one page are in many slots).
+   *
+   * @return how many entries were removed
+   */
+  long clear(String namespace, String entryPrefix) {
+    ClusterScripts scripts = scripts();
+    byte[] pattern = ClusterKeys.scanPattern(namespace);
+    byte[] entries = RedisClusterStore.bytes(entryPrefix);
+    long removed = 0;
+    for (ConnectionPool node : primaries()) {
+      try (Jedis jedis =
+          RedisCalls.run(description, "connect", () -> new Jedis(node.getResource()))) {
+        ScanParams params = new ScanParams().count(RedisClusterStore.BATCH).match(pattern);
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        do {
+          byte[] from = cursor;
+          ScanResult<byte[]> page =
+              RedisCalls.run(description, "SCAN", () -> jedis.scan(from, params));
+          List<byte[]> keys = page.getResult();
+          if (!keys.isEmpty()) {
+            List<ClusterScripts.Call> unlinks = new ArrayList<>(keys.size());
+            for (byte[] key : keys) {
+              unlinks.add(new ClusterScripts.Call(List.of(key), List.of()));
+            }
+            List<Object> replies = scripts.runEach(UNLINK, unlinks);
+            for (int i = 0; i < keys.size(); i++) {
+              if (ClusterKeys.startsWith(keys.get(i), entries)) {
+                removed += (Long) replies.get(i);
+              }
+            }
+          }
+          cursor = page.getCursorAsBytes();
+        } while (!(cursor.length == 1 && cursor[0] == '0'));
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * The pools of the nodes that serve slots now, as a node answers {@code CLUSTER SLOTS}.
+   *
+   * @throws StoreException when no node answers, or a primary is not known to the client
+   */
+  private List<ConnectionPool> primaries() {
+    RedisClusterClient cluster = (RedisClusterClient) client();
+    Map<String, ConnectionPool> nodes = cluster.getClusterNodes();
+    StoreException last = new StoreException("no node of " + description + " answers");
+    for (ConnectionPool asked : nodes.values()) {
+      List<Object> slots;
+      try {
+        slots =
+            RedisCalls.run(
+                description,
+                "CLUSTER SLOTS",
+                () -> {
+                  try (Jedis jedis = new Jedis(asked.getResource())) {
+                    return jedis.clusterSlots();
+                  }
+                });
+      } catch (StoreException e) {
+        last = e;
+        continue;
+      }
+      Set<String> addresses = new LinkedHashSet<>();
+      for (Object range : slots) {
+        List<?> served = (List<?>) range;
+        List<?> primary = (List<?>) served.get(2);
+        String host = new String((byte[]) primary.get(0), StandardCharsets.UTF_8);
+        addresses.add(host + ":" + primary.get(1));
+      }
+      List<ConnectionPool> primaries = new ArrayList<>();
+      for (String address : addresses) {
+        ConnectionPool pool = nodes.get(address);
+        if (pool == null) {
+          cluster.refreshClusterTopology();
+          pool = cluster.getClusterNodes().get(address);
+        }
+        if (pool == null) {
+          throw new StoreException("primary " + address + " of " + description + " is unknown");
+        }
+        primaries.add(pool);
+      }
+      return primaries;
+    }
+    throw last;
+  }
+
+  /** Scripts run on many keys at once, through the cluster client. */
+  ClusterScripts scripts() {
+    return new ClusterScripts(client(), syncs, description);
+  }
+
+  synchronized void close() {
+    closed = true;
+    syncs.shutdownNow();
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * How {@link RedisClusterStore} invalidates dependencies and deletes entries, every step in one
+ * slot (the class comment of {@link RedisClusterStore} says why no racing write lands stale):
+ *
+ * <ol>
+ *   <li>a sequence {@code f1}; each dependency fenced with it and its set detached, in its slot
+ *       ({@link #detach});
+ *   <li>a second sequence {@code f2};
+ *   <li>each detached set read a page of {@value #PAGE} members at a time, by position (it never
+ *       changes again), and each member fenced with {@code f2} and unlinked in its own slot,
+ *       pipelined to every node ({@link #drain}); a drained set goes, and off its dependency's sets
+ *       being drained, in one step.
+ * </ol>
+ *
+ * Every set on a dependency's sets being drained is drained before the invalidation returns, so an
+ * invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next one
+ * of the dependency, or by its own retry. No command touches more than one slot, and none runs
+ * long: a page is one {@code ZRANGE}, a member one short script.
+ */
+final class ClusterInvalidator {
+  /** Members read, fenced and unlinked per round. */
+  static final int PAGE = 1024;
+
+  private static final LuaScript DETACH = LuaScript.load("cluster-detach.lua");
+  private static final LuaScript FINISH = LuaScript.load("cluster-finish.lua");
+  private static final byte[] DRAINING_TTL = bytes(Long.toString(3_600_000L));
+
+  private final UnifiedJedis client;
+  private final ClusterScripts scripts;
+  private final String description;
+  private final RedisClusterStore store;
+
+  ClusterInvalidator(
+      UnifiedJedis client, ClusterScripts scripts, String description, RedisClusterStore store) {
+    this.client = client;
+    this.scripts = scripts;
+    this.description = description;
+    this.store = store;
+  }
+
+  /** A detached set to drain: its Redis name and its dependency's sets being drained. */
+  record Detached(byte[] set, byte[] draining) {}
+
+  /** See {@link CacheStore#invalidate}. */
+  long invalidate(Collection<String> dependencyKeys) {
+    return drainAll(
+        detach(new ArrayList<>(new LinkedHashSet<>(dependencyKeys)), store.nextSequence()));
+  }
+
+  /**
+   * Drains detached sets, fencing their members with a sequence taken now: after every detach, so
+   * above the sequence of every write registered in a detached set.
+   *
+   * @return how many entries existed and were removed
+   */
+  long drainAll(List<Detached> sets) {
+    long fence = store.nextSequence();
+    long removed = 0;
+    for (Detached set : sets) {
+      removed += drain(set, fence);
+    }
+    return removed;
+  }
+
+  /**
+   * Fences the dependencies with a sequence and detaches their sets.
+   *
+   * @return the sets to drain: the ones detached now, and every other set of these dependencies
+   *     still being drained
+   */
+  List<Detached> detach(List<String> dependencyKeys, long sequence) {
+    byte[] fence = bytes(Long.toString(sequence));
+    String unique = UUID.randomUUID().toString();
+    List<ClusterScripts.Call> calls = new ArrayList<>(dependencyKeys.size());
+    for (String dependencyKey : dependencyKeys) {
+      calls.add(
+          new ClusterScripts.Call(
+              List.of(
+                  ClusterKeys.of(dependencyKey),
+                  ClusterKeys.of(dependencyKey, RedisClusterStore.FENCE),
+                  ClusterKeys.of(dependencyKey, "\u0000draining"),
+                  ClusterKeys.of(dependencyKey, "\u0000invalidating:" + unique)),
+              List.of(fence, RedisClusterStore.FENCE_RETENTION, DRAINING_TTL)));
+    }
+    List<Object> replies = scripts.runEach(DETACH, calls);
+    List<Detached> sets = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      List<byte[]> keys = calls.get(i).keys();
+      List<?> reply = (List<?>) replies.get(i);
+      if ((Long) reply.get(0) == 1) {
+        sets.add(new Detached(keys.get(3), keys.get(2)));
+      }
+      for (Object other : reply.subList(1, reply.size())) {
+        sets.add(new Detached((byte[]) other, keys.get(2)));
+      }
+    }
+    return sets;
+  }
+
+  /**
+   * Fences and unlinks every member of a detached set, a page at a time, then the set.
+   *
+   * @return how many entries existed and were removed
+   */
+  long drain(Detached set, long fence) {
+    byte[] sequence = bytes(Long.toString(fence));
+    long removed = 0;
+    for (long from = 0; ; from += PAGE) {
+      long first = from;
+      List<byte[]> members =
+          call("ZRANGE", () -> client.zrange(set.set(), first, first + PAGE - 1));
+      if (!members.isEmpty()) {
+        List<String> entries = new ArrayList<>(members.size());
+        for (byte[] member : members) {
+          entries.add(new String(member, StandardCharsets.UTF_8));
+        }
+        removed += unlink(entries, sequence);
+      }
+      if (members.size() < PAGE) {
+        break;
+      }
+    }
+    List<byte[]> keys = List.of(set.set(), set.draining());
+    call("finish script", () -> FINISH.run(client, keys, List.of()));
+    return removed;
+  }
+
+  /**
+   * Deletes entries: one sequence, then each entry fenced with it and unlinked.
+   *
+   * @return how many existed and were removed
+   */
+  long unlinkFenced(Collection<String> entryKeys) {
+    byte[] sequence = bytes(Long.toString(store.nextSequence()));
+    List<String> batch = new ArrayList<>(Math.min(entryKeys.size(), PAGE));
+    long removed = 0;
+    for (String entryKey : entryKeys) {
+      batch.add(entryKey);
+      if (batch.size() == PAGE) {
+        removed += unlink(batch, sequence);
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) {
+      removed += unlink(batch, sequence);
+    }
+    return removed;
+  }
+
+  private long unlink(List<String> entryKeys, byte[] sequence) {
+    List<ClusterScripts.Call> calls = new ArrayList<>(entryKeys.size());
+    List<byte[]> args = List.of(sequence, RedisClusterStore.FENCE_RETENTION);
+    for (String entryKey : entryKeys) {
+      calls.add(
+          new ClusterScripts.Call(
+              List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, RedisClusterStore.FENCE)),
+              args));
+    }
+    long removed = 0;
+    for (Object reply : scripts.runEach(RedisClusterStore.UNLINK, calls)) {
+      removed += (Long) reply;
+    }
+    return removed;
+  }
+
+  private <T> T call(String operation, Supplier<T> action) {
+    return ClusterCalls.run(description, operation, action);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,82 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How {@link RedisClusterStore} names keys in Redis Cluster: every key of {@link KeyLayout} behind
+ * a hash tag made from it, so that a key and the internal keys that belong to it (an entry's fence
+ * and lease; a dependency's set, fence, sets being drained and detached sets) share one slot, and a
+ * script that touches them never spans slots.
+ *
+ * <pre>
+ * {tttt}{key of KeyLayout}{suffix}
+ * </pre>
+ *
+ * {@code tttt} is four hex digits, the low 14 bits of a mix of the key's {@link String#hashCode()}
+ * (which the JDK specifies, so every JVM names a key alike): 16,384 tags, spread over the slots as
+ * the keys themselves would be. The tag is fixed-width and the key follows it as it is, so the
+ * mapping is injective, and {@code SCAN MATCH {????}namespace*} finds exactly a namespace's keys.
+ * The suffix is one of KeyLayout's ({@code \0fence}, {@code \0lease}, ...).
+ */
+final class ClusterKeys {
+  /** The characters of {@code {tttt}}. */
+  static final int TAG_LENGTH = 6;
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private ClusterKeys() {}
+
+  /** The Redis name of a key of {@link KeyLayout}. */
+  static byte[] of(String key) {
+    return of(key, "");
+  }
+
+  /**
+   * The Redis name of an internal key that belongs to a key of {@link KeyLayout}: in its slot.
+   *
+   * @param key an entry key, a dependency key or a sequence key
+   * @param suffix e.g. {@code "\0fence"}, or {@code ""} for the key itself
+   */
+  static byte[] of(String key, String suffix) {
+    byte[] text = (suffix.isEmpty() ? key : key + suffix).getBytes(StandardCharsets.UTF_8);
+    byte[] name = new byte[TAG_LENGTH + text.length];
+    int tag = tag(key);
+    name[0] = '{';
+    name[1] = HEX[(tag >>> 12) & 0xF];
+    name[2] = HEX[(tag >>> 8) & 0xF];
+    name[3] = HEX[(tag >>> 4) & 0xF];
+    name[4] = HEX[tag & 0xF];
+    name[5] = '}';
+    System.arraycopy(text, 0, name, TAG_LENGTH, text.length);
+    return name;
+  }
+
+  /** The tag of a key: 14 bits, the number of Redis Cluster's slots. */
+  static int tag(String key) {
+    int h = key.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & 0x3FFF;
+  }
+
+  /**
+   * A SCAN MATCH pattern for every key of a namespace, whatever its tag.
+   *
+   * @param namespace from {@link KeyLayout#namespace(String, String)}, or a prefix's {@link
+   *     KeyLayout#keysOf(String)}
+   */
+  static byte[] scanPattern(String namespace) {
+    return ("{????}" + KeyLayout.scanPattern(namespace)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Whether a Redis name begins, after its tag, with {@code start}. */
+  static boolean startsWith(byte[] name, byte[] start) {
+    if (name.length < TAG_LENGTH + start.length) {
+      return false;
+    }
+    for (int i = 0; i < start.length; i++) {
+      if (name[TAG_LENGTH + i] != start[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,333 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A {@link CacheStore} on Redis Cluster, through Jedis' cluster client. No command spans two slots
+ * ({@link ClusterKeys}: a key and its internal keys share a hash tag); a hit is one {@code GET} on
+ * the entry's node. Where the standalone store writes in one script, this one takes several steps,
+ * each in one slot, and keeps the outcomes of {@link CacheStore}.
+ *
+ * <p><b>The sequence.</b> One key, the store's sequence ({@code {prefix}:seq} behind its tag),
+ * gives every fence its number ({@code cluster-next-sequence.lua}): the server's clock in
+ * microseconds, or one more than the last number when that is past the clock. A miss reads it,
+ * after the entry's {@code GET} and before its computation starts. Numbers from one key are totally
+ * ordered: a fence taken after a miss read the sequence is above what the miss read. Independent
+ * counters per slot cannot do this: a computation learns its dependencies as it runs, after its
+ * data was read, so the number it started with must be comparable with the fence of any dependency,
+ * in any slot. The per-dependency state is the fence: each dependency's fence ({@code \0fence}, in
+ * its slot) holds the sequence of its last invalidation, and an entry's fence that of its last
+ * delete or invalidation.
+ *
+ * <p><b>A fenced write</b> ({@link #putIfUnchangedSince}), for a computation that read the sequence
+ * {@code s}, and data for dependency {@code d} at {@code s_d <= s}:
+ *
+ * <ol>
+ *   <li>registers the entry in each dependency's set, in that dependency's slot, unless the
+ *       dependency's fence is above {@code s_d} ({@code cluster-register.lua}): refused;
+ *   <li>writes the entry, in its slot, unless the entry's fence is above {@code s} ({@code
+ *       cluster-write.lua}): refused. Not {@code s_d}: an entry hit inside the computation may be
+ *       older than any invalidation of this entry, and a fresh computation must not be refused for
+ *       that; its dependencies are checked by their own fences in step 1.
+ * </ol>
+ *
+ * <p><b>An invalidation</b> ({@link #invalidate}) takes a sequence {@code f1}; fences each
+ * dependency with {@code f1} and renames its set away, in the dependency's slot ({@code
+ * cluster-detach.lua}); takes a second sequence {@code f2}; then reads each detached set a page at
+ * a time and, for each member, fences the entry with {@code f2} and unlinks it, in the entry's slot
+ * ({@code cluster-unlink.lua}); it returns once every detached set of its dependencies (its own,
+ * and those of invalidations running at the same time or stopped half way) is drained.
+ *
+ * <p><b>Why a racing write cannot land stale.</b> Take a computation {@code C} and an invalidation
+ * {@code I} of one of its dependencies {@code d}, where {@code I} matters: its first sequence was
+ * taken after {@code C} read its data for {@code d}, so {@code f1 > s_d}. Step 1 of {@code C} and
+ * the detach of {@code I} run in {@code d}'s slot, one after the other:
+ *
+ * <ul>
+ *   <li>{@code I}'s detach first: {@code C} finds the fence {@code f1 > s_d} and is refused.
+ *   <li>{@code C}'s registration first: the entry is in the set that {@code I} detaches, so {@code
+ *       I} fences it with {@code f2} and unlinks it before it returns. {@code f2} was taken after
+ *       the detach, so after {@code C} read the sequence: {@code f2 > s}. {@code C}'s step 2 and
+ *       {@code I}'s unlink run in the entry's slot, one after the other: if the write comes first,
+ *       the unlink removes it; if the unlink comes first, the write finds {@code f2} and is
+ *       refused.
+ * </ul>
+ *
+ * Either way, no entry of {@code C} is visible once {@code I} returned. The second sequence also
+ * covers an invalidation whose {@code f1} came <em>before</em> {@code C} read the sequence but
+ * whose detach came after {@code C} registered (the two steps of {@code I} are two round trips):
+ * without it the entry's fence would not refuse {@code C}'s write, and an entry written after the
+ * unlink would be visible without being registered in {@code d}'s fresh set, so a later
+ * invalidation would miss it. Fences only rise (a fence of one key may arrive after a later one),
+ * and a delete fences and unlinks each entry as an invalidation's drain does. {@link #put} is a
+ * fenced write with the sequence read at its start: racing an invalidation, it is either refused
+ * (as if it had come first) or registered where that invalidation, or the next, finds it.
+ *
+ * <p><b>Whole entries.</b> An entry is written only after it joined every set, so one a reader sees
+ * is registered in each, or in a set detached by an invalidation that has not returned yet and that
+ * removes it. A failure part way leaves registrations of no entry, which an invalidation passes
+ * over.
+ *
+ * <p><b>A lost sequence.</b> The sequence never goes back below what it gave out, while the nodes'
+ * clocks agree to better than the time between the lost fence and the next (a failover takes
+ * seconds): numbers are microseconds of the clock. A lookup that finds no sequence reads {@code 0},
+ * which any fence refuses. What no store can do without a replication acknowledgement (see {@link
+ * CacheStore}): a failover to a replica that lagged (a primary that crashed) loses the
+ * registrations, fences and unlinks it had not received; here that can orphan an entry: one whose
+ * registration was lost with its dependency's set is visible on another node while no invalidation
+ * of the dependency finds it (ClusterPrimaryLossIT, disabled). A {@code CLUSTER FAILOVER} waits for
+ * the replica and loses nothing.
+ *
+ * <p><b>The price.</b> A miss is two round trips (the entry, then the sequence); a fenced write one
+ * per dependency slot and one for the entry; an invalidation leaves a fence per dependent entry for
+ * {@link #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
+ */
+public final class RedisClusterStore implements CacheStore {
+  static final int BATCH = 500;
+
+  private static final LuaScript NEXT_SEQUENCE = LuaScript.load("cluster-next-sequence.lua");
+  private static final LuaScript REGISTER = LuaScript.load("cluster-register.lua");
+  private static final LuaScript WRITE = LuaScript.load("cluster-write.lua");
+  static final LuaScript UNLINK = LuaScript.load("cluster-unlink.lua");
+  private static final LuaScript RELEASE = LuaScript.load("release.lua");
+  static final String FENCE = "\u0000fence";
+  static final byte[] FENCE_RETENTION = bytes(Long.toString(FENCE_RETENTION_MILLIS));
+
+  private final ClusterClients clients;
+  private final String description;
+  private final String sequenceKey;
+  private final byte[] sequenceName;
+
+  /**
+   * The highest sequence this store has read: what a hit reports, a sequence no later than the
+   * store's (the call path fences nothing by a hit).
+   */
+  private final AtomicLong lastSequence = new AtomicLong();
+
+  RedisClusterStore(ClusterClients clients, String sequenceKey) {
+    this.clients = clients;
+    this.description = clients.describe();
+    this.sequenceKey = sequenceKey;
+    this.sequenceName = ClusterKeys.of(sequenceKey);
+  }
+
+  /**
+   * Creates a store for a Redis Cluster without connecting yet.
+   *
+   * @param nodes {@code host:port} of some of the cluster's nodes
+   * @param timeoutMs the connect and read timeout of every call, in milliseconds
+   * @param sequenceKey the key of the store's invalidation sequence, e.g. {@code depcache:seq}
+   * @return the store
+   */
+  public static RedisClusterStore connect(List<String> nodes, int timeoutMs, String sequenceKey) {
+    return new RedisClusterStore(new ClusterClients(nodes, timeoutMs), sequenceKey);
+  }
+
+  @Override
+  public byte[] get(String entryKey) {
+    byte[] name = ClusterKeys.of(entryKey);
+    return call("GET", () -> client().get(name));
+  }
+
+  /**
+   * A hit is one {@code GET} on the entry's node. A miss then reads the sequence, on its node,
+   * before the computation that the miss starts reads anything.
+   */
+  @Override
+  public Lookup lookup(String entryKey) {
+    byte[] value = get(entryKey);
+    if (value != null) {
+      return new Lookup(value, lastSequence.get());
+    }
+    return new Lookup(null, readSequence());
+  }
+
+  /** The store's sequence now; {@code 0} when it has none. */
+  long readSequence() {
+    long sequence = RedisStore.sequenceOf(call("GET", () -> client().get(sequenceName)));
+    lastSequence.accumulateAndGet(sequence, Math::max);
+    return sequence;
+  }
+
+  /** Takes a new sequence, above every one given out before. */
+  long nextSequence() {
+    List<byte[]> keys = List.of(sequenceName);
+    Object text = call("sequence script", () -> NEXT_SEQUENCE.run(client(), keys, List.of()));
+    long sequence = Long.parseLong(new String((byte[]) text, StandardCharsets.US_ASCII));
+    lastSequence.accumulateAndGet(sequence, Math::max);
+    return sequence;
+  }
+
+  @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    byte[] key = ClusterKeys.of(entryKey, "\u0000lease");
+    SetParams params = SetParams.setParams().nx().px(millis);
+    return call("SET NX", () -> client().set(key, bytes(token), params)) != null;
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    List<byte[]> keys = List.of(ClusterKeys.of(entryKey, "\u0000lease"));
+    call("release script", () -> RELEASE.run(client(), keys, List.of(bytes(token))));
+  }
+
+  @Override
+  public boolean exists(String entryKey) {
+    byte[] name = ClusterKeys.of(entryKey);
+    return call("EXISTS", () -> client().exists(name));
+  }
+
+  @Override
+  public void put(
+      String entryKey, byte[] value, long ttlMillis, Collection<String> dependencyKeys) {
+    checkTtl(ttlMillis);
+    long sequence = readSequence();
+    long[] sequences = new long[dependencyKeys.size()];
+    Arrays.fill(sequences, sequence);
+    write(entryKey, value, ttlMillis, List.copyOf(dependencyKeys), sequence, sequences);
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
+    FenceArguments.check(sequence, dependencyKeys, dependencySequences);
+    checkTtl(ttlMillis);
+    return write(entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences);
+  }
+
+  /** The two steps of a fenced write (see the class comment). */
+  private boolean write(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
+    return register(entryKey, ttlMillis, dependencyKeys, dependencySequences)
+        && writeEntry(entryKey, value, ttlMillis, sequence);
+  }
+
+  /**
+   * Step 1 of a fenced write: registers the entry in each dependency's set, in that dependency's
+   * slot, unless its fence is above the sequence at which data for it was read.
+   *
+   * @return whether every fence allowed it
+   */
+  boolean register(
+      String entryKey, long ttlMillis, List<String> dependencyKeys, long[] dependencySequences) {
+    if (dependencyKeys.isEmpty()) {
+      return true;
+    }
+    byte[] ttl = bytes(Long.toString(ttlMillis));
+    byte[] member = bytes(entryKey);
+    List<ClusterScripts.Call> registrations = new ArrayList<>(dependencyKeys.size());
+    for (int i = 0; i < dependencyKeys.size(); i++) {
+      String dependencyKey = dependencyKeys.get(i);
+      registrations.add(
+          new ClusterScripts.Call(
+              List.of(ClusterKeys.of(dependencyKey), ClusterKeys.of(dependencyKey, FENCE)),
+              List.of(member, ttl, bytes(Long.toString(dependencySequences[i])))));
+    }
+    boolean allowed = true;
+    for (Object reply : scripts().runEach(REGISTER, registrations)) {
+      allowed &= (Long) reply > 0;
+    }
+    return allowed;
+  }
+
+  /**
+   * Step 2 of a fenced write: writes the entry, in its slot, unless its fence is above {@code
+   * sequence}.
+   *
+   * @param sequence from the lookup that missed
+   * @return whether written
+   */
+  boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long sequence) {
+    List<byte[]> keys = List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, FENCE));
+    List<byte[]> args =
+        List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(sequence)));
+    return (Long) call("write script", () -> WRITE.run(client(), keys, args)) > 0;
+  }
+
+  @Override
+  public long delete(Collection<String> entryKeys) {
+    if (entryKeys.isEmpty()) {
+      return 0;
+    }
+    return new ClusterInvalidator(client(), scripts(), description, this).unlinkFenced(entryKeys);
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys) {
+    if (dependencyKeys.isEmpty()) {
+      return 0;
+    }
+    return invalidator().invalidate(dependencyKeys);
+  }
+
+  /** The steps of {@link #invalidate}, for tests that stop one half way. */
+  ClusterInvalidator invalidator() {
+    return new ClusterInvalidator(client(), scripts(), description, this);
+  }
+
+  @Override
+  public long clear(String namespace) {
+    return clients.clear(namespace, KeyLayout.entryKeysOf(namespace));
+  }
+
+  @Override
+  public long ttlMillis(String entryKey) {
+    byte[] name = ClusterKeys.of(entryKey);
+    return call("PTTL", () -> client().pttl(name));
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+  }
+
+  /** The sequence key this store fences with, as {@link KeyLayout} names it. */
+  String sequenceKey() {
+    return sequenceKey;
+  }
+
+  private UnifiedJedis client() {
+    return clients.client();
+  }
+
+  ClusterScripts scripts() {
+    return clients.scripts();
+  }
+
+  private <T> T call(String operation, Supplier<T> action) {
+    return ClusterCalls.run(description, operation, action);
+  }
+
+  private static void checkTtl(long ttlMillis) {
+    if (ttlMillis < 0) {
+      throw new IllegalArgumentException("ttlMillis must be >= 0, got " + ttlMillis);
+    }
+  }
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

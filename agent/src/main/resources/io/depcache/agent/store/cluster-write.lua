@@ -1,0 +1,18 @@
+-- Writes an entry that is registered in its dependency sets already (cluster-register.lua), unless
+-- its key was fenced after the oldest data behind it was read: by a delete, or by an invalidation
+-- that removed it from a set it had registered in (cluster-unlink.lua). In the entry's slot.
+-- KEYS[1]: the entry; KEYS[2]: its fence.
+-- ARGV[1]: the value; ARGV[2]: time to live in milliseconds, 0 for no expiry; ARGV[3]: the oldest
+-- sequence at which data behind the entry was read.
+-- Returns 1 when written, -1 when the fence refused it.
+local mark = redis.call('GET', KEYS[2])
+if mark and (tonumber(mark) or math.huge) > tonumber(ARGV[3]) then
+  return -1
+end
+local ttl = tonumber(ARGV[2])
+if ttl > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1

@@ -1,0 +1,383 @@
+package io.depcache.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway Redis Cluster for tests: six local {@code redis-server} processes in cluster mode on
+ * free ports, joined by {@code redis-cli --cluster create ... --cluster-replicas 1}, so three
+ * primaries that share the 16,384 slots and one replica of each. No persistence; every process is
+ * killed by {@link #close()} or when the JVM exits.
+ *
+ * <p>{@link #reshard} and {@link #failover} change the topology while a test runs, as an operator
+ * would: {@code redis-cli --cluster reshard} and {@code CLUSTER FAILOVER} on a replica.
+ */
+public final class RedisCluster implements AutoCloseable {
+  private static final int NODES = 6;
+  private static final long READY_TIMEOUT_MILLIS = 30_000;
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final Path dir;
+  private final Thread shutdownHook;
+
+  /** One process of the cluster. */
+  private record Node(int port, Process process) {}
+
+  private RedisCluster(Path dir) {
+    this.dir = dir;
+    this.shutdownHook = new Thread(this::killAll, "redis-cluster-killer");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts six nodes, creates the cluster and waits until every node reports {@code
+   * cluster_state:ok}.
+   *
+   * @return the running cluster
+   * @throws IllegalStateException when redis-server or redis-cli is missing, or the cluster does
+   *     not form within 30 s
+   */
+  public static RedisCluster start() {
+    String server = RedisServer.executable();
+    String cli = Path.of(server).resolveSibling("redis-cli").toString();
+    if (!Files.isExecutable(Path.of(cli))) {
+      throw new IllegalStateException(
+          "redis-cli not found next to " + server + ": install the Debian package redis-tools");
+    }
+    RedisCluster cluster;
+    try {
+      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      cluster.launch(server, cli);
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private void launch(String server, String cli) {
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < NODES) {
+      int port = freePort();
+      if (!ports.contains(port)) {
+        ports.add(port);
+      }
+    }
+    for (int port : ports) {
+      Path nodeDir = dir.resolve(Integer.toString(port));
+      try {
+        Files.createDirectories(nodeDir);
+        Process process =
+            new ProcessBuilder(
+                    server,
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "2000",
+                    // A replica takes over however long ago it last heard from its primary (the
+                    // default refuses when that looks long, which a test's fresh cluster may).
+                    "--cluster-replica-validity-factor",
+                    "0",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    nodeDir.toString())
+                .directory(nodeDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(nodeDir.resolve("redis.log").toFile())
+                .start();
+        nodes.add(new Node(port, process));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + server + ": " + e.getMessage(), e);
+      }
+    }
+    for (Node node : nodes) {
+      awaitAnswer(cli, node.port());
+    }
+    List<String> create = new ArrayList<>(List.of(cli, "--cluster", "create"));
+    for (Node node : nodes) {
+      create.add("127.0.0.1:" + node.port());
+    }
+    create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+    CommandRun created = run(create);
+    if (created.exit() != 0) {
+      throw new IllegalStateException("redis-cli --cluster create failed:\n" + created.output());
+    }
+    awaitReady(cli);
+  }
+
+  /** {@code host:port} of every node, comma-separated: the form of depcache.redis.cluster.nodes. */
+  public String nodes() {
+    return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+  }
+
+  /** The ports of every node. */
+  public List<Integer> ports() {
+    return nodes.stream().map(Node::port).toList();
+  }
+
+  /** The ports of the nodes that are primaries now. */
+  public List<Integer> primaries() {
+    return ports().stream().filter(p -> role(p).equals("master")).toList();
+  }
+
+  /** The ports of the nodes that are replicas now. */
+  public List<Integer> replicas() {
+    return ports().stream().filter(p -> role(p).equals("slave")).toList();
+  }
+
+  /**
+   * Runs {@code redis-cli} against one node and returns what it printed.
+   *
+   * @param port the node
+   * @param args the command, e.g. {@code CLUSTER}, {@code INFO}
+   */
+  public String cli(int port, String... args) {
+    List<String> command = new ArrayList<>(List.of(cli(), "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    CommandRun run = run(command);
+    if (run.exit() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + run.output());
+    }
+    return run.output();
+  }
+
+  /** A node's id in the cluster. */
+  public String nodeId(int port) {
+    return cli(port, "CLUSTER", "MYID").trim();
+  }
+
+  /**
+   * Moves slots from one primary to another with {@code redis-cli --cluster reshard}, keys and all,
+   * and waits until the cluster agrees again.
+   *
+   * @param fromPort the primary that gives the slots
+   * @param toPort the primary that takes them
+   * @param slots how many slots
+   */
+  public void reshard(int fromPort, int toPort, int slots) {
+    CommandRun run =
+        run(
+            List.of(
+                cli(),
+                "--cluster",
+                "reshard",
+                "127.0.0.1:" + fromPort,
+                "--cluster-from",
+                nodeId(fromPort),
+                "--cluster-to",
+                nodeId(toPort),
+                "--cluster-slots",
+                Integer.toString(slots),
+                "--cluster-yes",
+                "--cluster-pipeline",
+                "100"));
+    if (run.exit() != 0) {
+      throw new IllegalStateException("redis-cli --cluster reshard failed:\n" + run.output());
+    }
+    awaitReady(cli());
+  }
+
+  /**
+   * Promotes a replica with {@code CLUSTER FAILOVER} (its primary hands over after the replica
+   * caught up: nothing is lost) and waits until it is a primary and the cluster agrees.
+   *
+   * @param replicaPort a replica now
+   */
+  public void failover(int replicaPort) {
+    cli(replicaPort, "CLUSTER", "FAILOVER");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (!role(replicaPort).equals("master")) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("replica " + replicaPort + " was not promoted in 30 s");
+      }
+      sleep(50);
+    }
+    awaitReady(cli());
+  }
+
+  /**
+   * Kills one node, as a crash would (nothing saved); its replica takes over once the others have
+   * not heard from it for the node timeout (2 s). Waits until the cluster serves every slot again.
+   *
+   * @param port a node, e.g. a primary
+   */
+  public void kill(int port) {
+    Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+    node.process().destroyForcibly();
+    try {
+      node.process().waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    nodes.remove(node);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      // Until the others marked it failed (not just suspected, "fail?"), the state still says ok.
+      String live = Integer.toString(nodes.get(0).port());
+      boolean failed =
+          run(List.of(cli(), "-p", live, "CLUSTER", "NODES"))
+              .output()
+              .lines()
+              .anyMatch(line -> line.contains(":" + port + "@") && line.contains(",fail "));
+      CommandRun info = run(List.of(cli(), "-p", live, "CLUSTER", "INFO"));
+      if (failed
+          && info.output().contains("cluster_state:ok")
+          && info.output().contains("cluster_slots_ok:16384")) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the cluster did not recover within 30 s of a kill");
+      }
+      sleep(100);
+    }
+  }
+
+  private String role(int port) {
+    String output = cli(port, "ROLE");
+    return output.lines().findFirst().orElse("").trim();
+  }
+
+  private void awaitAnswer(String cli, int port) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      CommandRun ping = run(List.of(cli, "-p", Integer.toString(port), "PING"));
+      if (ping.exit() == 0 && ping.output().contains("PONG")) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "redis-server on port " + port + " did not answer PING within 30 s:\n" + log(port));
+      }
+      sleep(20);
+    }
+  }
+
+  /** Every node says the cluster is ok and every slot is served by a node that agrees. */
+  private void awaitReady(String cli) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      boolean ready = true;
+      for (Node node : nodes) {
+        CommandRun info = run(List.of(cli, "-p", Integer.toString(node.port()), "CLUSTER", "INFO"));
+        if (info.exit() != 0
+            || !info.output().contains("cluster_state:ok")
+            || !info.output().contains("cluster_slots_ok:16384")) {
+          ready = false;
+          break;
+        }
+      }
+      if (ready) {
+        CommandRun check =
+            run(List.of(cli, "--cluster", "check", "127.0.0.1:" + nodes.get(0).port()));
+        if (check.exit() == 0 && !check.output().contains("[WARNING]")) {
+          return;
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the cluster was not ready within 30 s");
+      }
+      sleep(100);
+    }
+  }
+
+  @Override
+  public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down: the hook runs anyway.
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless.
+    }
+  }
+
+  private void killAll() {
+    for (Node node : nodes) {
+      node.process().destroy();
+    }
+    for (Node node : nodes) {
+      try {
+        if (!node.process().waitFor(5, TimeUnit.SECONDS)) {
+          node.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        node.process().destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private String cli() {
+    return Path.of(RedisServer.executable()).resolveSibling("redis-cli").toString();
+  }
+
+  private String log(int port) {
+    try {
+      return Files.readString(dir.resolve(Integer.toString(port)).resolve("redis.log"));
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  private static CommandRun run(List<String> command) {
+    try {
+      return CommandRun.of(command);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + command.get(0), e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      int port = socket.getLocalPort();
+      // The cluster bus listens on port + 10000: that one must be free too.
+      if (port + 10_000 > 65_535) {
+        return freePort();
+      }
+      try (ServerSocket bus = new ServerSocket(port + 10_000)) {
+        return port;
+      }
+    } catch (IOException e) {
+      return freePort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -5,6 +5,7 @@ import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.serial.AllowList;
 import io.depcache.agent.serial.CorruptEntryException;
+import io.depcache.agent.serial.EntryDependencies;
 import io.depcache.agent.serial.EntrySummary;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreAdmin;
@@ -40,10 +41,19 @@ public final class Operations implements AutoCloseable {
   }
 
   /** A store failure, or a manager that the command line cannot act on. */
-  public static final class OperationException extends RuntimeException {
+  public static class OperationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     OperationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** What is stored under a key is not an entry that this agent can read. */
+  public static final class NotAnEntryException extends OperationException {
+    private static final long serialVersionUID = 1L;
+
+    NotAnEntryException(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -105,20 +115,60 @@ public final class Operations implements AutoCloseable {
       return null;
     }
     long ttl = run(() -> core.ttlSeconds(key));
+    EntrySummary entry;
     try {
-      return new Inspection(EntrySummary.of(bytes), ttl);
+      entry = EntrySummary.of(bytes);
     } catch (CorruptEntryException e) {
-      throw new OperationException(
+      throw new NotAnEntryException(
           "the value under key '" + key + "' is not a depcache entry: " + e.getMessage(), e);
     }
+    List<RecordedDependency> dependencies = new ArrayList<>();
+    EntryDependencies recorded = entry.dependencies();
+    for (int i = 0; i < recorded.size(); i++) {
+      long sequence = recorded.sequence(i);
+      dependencies.add(
+          new RecordedDependency(
+              recorded.manager(i),
+              recorded.name(i),
+              sequence == EntryDependencies.NO_SEQUENCE ? -1 : sequence));
+    }
+    return new Inspection(
+        entry.kind().name(),
+        entry.valueClass(),
+        entry.serializer(),
+        entry.bytes(),
+        ttl,
+        dependencies,
+        entry.signed());
   }
 
   /**
    * An entry as {@code inspect} shows it.
    *
+   * @param kind {@code VALUE}, {@code NULL}, {@code EXCEPTION}, {@code OPTIONAL} or {@code
+   *     OPTIONAL_EMPTY}
+   * @param valueClass the class its value's bytes name, {@code "?"} when unknown, {@code null} for
+   *     none
+   * @param serializer the serializer of the value, or {@code null}
+   * @param bytes its size in the store
    * @param ttlSeconds Redis' convention: -1 no expiry
+   * @param signed whether it carries a MAC
    */
-  public record Inspection(EntrySummary entry, long ttlSeconds) {}
+  public record Inspection(
+      String kind,
+      String valueClass,
+      String serializer,
+      int bytes,
+      long ttlSeconds,
+      List<RecordedDependency> dependencies,
+      boolean signed) {}
+
+  /**
+   * A dependency as an entry records it.
+   *
+   * @param sequence the invalidation sequence its computation started at; -1 when unknown
+   */
+  public record RecordedDependency(String manager, String name, long sequence) {}
 
   /**
    * The entries that depend on a dependency of a manager.

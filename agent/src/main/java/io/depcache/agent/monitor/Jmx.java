@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * io.depcache:type=CachedMethod,manager=<name>,method=<quoted signature>}), each registered when it
  * is first used and all unregistered by {@link #close()}.
  *
- * <p>Registering runs on a thread of its own: the first use of the platform MBean server takes tens
- * of milliseconds, which no cached call should wait for.
+ * <p>Registering runs on a thread of its own, from a second after the first use on: the first use
+ * of the platform MBean server takes tens of milliseconds, which no cached call should wait for.
  */
 public final class Jmx implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("depcache");
@@ -61,7 +61,14 @@ public final class Jmx implements AutoCloseable {
           Map.entry("clear", "Removes every entry of this manager; returns how many"),
           Map.entry("resetStats", "Sets this manager's counters back to zero"));
 
+  /**
+   * How long after the first use the first MBean is registered: loading JMX takes CPU that the
+   * application's first cached calls (which open the store's connections) need more.
+   */
+  private static final long FIRST_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Set<ObjectName> registered = ConcurrentHashMap.newKeySet();
+  private volatile long firstUse;
   private final ExecutorService registrar;
   private volatile boolean closed;
 
@@ -127,6 +134,9 @@ public final class Jmx implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (firstUse == 0) {
+      firstUse = System.nanoTime();
+    }
     try {
       registrar.execute(() -> registerNow(name, bean, type));
     } catch (RejectedExecutionException e) {
@@ -135,6 +145,14 @@ public final class Jmx implements AutoCloseable {
   }
 
   private synchronized <T> void registerNow(ObjectName name, T bean, Class<T> type) {
+    long wait = firstUse + FIRST_DELAY_NANOS - System.nanoTime();
+    if (wait > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+    }
     if (closed) {
       return;
     }

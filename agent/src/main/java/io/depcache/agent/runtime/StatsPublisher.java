@@ -35,8 +35,8 @@ final class StatsPublisher implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final Map<String, StoreAdmin> admins = new ConcurrentHashMap<>();
   private final Map<String, String> prefixes = new ConcurrentHashMap<>();
-  private final long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
   private final long pid = ProcessHandle.current().pid();
+  private volatile long startedAt;
   private volatile ScheduledExecutorService scheduler;
   private volatile String host;
 
@@ -61,7 +61,15 @@ final class StatsPublisher implements AutoCloseable {
   }
 
   private String jvm() {
-    return host() + "/" + pid + "/" + startedAt;
+    return host() + "/" + pid + "/" + startedAt();
+  }
+
+  /** The JVM's start, read on the publishing thread: JMX starts slowly. */
+  private long startedAt() {
+    if (startedAt == 0) {
+      startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+    return startedAt;
   }
 
   private String host() {
@@ -144,7 +152,7 @@ final class StatsPublisher implements AutoCloseable {
             methods.put(name, m);
           }
         });
-    return new FleetStats.Jvm(host(), pid, startedAt, now, counters, methods);
+    return new FleetStats.Jvm(host(), pid, startedAt(), now, counters, methods);
   }
 
   @Override

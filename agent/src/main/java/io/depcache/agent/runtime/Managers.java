@@ -82,7 +82,8 @@ public final class Managers implements AutoCloseable {
             });
     pool.allowCoreThreadTimeOut(true);
     this.async = pool;
-    this.repeater = new Repeater(config.invalidateRepeatAfterMs());
+    // A command waits for the repeat before it exits: nothing of it goes on in the background.
+    this.repeater = new Repeater(config.invalidateRepeatAfterMs(), commandLine);
   }
 
   long singleFlightWaitMillis() {

@@ -97,9 +97,13 @@ class CommandLineIT {
     command.add("-Ddepcache.redis.url=" + redisUrl);
     command.add("-Ddepcache.redis.timeout-ms=2000");
     command.add("-Ddepcache.prefix=" + prefix);
+    List<String> rest = new ArrayList<>();
+    for (String argument : arguments) {
+      (argument.startsWith("-D") ? command : rest).add(argument); // JVM options go first
+    }
     command.add("-jar");
     command.add(ItSettings.agentJar());
-    command.addAll(List.of(arguments));
+    command.addAll(rest);
     return CommandRun.of(command);
   }
 
@@ -177,6 +181,32 @@ class CommandLineIT {
     JsonObject document = json(again);
     assertThat(document.getAsJsonObject("removed").get("user:1").getAsLong()).isEqualTo(1);
     assertThat(document.get("total").getAsLong()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidateWaitsForItsRepeatBeforeItExits() throws Exception {
+    java.util.concurrent.CompletableFuture<CommandRun> command =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return cli("-Ddepcache.invalidate.repeat-after-ms=4000", "invalidate", "user:1");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // the first invalidation removes user(1); the application computes it again before the repeat
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (redis.exists(entryKey(USER_1))) {
+      assertThat(System.nanoTime()).as("first invalidation").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    assertThat(app.send("user 1")).endsWith("computed=4");
+    awaitKey(entryKey(USER_1));
+    assertThat(command.isDone()).as("the command still waits for its repeat").isFalse();
+    CommandRun run = command.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).isEqualTo("user:1: 3\n");
+    assertThat(redis.exists(entryKey(USER_1))).as("removed by the repeat").isFalse();
   }
 
   @Test

@@ -104,13 +104,14 @@ class PackageRulesTest {
   }
 
   @Test
-  void monitorCallsTheApiAndLoggingOnly() {
+  void monitorCallsTheApiJmxAndLoggingOnly() {
     classes()
         .that()
         .resideInAPackage(room("monitor"))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(room("monitor"), "java..", "io.depcache", "org.slf4j..")
+        .resideInAnyPackage(
+            room("monitor"), "java..", "javax.management..", "io.depcache", "org.slf4j..")
         .check(CLASSES);
   }
 
@@ -194,13 +195,24 @@ class PackageRulesTest {
   }
 
   @Test
-  void theCommandLineCallsTheConfigurationAndTheDryRunOnly() {
+  void theCommandLineCallsTheConfigurationTheOperationsFacadeAndTheDryRunOnly() {
     noClasses()
         .that()
         .resideInAPackage(room("cli"))
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(room("runtime"), room("store"), room("serial"), room("monitor"))
+        .resideInAnyPackage(room("store"), room("serial"), room("monitor"))
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(room("cli"))
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(room("runtime"))
+                .and(
+                    not(
+                        nameStartingWith(AGENT + ".runtime.Operations")
+                            .or(nameStartingWith(AGENT + ".runtime.FleetStats")))))
         .check(CLASSES);
     noClasses()
         .that()

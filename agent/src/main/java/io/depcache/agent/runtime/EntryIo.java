@@ -66,10 +66,14 @@ final class EntryIo {
         if (parent != null) {
           parent.consume(entry.dependencies());
         }
-        if (manager.events.wants(CacheEventType.HIT)) {
-          manager.events.fire(
-              CacheEventType.HIT, key, methodName, names(entry.dependencies()), -1, 1);
-        }
+        // Counted always; the dependencies' names are built for a listener only.
+        manager.events.fire(
+            CacheEventType.HIT,
+            key,
+            methodName,
+            manager.events.wants(CacheEventType.HIT) ? names(entry.dependencies()) : null,
+            -1,
+            1);
         return hit;
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);

@@ -34,7 +34,23 @@ final class ManagerCore {
   private final Repeater repeater;
   private final OnceLog once = new OnceLog();
 
+  /** Whether a store failure throws: {@code on-error=fail}, or an operator's command. */
+  private final boolean failOnError;
+
+  /** Whether cached methods use the cache (the MBean's {@code Enabled}); read on every call. */
+  volatile boolean enabled = true;
+
   ManagerCore(ManagerConfig config, CacheStore store, Serializer serializer, Repeater repeater) {
+    this(config, store, serializer, repeater, config.failOnError());
+  }
+
+  ManagerCore(
+      ManagerConfig config,
+      CacheStore store,
+      Serializer serializer,
+      Repeater repeater,
+      boolean failOnError) {
+    this.failOnError = failOnError;
     this.config = config;
     this.store = store;
     this.serializer = serializer;
@@ -224,8 +240,8 @@ final class ManagerCore {
         name(),
         operation,
         e.getMessage(),
-        config.failOnError() ? "failing the call (on-error=fail)" : "going on uncached");
-    if (config.failOnError()) {
+        failOnError ? "failing the call" : "going on uncached");
+    if (failOnError) {
       throw new DepCacheException(
           "depcache manager " + name() + ": " + operation + " failed: " + e.getMessage(), e);
     }

@@ -298,8 +298,9 @@ public final class RedisStore implements CacheStore {
       List<byte[]> entries = new ArrayList<>();
       List<byte[]> others = new ArrayList<>();
       for (byte[] key : page.getResult()) {
-        (new String(key, StandardCharsets.UTF_8).startsWith(entryPrefix) ? entries : others)
-            .add(key);
+        String name = new String(key, StandardCharsets.UTF_8);
+        // an entry's fence or lease starts like the entry, and is no entry: no user text has a \0
+        (name.startsWith(entryPrefix) && name.indexOf('\u0000') < 0 ? entries : others).add(key);
       }
       if (!entries.isEmpty()) {
         removedEntries += call("UNLINK", () -> client.unlink(entries.toArray(new byte[0][])));

@@ -37,6 +37,22 @@ public final class StoreFactory {
    * @return the store; nothing connects before its first use
    */
   public static CacheStore open(ManagerConfig settings) {
+    return open(settings, true);
+  }
+
+  /**
+   * Opens the store of a manager's settings, with or without the fault handling of {@link
+   * ResilientStore}.
+   *
+   * @param resilient {@code false} for an operator's command: a failure reaches it at once, and
+   *     nothing is retried behind it or written to the spool
+   * @return the store; nothing connects before its first use
+   */
+  public static CacheStore open(ManagerConfig settings, boolean resilient) {
+    if (!resilient && !settings.inMemory()) {
+      return RedisStore.connect(
+          settings.redisUrl(), settings.timeoutMs(), KeyLayout.sequenceKey(settings.prefix()));
+    }
     if (settings.inMemory()) {
       return new MemoryStore();
     }

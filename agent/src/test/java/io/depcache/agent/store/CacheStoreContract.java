@@ -201,6 +201,15 @@ abstract class CacheStoreContract {
   }
 
   @Test
+  void clearCountsEntriesNotTheFencesOfDeletedOnes() {
+    store.put(entry("kept"), bytes("x"), 60_000, List.of());
+    store.put(entry("gone"), bytes("x"), 60_000, List.of());
+    assertThat(store.delete(List.of(entry("gone"), entry("never")))).isEqualTo(1);
+
+    assertThat(store.clear(ns)).isEqualTo(1);
+  }
+
+  @Test
   void clearTakesGlobCharactersInTheNamespaceLiterally() {
     String base = "t" + UUID.randomUUID().toString().substring(0, 8);
     String globby = KeyLayout.namespace(base + "[1]*?\\", "m");

@@ -1,8 +1,15 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.config.Redaction;
+import io.depcache.agent.config.TlsSettings;
 import java.net.URI;
 import java.time.Duration;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.PooledObjectFactory;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -29,6 +36,32 @@ final class RedisClients {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   static UnifiedJedis standalone(String url, int timeoutMs) {
+    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT);
+  }
+
+  /**
+   * A pooled client of the standalone server of a manager's settings: its URL, timeout, ACL user
+   * and password ({@code depcache.redis.user}, {@code .password}) and, for {@code rediss://}, TLS
+   * ({@code depcache.redis.tls.*}).
+   *
+   * <p>A trust or key store that cannot be read does not stop the client from being made: every
+   * call then fails, as an outage does, with a message that names the store, so that the
+   * application runs uncached and the log says why once.
+   *
+   * @param settings a manager's settings
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  static UnifiedJedis standalone(ManagerConfig settings) {
+    return standalone(
+        settings.redisUrl(),
+        settings.timeoutMs(),
+        settings.redisUser(),
+        settings.redisPassword(),
+        settings.tls());
+  }
+
+  private static UnifiedJedis standalone(
+      String url, int timeoutMs, String user, String password, TlsSettings tls) {
     String redacted = Redaction.redactUrl(url);
     try {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -39,7 +72,7 @@ final class RedisClients {
       pool.setMinIdle(0);
       pool.setBlockWhenExhausted(true);
       pool.setMaxWait(Duration.ofMillis(timeoutMs));
-      DefaultJedisClientConfig clientConfig =
+      DefaultJedisClientConfig.Builder clientConfig =
           DefaultJedisClientConfig.builder()
               .connectionTimeoutMillis(timeoutMs)
               .socketTimeoutMillis(timeoutMs)
@@ -47,11 +80,25 @@ final class RedisClients {
               // Named, so that building the client does not open a connection to ask the server
               // (which would hold up the agent's start for as long as Redis is slow, and settle on
               // a protocol by whether Redis was up then). RESP2: every Redis and proxy speaks it.
-              .protocol(RedisProtocol.RESP2)
-              .build();
+              .protocol(RedisProtocol.RESP2);
+      if (password != null) {
+        clientConfig.user(user).password(password);
+      }
+      StoreException unusable = null;
+      if (url.regionMatches(true, 0, "rediss://", 0, 9)) {
+        try {
+          TlsContext context = TlsContext.of(tls);
+          clientConfig
+              .ssl(true)
+              .sslSocketFactory(context.socketFactory())
+              .sslParameters(context.parameters());
+        } catch (StoreException e) {
+          unusable = e;
+        }
+      }
       // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
-      return new DeadlineBuilder(URI.create(url), timeoutMs)
-          .clientConfig(clientConfig)
+      return new DeadlineBuilder(URI.create(url), timeoutMs, unusable)
+          .clientConfig(clientConfig.build())
           .fromURI(url)
           .poolConfig(pool)
           .build();
@@ -73,19 +120,41 @@ final class RedisClients {
   private static final class DeadlineBuilder extends RedisClient.Builder {
     private final URI uri;
     private final int timeoutMs;
+    private final StoreException unusable;
 
-    DeadlineBuilder(URI uri, int timeoutMs) {
+    DeadlineBuilder(URI uri, int timeoutMs, StoreException unusable) {
       this.uri = uri;
       this.timeoutMs = timeoutMs;
+      this.unusable = unusable;
     }
 
     @Override
     protected ConnectionProvider createDefaultConnectionProvider() {
       // clientConfig holds what fromURI merged into it: credentials, database, TLS.
-      return new DeadlineConnections(
-          new ConnectionFactory(JedisURIHelper.getHostAndPort(uri), clientConfig),
-          poolConfig,
-          timeoutMs);
+      PooledObjectFactory<Connection> connections =
+          unusable != null
+              ? new Unusable(unusable)
+              : new ConnectionFactory(JedisURIHelper.getHostAndPort(uri), clientConfig);
+      return new DeadlineConnections(connections, poolConfig, timeoutMs);
+    }
+  }
+
+  /** Connections that cannot be made, for settings that cannot work (an unreadable trust store). */
+  static final class Unusable extends BasePooledObjectFactory<Connection> {
+    private final StoreException why;
+
+    Unusable(StoreException why) {
+      this.why = why;
+    }
+
+    @Override
+    public Connection create() {
+      throw new StoreException(why.getMessage(), null);
+    }
+
+    @Override
+    public PooledObject<Connection> wrap(Connection connection) {
+      return new DefaultPooledObject<>(connection);
     }
   }
 }

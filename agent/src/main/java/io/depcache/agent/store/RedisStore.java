@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.config.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,6 +77,23 @@ public final class RedisStore implements CacheStore {
   public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
     return new RedisStore(
         RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey, timeoutMs);
+  }
+
+  /**
+   * Creates the store of a manager's settings (URL, timeout, ACL credentials, TLS) without
+   * connecting yet.
+   *
+   * @param settings a manager's settings
+   * @param sequenceKey the key of the store's invalidation sequence
+   * @return the store
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  static RedisStore connect(ManagerConfig settings, String sequenceKey) {
+    return new RedisStore(
+        RedisClients.standalone(settings),
+        settings.redactedRedisUrl(),
+        sequenceKey,
+        settings.timeoutMs());
   }
 
   @Override

@@ -20,7 +20,19 @@ public final class StoreFactory {
   public static String identity(ManagerConfig settings) {
     return settings.inMemory()
         ? ManagerConfig.MEMORY
-        : settings.redisUrl() + "#" + settings.timeoutMs();
+        : String.join(
+            "#",
+            settings.redisUrl(),
+            Integer.toString(settings.timeoutMs()),
+            String.valueOf(settings.redisUser()),
+            String.valueOf(settings.redisPassword()),
+            String.valueOf(settings.tls().truststore()),
+            String.valueOf(settings.tls().truststorePassword()),
+            String.valueOf(settings.tls().keystore()),
+            String.valueOf(settings.tls().keystorePassword()),
+            settings.tls().truststoreType(),
+            settings.tls().keystoreType(),
+            Boolean.toString(settings.tls().verifyHostname()));
   }
 
   /**
@@ -36,8 +48,7 @@ public final class StoreFactory {
       return new MemoryStore();
     }
     return new ResilientStore(
-        RedisStore.connect(
-            settings.redisUrl(), settings.timeoutMs(), KeyLayout.sequenceKey(settings.prefix())),
+        RedisStore.connect(settings, KeyLayout.sequenceKey(settings.prefix())),
         KeyLayout.keysOf(settings.prefix()),
         Path.of(settings.spoolDir()),
         // names the spool files: no password in them

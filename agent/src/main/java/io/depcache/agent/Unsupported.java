@@ -28,9 +28,6 @@ final class Unsupported {
       if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
         problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
       }
-      if (m.signingKey() != null) {
-        problems.add(where + "signing-key: signed entries are not supported by this version");
-      }
       if (m.nearCache()) {
         problems.add(where + "near-cache.enabled: the near cache is not supported by this version");
       }

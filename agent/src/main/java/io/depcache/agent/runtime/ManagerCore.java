@@ -5,6 +5,7 @@ import io.depcache.DepCacheException;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.monitor.EventDispatcher;
 import io.depcache.agent.serial.CorruptEntryException;
+import io.depcache.agent.serial.EntrySigner;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
@@ -24,6 +25,10 @@ final class ManagerCore {
   final Serializer serializer;
   final String namespace;
   final EventDispatcher events;
+
+  /** Signs what {@link #write} stores; its readers check with it before decoding. */
+  final EntrySigner signing;
+
   private final Repeater repeater;
   private final OnceLog once = new OnceLog();
 
@@ -33,6 +38,7 @@ final class ManagerCore {
     this.serializer = serializer;
     this.namespace = KeyLayout.namespace(config.prefix(), config.name());
     this.events = new EventDispatcher(config.name());
+    this.signing = EntrySigner.of(config.signingKeyBytes(), config.signingKeyPreviousBytes());
     this.repeater = repeater;
   }
 
@@ -95,17 +101,18 @@ final class ManagerCore {
       long sequence,
       long[] sequences) {
     long ttlMillis = ttlMillis(ttlSeconds);
+    byte[] stored = signing.seal(entryKey(key), bytes);
     Written written =
         guard(
             "set",
             key,
             () -> {
               if (sequence < 0) {
-                store.put(entryKey(key), bytes, ttlMillis, dependencyKeys);
+                store.put(entryKey(key), stored, ttlMillis, dependencyKeys);
                 return Written.WRITTEN;
               }
               return store.putIfUnchangedSince(
-                      entryKey(key), bytes, ttlMillis, dependencyKeys, sequence, sequences)
+                      entryKey(key), stored, ttlMillis, dependencyKeys, sequence, sequences)
                   ? Written.WRITTEN
                   : Written.REFUSED;
             },

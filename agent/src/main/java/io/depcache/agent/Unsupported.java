@@ -25,9 +25,6 @@ final class Unsupported {
       if (!m.clusterNodes().isEmpty()) {
         problems.add(where + "redis.cluster.nodes: Redis Cluster is not supported by this version");
       }
-      if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
-        problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
-      }
       if (m.nearCache()) {
         problems.add(where + "near-cache.enabled: the near cache is not supported by this version");
       }

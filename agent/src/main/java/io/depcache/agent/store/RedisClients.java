@@ -5,14 +5,21 @@ import io.depcache.agent.config.Redaction;
 import io.depcache.agent.config.TlsSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.PooledObjectFactory;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
@@ -60,8 +67,71 @@ final class RedisClients {
         settings.tls());
   }
 
+  /**
+   * A client of the primary that Redis Sentinel names ({@code depcache.redis.sentinel.master} and
+   * {@code .nodes}), following failovers ({@link SentinelConnections}). The URL still gives the
+   * database, the credentials and TLS ({@code rediss://}: the primary and the sentinels), not the
+   * host.
+   *
+   * @param settings a manager's settings, with a sentinel master
+   * @param made given the provider, for what must happen after a failover
+   */
+  static UnifiedJedis sentinel(ManagerConfig settings, Consumer<SentinelConnections> made) {
+    List<HostAndPort> sentinels = new ArrayList<>();
+    for (String node : settings.sentinelNodes()) {
+      sentinels.add(HostAndPort.from(node));
+    }
+    return client(
+        settings.redisUrl(),
+        settings.timeoutMs(),
+        settings.redisUser(),
+        settings.redisPassword(),
+        settings.tls(),
+        (builder, factory) -> {
+          SentinelConnections provider =
+              new SentinelConnections(
+                  settings.sentinelMaster(),
+                  sentinels,
+                  DefaultJedisClientConfig.builder()
+                      .connectionTimeoutMillis(settings.timeoutMs())
+                      .socketTimeoutMillis(settings.timeoutMs())
+                      .ssl(builder.clientConfig().isSsl())
+                      .sslSocketFactory(builder.clientConfig().getSslSocketFactory())
+                      .sslParameters(builder.clientConfig().getSslParameters())
+                      .build(),
+                  factory,
+                  builder.poolConfig(),
+                  settings.timeoutMs());
+          made.accept(provider);
+          return provider;
+        });
+  }
+
   private static UnifiedJedis standalone(
       String url, int timeoutMs, String user, String password, TlsSettings tls) {
+    return client(
+        url,
+        timeoutMs,
+        user,
+        password,
+        tls,
+        (builder, factory) ->
+            new DeadlineConnections(
+                factory.apply(JedisURIHelper.getHostAndPort(URI.create(url))),
+                builder.poolConfig(),
+                timeoutMs));
+  }
+
+  /**
+   * Builds the connection provider, from the builder's merged settings and a connection factory.
+   */
+  private interface Provider {
+    ConnectionProvider create(
+        DeadlineBuilder builder, Function<HostAndPort, PooledObjectFactory<Connection>> factory);
+  }
+
+  private static UnifiedJedis client(
+      String url, int timeoutMs, String user, String password, TlsSettings tls, Provider provider) {
     String redacted = Redaction.redactUrl(url);
     try {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -97,7 +167,7 @@ final class RedisClients {
         }
       }
       // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
-      return new DeadlineBuilder(URI.create(url), timeoutMs, unusable)
+      return new DeadlineBuilder(provider, unusable)
           .clientConfig(clientConfig.build())
           .fromURI(url)
           .poolConfig(pool)
@@ -118,24 +188,31 @@ final class RedisClients {
 
   /** Jedis' own builder, with connections under one deadline per call. */
   private static final class DeadlineBuilder extends RedisClient.Builder {
-    private final URI uri;
-    private final int timeoutMs;
+    private final Provider provider;
     private final StoreException unusable;
 
-    DeadlineBuilder(URI uri, int timeoutMs, StoreException unusable) {
-      this.uri = uri;
-      this.timeoutMs = timeoutMs;
+    DeadlineBuilder(Provider provider, StoreException unusable) {
+      this.provider = provider;
       this.unusable = unusable;
+    }
+
+    JedisClientConfig clientConfig() {
+      return clientConfig;
+    }
+
+    GenericObjectPoolConfig<Connection> poolConfig() {
+      return poolConfig;
     }
 
     @Override
     protected ConnectionProvider createDefaultConnectionProvider() {
       // clientConfig holds what fromURI merged into it: credentials, database, TLS.
-      PooledObjectFactory<Connection> connections =
-          unusable != null
-              ? new Unusable(unusable)
-              : new ConnectionFactory(JedisURIHelper.getHostAndPort(uri), clientConfig);
-      return new DeadlineConnections(connections, poolConfig, timeoutMs);
+      return provider.create(
+          this,
+          address ->
+              unusable != null
+                  ? new Unusable(unusable)
+                  : new ConnectionFactory(address, clientConfig));
     }
   }
 

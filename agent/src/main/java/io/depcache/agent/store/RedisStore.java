@@ -80,15 +80,32 @@ public final class RedisStore implements CacheStore {
   }
 
   /**
-   * Creates the store of a manager's settings (URL, timeout, ACL credentials, TLS) without
-   * connecting yet.
+   * Creates the store of a manager's settings (URL, timeout, ACL credentials, TLS; the primary that
+   * Redis Sentinel names when {@code depcache.redis.sentinel.master} is set) without connecting
+   * yet.
    *
    * @param settings a manager's settings
    * @param sequenceKey the key of the store's invalidation sequence
    * @return the store
    * @throws StoreException when the URL is not a valid Redis URL
    */
-  static RedisStore connect(ManagerConfig settings, String sequenceKey) {
+  static CacheStore connect(ManagerConfig settings, String sequenceKey) {
+    if (settings.sentinelMaster() != null) {
+      SentinelConnections[] provider = new SentinelConnections[1];
+      RedisStore store =
+          new RedisStore(
+              RedisClients.sentinel(settings, p -> provider[0] = p),
+              "sentinel '"
+                  + settings.sentinelMaster()
+                  + "' of "
+                  + String.join(",", settings.sentinelNodes()),
+              sequenceKey,
+              settings.timeoutMs());
+      FailoverReplay replaying = new FailoverReplay(store);
+      provider[0].onFailover(replaying::replay);
+      return replaying;
+    }
+
     return new RedisStore(
         RedisClients.standalone(settings),
         settings.redactedRedisUrl(),

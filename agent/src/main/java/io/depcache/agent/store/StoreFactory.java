@@ -32,7 +32,9 @@ public final class StoreFactory {
             String.valueOf(settings.tls().keystorePassword()),
             settings.tls().truststoreType(),
             settings.tls().keystoreType(),
-            Boolean.toString(settings.tls().verifyHostname()));
+            Boolean.toString(settings.tls().verifyHostname()),
+            String.valueOf(settings.sentinelMaster()),
+            String.join(",", settings.sentinelNodes()));
   }
 
   /**
@@ -52,6 +54,10 @@ public final class StoreFactory {
         KeyLayout.keysOf(settings.prefix()),
         Path.of(settings.spoolDir()),
         // names the spool files: no password in them
-        settings.redactedRedisUrl() + " " + settings.prefix());
+        (settings.sentinelMaster() != null
+                ? "sentinel " + settings.sentinelMaster() + " " + settings.sentinelNodes()
+                : settings.redactedRedisUrl())
+            + " "
+            + settings.prefix());
   }
 }

@@ -205,6 +205,15 @@ final class ManagerCore {
       return action.get();
     } catch (StoreException e) {
       events.fire(CacheEventType.ERROR, key, null, null, -1, 0);
+      if (e.kind() == StoreException.Kind.UNAVAILABLE && !config.failOnError()) {
+        // An outage: the store said why, once, when its circuit opened (ResilientStore).
+        OnceLog.LOG.debug(
+            "depcache manager {}: {} failed, going on uncached: {}",
+            name(),
+            operation,
+            e.getMessage());
+        return fallback;
+      }
       once.warn(
           "store:" + operation,
           "depcache manager {}: {} failed ({}); {}",

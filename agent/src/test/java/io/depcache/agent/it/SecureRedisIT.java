@@ -159,6 +159,14 @@ class SecureRedisIT {
     }
   }
 
+  /** The WARN lines, but the one that says invalidations wait (made while the store was away). */
+  private static List<String> warnings(String log) {
+    return log.lines()
+        .filter(l -> l.contains(" WARN "))
+        .filter(l -> !l.contains("invalidations, deletes or clears wait for store"))
+        .toList();
+  }
+
   private static List<String> storeWarnings(String log) {
     return log.lines().filter(l -> l.contains("unavailable, bypassing it")).toList();
   }
@@ -193,6 +201,7 @@ class SecureRedisIT {
           .asString()
           .contains("rediss://localhost:" + server.port())
           .contains("TLS handshake failed: the server's certificate is not trusted");
+      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
       assertThat(app.log()).doesNotContain(password).doesNotContain(certs.password());
     }
   }
@@ -211,6 +220,7 @@ class SecureRedisIT {
           .singleElement()
           .asString()
           .contains("login refused: WRONGPASS");
+      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
       assertThat(app.log()).doesNotContain(wrong).doesNotContain(certs.password());
     }
   }

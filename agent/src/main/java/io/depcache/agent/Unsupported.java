@@ -22,11 +22,15 @@ final class Unsupported {
     for (ManagerConfig m : managers) {
       String where =
           m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
-      if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
-        problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
-      }
-      if (m.signingKey() != null) {
-        problems.add(where + "signing-key: signed entries are not supported by this version");
+      if (!m.clusterNodes().isEmpty()
+          && (m.redisUser() != null
+              || m.redisPassword() != null
+              || m.tls().truststore() != null
+              || m.tls().keystore() != null)) {
+        problems.add(
+            where
+                + "redis.cluster.nodes: a Redis Cluster with a user, a password or TLS is not"
+                + " supported by this version");
       }
       if (m.nearCache()) {
         problems.add(where + "near-cache.enabled: the near cache is not supported by this version");

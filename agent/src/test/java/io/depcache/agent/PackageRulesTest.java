@@ -66,7 +66,7 @@ class PackageRulesTest {
         .and(not(kryoPart))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(room("serial"), "java..")
+        .resideInAnyPackage(room("serial"), "java..", "javax.crypto..")
         .check(CLASSES);
     classes()
         .that(kryoPart)
@@ -85,7 +85,15 @@ class PackageRulesTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            room("store"), "java..", "redis.clients..", "org.apache.commons.pool2..", "org.slf4j..")
+            room("store"),
+            "java..",
+            "javax.net.ssl..",
+            "redis.clients..",
+            "org.apache.commons.pool2..",
+            "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.TlsSettings")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName(AGENT + ".config.Redaction")

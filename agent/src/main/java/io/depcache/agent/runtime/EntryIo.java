@@ -61,7 +61,10 @@ final class EntryIo {
       try {
         StoredEntry entry =
             EntryCodec.decode(
-                found.value(), manager.serializer, loader, manager.config.maxEntryBytes());
+                manager.signing.open(manager.entryKey(key), found.value()),
+                manager.serializer,
+                loader,
+                manager.config.maxEntryBytes());
         Hit hit = toHit(entry, method, owner, loader);
         if (parent != null) {
           parent.consume(entry.dependencies());

@@ -80,7 +80,12 @@ final class RedisCalls {
         ? known
         : new StoreException(
             kindOf(e),
-            "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(),
+            "Redis "
+                + operation
+                + " on "
+                + redactedUrl
+                + " failed: "
+                + ConnectFailures.describe(e, redactedUrl.startsWith("rediss:")),
             e);
   }
 
@@ -98,7 +103,10 @@ final class RedisCalls {
    * loading; out of memory, a read-only replica and a failed save refuse writes, not reads.
    */
   static StoreException.Kind kindOf(RuntimeException e) {
-    if (!(e instanceof JedisDataException) || e instanceof JedisBusyException) {
+    if (!(e instanceof JedisDataException)
+        || e instanceof JedisBusyException
+        || ConnectFailures.isLoginRefused(e)) {
+      // A refused login is as good as no Redis: every call would fail the same way.
       return StoreException.Kind.UNAVAILABLE;
     }
     String reply = String.valueOf(e.getMessage());

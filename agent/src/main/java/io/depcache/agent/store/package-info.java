@@ -9,8 +9,9 @@
  * <p>Owns every byte that goes to Redis and the key layout ({@link
  * io.depcache.agent.store.KeyLayout}). Knows nothing about methods, frames or serialization: it
  * stores bytes under keys; {@link io.depcache.agent.store.StoreFactory} is the one place that knows
- * which store serves which settings. May call: Jedis, the JDK, the agent's logging, and the config
- * room's {@link io.depcache.agent.config.ManagerConfig} (what the factory builds from) and {@link
+ * which store serves which settings. May call: Jedis, the JDK (JSSE for {@code rediss://}), the
+ * agent's logging, and the config room's {@link io.depcache.agent.config.ManagerConfig} and {@link
+ * io.depcache.agent.config.TlsSettings} (what the factory builds from) and {@link
  * io.depcache.agent.config.Redaction} (to name a Redis URL without its password).
  */
 package io.depcache.agent.store;

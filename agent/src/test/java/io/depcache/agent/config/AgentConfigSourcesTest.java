@@ -42,7 +42,11 @@ class AgentConfigSourcesTest {
                 null,
                 List.of(),
                 ManagerConfig.defaultSpoolDir(),
-                8 * 1024 * 1024));
+                8 * 1024 * 1024,
+                null,
+                null,
+                TlsSettings.DEFAULT,
+                null));
     assertThat(config.configuredManagerNames()).isEmpty();
     assertThat(config.targets()).isEmpty();
     assertThat(config.invalidations()).isEmpty();

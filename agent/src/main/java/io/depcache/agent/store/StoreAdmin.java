@@ -1,7 +1,6 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.config.ManagerConfig;
-import io.depcache.agent.config.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,15 +34,24 @@ public final class StoreAdmin implements AutoCloseable {
    * Opens the admin client of a manager's Redis.
    *
    * @return the client, or {@code null} for the memory backend, which has nothing to share
-   * @throws StoreException when the URL is not a valid Redis URL
+   * @throws StoreException when the URL is not a valid Redis URL, or the store is a Redis Cluster
    */
   public static StoreAdmin open(ManagerConfig settings) {
     if (settings.inMemory()) {
       return null;
     }
-    return new StoreAdmin(
-        RedisClients.standalone(settings.redisUrl(), settings.timeoutMs()),
-        Redaction.redactUrl(settings.redisUrl()));
+    if (!settings.clusterNodes().isEmpty()) {
+      // dependents and fleet stats read and write keys of their own, not yet spread over slots
+      throw new StoreException(
+          "listing dependents and publishing fleet stats are not supported on a Redis Cluster by"
+              + " this version");
+    }
+    if (settings.sentinelMaster() != null) {
+      return new StoreAdmin(
+          RedisClients.sentinel(settings, provider -> {}),
+          "sentinel '" + settings.sentinelMaster() + "'");
+    }
+    return new StoreAdmin(RedisClients.standalone(settings), settings.redactedRedisUrl());
   }
 
   /**

@@ -61,7 +61,10 @@ final class EntryIo {
       try {
         StoredEntry entry =
             EntryCodec.decode(
-                manager.signing.open(manager.entryKey(key), found.value()),
+                // the store key is made only to check a signature: a hit makes none otherwise
+                manager.signing.signs()
+                    ? manager.signing.open(manager.entryKey(key), found.value())
+                    : found.value(),
                 manager.serializer,
                 loader,
                 manager.config.maxEntryBytes());

@@ -46,7 +46,9 @@ class AgentConfigSourcesTest {
                 null,
                 null,
                 TlsSettings.DEFAULT,
-                null));
+                null,
+                10_000,
+                60));
     assertThat(config.configuredManagerNames()).isEmpty();
     assertThat(config.targets()).isEmpty();
     assertThat(config.invalidations()).isEmpty();

@@ -75,6 +75,9 @@ final class Coherence implements AutoCloseable {
   /** Switched off by tests only, to show that their checks fail without coherence. */
   volatile boolean enabled = true;
 
+  /** Set by tests only: a subscriber slow to apply, which an invalidator must wait for. */
+  volatile long applyDelayMillis;
+
   private volatile boolean closed;
 
   Coherence(NearChannel channel, NearEntries entries, String prefix, LongSupplier pending) {
@@ -191,6 +194,9 @@ final class Coherence implements AutoCloseable {
       String[] parts = message.split("\\|", 5);
       if (parts.length != 5) {
         return;
+      }
+      if (applyDelayMillis > 0) {
+        sleep(applyDelayMillis);
       }
       if (enabled) {
         apply(parts[0], Long.parseLong(parts[3]), keys(parts[4]));

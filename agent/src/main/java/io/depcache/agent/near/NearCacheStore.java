@@ -207,6 +207,11 @@ public final class NearCacheStore implements CacheStore {
     coherence.enabled = on;
   }
 
+  /** Makes this store's subscriber slow to apply other JVMs' messages, for tests. */
+  void applyDelayForTests(long millis) {
+    coherence.applyDelayMillis = millis;
+  }
+
   @Override
   public String describe() {
     return delegate.describe() + " with a near cache";

@@ -159,6 +159,8 @@ class NearCacheStoreIT {
   }
 
   private void assertStaleAfter(Runnable removal, boolean stale) {
+    // B applies messages late: the removal returns only once B has applied it
+    b.applyDelayForTests(200);
     write(a, "k", "one", "d", "other");
     write(a, "k2", "two", "other");
     assertThat(value(b.lookup(entry("k")))).isEqualTo("one");

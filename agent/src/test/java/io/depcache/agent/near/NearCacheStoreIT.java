@@ -176,6 +176,26 @@ class NearCacheStoreIT {
   }
 
   @Test
+  void aJvmThatDoesNotAnswerWithinTheWindowHasStoppedServingWhenTheInvalidationReturns() {
+    write(a, "k", "one", "d");
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+    // B's subscriber is stuck on the message (a paused JVM): its heartbeats queue behind it
+    b.applyDelayForTests(3 * Coherence.WINDOW_MILLIS);
+    b.coherenceForTests(false);
+
+    long started = System.nanoTime();
+    a.invalidate(List.of(dep("d")));
+    long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(waitedMillis).as("waited for B up to the window").isBetween(900L, 2_000L);
+    assertThat(b.serving()).as("B's lease ran out").isFalse();
+    assertThat(value(b.lookup(entry("k")))).isNull();
+  }
+
+  @Test
   void anInvalidationLeavesEntriesOfOtherDependenciesNear() {
     write(a, "k", "one", "d");
     write(a, "k2", "two", "other");

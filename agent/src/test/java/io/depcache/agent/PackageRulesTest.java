@@ -41,6 +41,7 @@ class PackageRulesTest {
             room("config"),
             room("instrument"),
             room("monitor"),
+            room("near"),
             room("runtime"),
             room("serial"),
             room("store"))
@@ -108,6 +109,28 @@ class PackageRulesTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             room("runtime"), room("serial"), room("instrument"), room("monitor"), room("cli"))
+        .check(CLASSES);
+  }
+
+  @Test
+  void nearCallsTheStoreCaffeineTheJdkLoggingAndTheManagerSettings() {
+    classes()
+        .that()
+        .resideInAPackage(room("near"))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            room("near"), room("store"), "java..", "com.github.benmanes.caffeine..", "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.ManagerConfig")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(room("store"), room("serial"), room("config"), room("monitor"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(room("near"))
         .check(CLASSES);
   }
 

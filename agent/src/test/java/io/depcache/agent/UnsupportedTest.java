@@ -47,10 +47,41 @@ class UnsupportedTest {
   }
 
   @Test
-  void theNearCacheIsRefusedPerManager() throws Exception {
+  void theNearCacheStartsOnAStandaloneRedisWhenEveryManagerOnItAgrees() throws Exception {
+    assertThat(refused(Map.of("depcache.near-cache.enabled", "true"))).isNull();
+    assertThat(
+            refused(
+                Map.of(
+                    "depcache.near-cache.enabled", "true",
+                    "depcache.manager.hot.ttl", "5")))
+        .isNull();
+  }
+
+  @Test
+  void managersOnOneRedisThatDisagreeAboutTheNearCacheAreRefusedByName() throws Exception {
     assertThat(refused(Map.of("depcache.manager.hot.near-cache.enabled", "true")))
         .isEqualTo(
-            "depcache.manager.hot.near-cache.enabled: the near cache is not supported by this"
+            "depcache.manager.hot.near-cache.*: managers on the same Redis must have the same"
+                + " near-cache.enabled, .max-entries, .ttl and prefix as manager default in this"
                 + " version");
+    assertThat(
+            refused(
+                Map.of(
+                    "depcache.manager.hot.near-cache.enabled", "true",
+                    "depcache.manager.hot.redis.url", "redis://other:6379/0")))
+        .isNull();
+  }
+
+  @Test
+  void theNearCacheOnSentinelClusterOrMemoryIsRefused() throws Exception {
+    assertThat(refused(Map.of("depcache.near-cache.enabled", "true", "depcache.backend", "memory")))
+        .startsWith("depcache.near-cache.enabled: the near cache works with a standalone Redis");
+    assertThat(
+            refused(
+                Map.of(
+                    "depcache.near-cache.enabled", "true",
+                    "depcache.redis.sentinel.master", "mymaster",
+                    "depcache.redis.sentinel.nodes", "127.0.0.1:26379")))
+        .startsWith("depcache.near-cache.enabled: the near cache works with a standalone Redis");
   }
 }

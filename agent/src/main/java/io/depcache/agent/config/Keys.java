@@ -51,7 +51,9 @@ final class Keys {
           "spool-dir",
           "max-entry-bytes",
           "on-error",
-          "near-cache.enabled");
+          "near-cache.enabled",
+          "near-cache.max-entries",
+          "near-cache.ttl");
 
   static final List<String> TARGET_SETTINGS =
       List.of("method", "ttl", "dependencies", "key", "manager", "cache-exceptions", "cache-nulls");

@@ -30,6 +30,8 @@ import java.util.List;
  * @param tls {@code depcache.redis.tls.*}, used when the URL is {@code rediss://}
  * @param signingKeyPrevious {@code depcache.signing-key.previous}: still accepted for reading, or
  *     {@code null}
+ * @param nearCacheMaxEntries {@code depcache.near-cache.max-entries}: the bound of the near cache
+ * @param nearCacheTtlSeconds {@code depcache.near-cache.ttl}: longest time an entry stays near
  */
 public record ManagerConfig(
     String name,
@@ -51,7 +53,15 @@ public record ManagerConfig(
     String redisUser,
     String redisPassword,
     TlsSettings tls,
-    String signingKeyPrevious) {
+    String signingKeyPrevious,
+    int nearCacheMaxEntries,
+    long nearCacheTtlSeconds) {
+
+  /** The default of {@code depcache.near-cache.max-entries}. */
+  public static final int DEFAULT_NEAR_CACHE_MAX_ENTRIES = 10_000;
+
+  /** The default of {@code depcache.near-cache.ttl}, in seconds. */
+  public static final long DEFAULT_NEAR_CACHE_TTL_SECONDS = 60;
 
   /** The default of {@code depcache.max-entry-bytes}: 8 MiB. */
   public static final int DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;

@@ -37,6 +37,8 @@ final class ManagerSettings {
   private String keystoreType = TlsSettings.PKCS12;
   private boolean verifyHostname = true;
   private String signingKeyPrevious;
+  private int nearCacheMaxEntries = ManagerConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES;
+  private long nearCacheTtlSeconds = ManagerConfig.DEFAULT_NEAR_CACHE_TTL_SECONDS;
 
   /** The setting each field came from, for messages about combinations. */
   private final Map<String, Setting> sources = new HashMap<>();
@@ -68,6 +70,8 @@ final class ManagerSettings {
     c.keystoreType = keystoreType;
     c.verifyHostname = verifyHostname;
     c.signingKeyPrevious = signingKeyPrevious;
+    c.nearCacheMaxEntries = nearCacheMaxEntries;
+    c.nearCacheTtlSeconds = nearCacheTtlSeconds;
     c.sources.putAll(sources);
     return c;
   }
@@ -125,6 +129,14 @@ final class ManagerSettings {
       case "on-error" ->
           set(Values.oneOf(s, problems, "bypass", "fail"), v -> failOnError = v.equals("fail"));
       case "near-cache.enabled" -> set(Values.bool(s, problems), v -> nearCache = v);
+      case "near-cache.max-entries" ->
+          set(
+              Values.whole(s, 1, Integer.MAX_VALUE, "a whole number of entries >= 1", problems),
+              v -> nearCacheMaxEntries = v.intValue());
+      case "near-cache.ttl" ->
+          set(
+              Values.whole(s, 1, Integer.MAX_VALUE, "a whole number of seconds >= 1", problems),
+              v -> nearCacheTtlSeconds = v);
       case "spool-dir" ->
           set(Values.nonEmpty(s, "the path of a directory", problems), v -> spoolDir = v);
       case "max-entry-bytes" ->
@@ -270,7 +282,9 @@ final class ManagerSettings {
             keystorePassword,
             keystoreType,
             verifyHostname),
-        signingKeyPrevious);
+        signingKeyPrevious,
+        nearCacheMaxEntries,
+        nearCacheTtlSeconds);
   }
 
   private static <T> void set(T value, Consumer<T> field) {

@@ -5,11 +5,17 @@ import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.monitor.Jmx;
 import io.depcache.agent.monitor.ManagerControl;
 import io.depcache.agent.monitor.MethodStats;
+import io.depcache.agent.near.NearCacheStore;
 import io.depcache.agent.serial.AllowList;
+import io.depcache.agent.serial.EntryCodec;
+import io.depcache.agent.serial.EntryDependencies;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.serial.Serializers;
 import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -132,8 +138,7 @@ public final class Managers implements AutoCloseable {
   private ManagerCore create(String name) {
     ManagerConfig settings = config.manager(name);
     CacheStore store =
-        stores.computeIfAbsent(
-            StoreFactory.identity(settings), id -> StoreFactory.open(settings, !commandLine));
+        stores.computeIfAbsent(StoreFactory.identity(settings), id -> open(settings));
     // One serializer per manager, from its settings; the allowlist is the JVM's.
     Serializer serializer = Serializers.named(settings.serializer(), allowList);
     ManagerCore core =
@@ -144,6 +149,45 @@ public final class Managers implements AutoCloseable {
       publisher.started(core);
     }
     return core;
+  }
+
+  /**
+   * Opens the store that managers of these settings share; with a near cache in front when they ask
+   * for one (Unsupported has checked that every manager sharing it agrees).
+   */
+  private CacheStore open(ManagerConfig settings) {
+    CacheStore store = StoreFactory.open(settings, !commandLine);
+    if (!settings.nearCache()) {
+      return store;
+    }
+    String prefix = settings.prefix();
+    return new NearCacheStore(
+        store, settings, (entryKey, stored) -> dependencyKeys(prefix, entryKey, stored));
+  }
+
+  /**
+   * The dependency store keys of a stored entry, for a near fill from a lookup hit: the manager is
+   * read from the entry key ({@code prefix:manager:e:...}), its signer opens the bytes.
+   */
+  private List<String> dependencyKeys(String prefix, String entryKey, byte[] stored) {
+    try {
+      int start = prefix.length() + 1;
+      int end = entryKey.indexOf(':', start);
+      ManagerCore owner = end < 0 ? null : byName.get(entryKey.substring(start, end));
+      if (owner == null) {
+        return null;
+      }
+      EntryDependencies deps = EntryCodec.decodeDependencies(owner.signing.open(entryKey, stored));
+      List<String> keys = new ArrayList<>(deps.size());
+      for (int i = 0; i < deps.size(); i++) {
+        keys.add(
+            KeyLayout.dependencyKey(KeyLayout.namespace(prefix, deps.manager(i)), deps.name(i)));
+      }
+      return keys;
+    } catch (RuntimeException e) {
+      // unreadable: the runtime finds out when it decodes the hit; it is not kept near
+      return null;
+    }
   }
 
   /**

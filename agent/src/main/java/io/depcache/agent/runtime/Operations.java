@@ -117,6 +117,9 @@ public final class Operations implements AutoCloseable {
     long ttl = run(() -> core.ttlSeconds(key));
     EntrySummary entry;
     try {
+      if (core.signing.signs()) {
+        core.signing.open(core.entryKey(key), bytes); // what a hit would refuse, inspect names
+      }
       entry = EntrySummary.of(bytes);
     } catch (CorruptEntryException e) {
       throw new NotAnEntryException(

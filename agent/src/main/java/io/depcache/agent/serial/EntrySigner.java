@@ -125,6 +125,16 @@ public final class EntrySigner {
     return Arrays.copyOfRange(stored, HEADER, stored.length);
   }
 
+  /** Whether stored bytes have the signed form (whatever key signed them). */
+  static boolean isSealed(byte[] stored) {
+    return stored.length > HEADER && stored[0] == MAGIC && stored[1] == VERSION;
+  }
+
+  /** The entry inside a signed form, unchecked: for an operator's look at it, never for a hit. */
+  static byte[] contents(byte[] sealed) {
+    return Arrays.copyOfRange(sealed, HEADER, sealed.length);
+  }
+
   private static boolean matches(Mac mac, String storeKey, byte[] stored) {
     byte[] expected = tag(mac, storeKey, stored, HEADER);
     byte[] found = Arrays.copyOfRange(stored, 2, HEADER);

@@ -16,7 +16,8 @@ import io.depcache.agent.serial.StoredEntry.Kind;
  * @param serializer the serializer that wrote the value, or {@code null} when there is no value
  * @param bytes the entry's size in the store
  * @param dependencies the entry's dependencies with their sequences
- * @param signed whether the entry carries a MAC; this format version carries none
+ * @param signed whether the entry carries a MAC (depcache.signing-key); this summary does not check
+ *     it
  */
 public record EntrySummary(
     Kind kind,
@@ -39,10 +40,12 @@ public record EntrySummary(
   /**
    * Reads an entry's header and the first bytes of its value.
    *
-   * @param bytes the stored entry
+   * @param stored the stored entry, signed or not
    * @throws CorruptEntryException when the bytes are not an entry of this format
    */
-  public static EntrySummary of(byte[] bytes) {
+  public static EntrySummary of(byte[] stored) {
+    boolean signed = EntrySigner.isSealed(stored);
+    byte[] bytes = signed ? EntrySigner.contents(stored) : stored;
     EntryReader in = new EntryReader(bytes);
     Kind kind = in.header();
     EntryDependencies dependencies = in.dependencies();
@@ -58,7 +61,7 @@ public record EntrySummary(
       case OPTIONAL_EMPTY -> valueClass = "java.util.Optional (empty)";
       default -> valueClass = null;
     }
-    return new EntrySummary(kind, valueClass, serializer, bytes.length, dependencies, false);
+    return new EntrySummary(kind, valueClass, serializer, stored.length, dependencies, signed);
   }
 
   /** The class that a JDK serialization stream's first object names. */

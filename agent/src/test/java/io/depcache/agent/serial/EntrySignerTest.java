@@ -23,6 +23,20 @@ class EntrySignerTest {
   }
 
   @Test
+  void aSummarySaysWhetherAnEntryIsSignedAndReadsTheEntryInside() {
+    byte[] entry = encoded();
+    byte[] sealed = EntrySigner.of(KEY, null).seal(STORE_KEY, entry);
+
+    EntrySummary plain = EntrySummary.of(entry);
+    EntrySummary signed = EntrySummary.of(sealed);
+
+    assertThat(plain.signed()).isFalse();
+    assertThat(signed.signed()).isTrue();
+    assertThat(signed.valueClass()).isEqualTo(plain.valueClass()).startsWith("java.util.");
+    assertThat(signed.bytes()).isEqualTo(sealed.length);
+  }
+
+  @Test
   void aSealedEntryOpensToTheSameBytes() {
     EntrySigner signer = EntrySigner.of(KEY, null);
     byte[] entry = encoded();

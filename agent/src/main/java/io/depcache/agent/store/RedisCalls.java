@@ -23,24 +23,7 @@ final class RedisCalls {
    * is never tried again: the call has already waited for as long as it may.
    */
   static <T> T run(String redactedUrl, String operation, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (StoreException e) {
-      throw e;
-    } catch (ConnectionsBusy e) {
-      throw busy(redactedUrl, operation, e);
-    } catch (JedisConnectionException e) {
-      if (!timedOut(e)) {
-        try {
-          return action.get();
-        } catch (RuntimeException again) {
-          throw failure(redactedUrl, operation, again);
-        }
-      }
-      throw failure(redactedUrl, operation, e);
-    } catch (RuntimeException e) {
-      throw failure(redactedUrl, operation, e);
-    }
+    return run(redactedUrl, operation, Supplier::get, action);
   }
 
   /**

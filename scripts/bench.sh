@@ -78,6 +78,19 @@ run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" -Ddepc
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" "${invalidate_sizes[@]}" \
   >"$out_dir/invalidate.out" 2>"$out_dir/invalidate.log"
+probe_rounds=10
+[ -n "$quick" ] && probe_rounds=4
+echo "bench: hits/s against raw GETs/s with 8 and 64 threads, interleaved, java and kryo ($probe_rounds rounds)" >&2
+: >"$out_dir/throughput-probe.out"
+for serializer in java kryo; do
+  for threads in 8 64; do
+    run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
+      "-Ddepcache.prefix=bench-probe-$serializer" "-Ddepcache.serializer=$serializer" \
+      "-Dbench.redis.url=$url" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 \
+      >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
+  done
+done
 startup_runs=10
 [ -n "$quick" ] && startup_runs=5
 echo "bench: start-up of the demo service, $startup_runs runs with and without the agent" >&2
@@ -98,7 +111,8 @@ sed '/^$/q' "$out_dir/jmh.out"
 details="$out_dir/details.txt"
 {
   sed '1,/^$/d' "$out_dir/jmh.out"
-  cat "$out_dir/invalidate.out" "$out_dir/startup.out" "$out_dir/startup-spring-boot.out"
+  cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/startup.out" \
+    "$out_dir/startup-spring-boot.out"
 } >"$details"
 printf '%-44s %s\n' "measure" "value"
 while IFS= read -r line; do
@@ -108,7 +122,10 @@ echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
     hit_alloc_bytes_per_op hit_alloc_beyond_raw_bytes_per_op invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
     invalidate_100k_ms invalidate_100k_max_command_ms invalidate_1m_ms invalidate_max_command_ms \
-    throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio startup_overhead_ms \
+    throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio throughput_8t_kryo_vs_raw_ratio \
+    throughput_8t_kryo_vs_raw_get_decode_ratio throughput_64t_kryo_vs_raw_ratio \
+    throughput_probe_8t_java_vs_raw_get_decode_ratio throughput_probe_8t_kryo_vs_raw_get_decode_ratio \
+    throughput_probe_64t_java_vs_raw_ratio throughput_probe_64t_kryo_vs_raw_ratio startup_overhead_ms \
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"

@@ -90,7 +90,9 @@ public final class BenchSuite {
         a -> a.equals("-Ddepcache.prefix=bench") ? "-Ddepcache.prefix=bench-kryo" : a);
     kryoArgs.add(KRYO_FORK);
     ChainedOptionsBuilder kryoHit =
-        forked("com\\.example\\.bench\\.HitBenchmark\\.(hit|rawGetDecode)$", kryoArgs);
+        forked(
+            "com\\.example\\.bench\\.(HitBenchmark\\.(hit|rawGetDecode)|Throughput(64)?Benchmark\\.\\w+)$",
+            kryoArgs);
     iterations(kryoHit, quick);
     if (log != null) {
       kryoHit.output(log.replaceFirst("(\\.log)?$", "-kryo.log"));
@@ -288,6 +290,23 @@ public final class BenchSuite {
     figure("throughput_64t_hits_per_s", score(need(byName, "Throughput64Benchmark.hit")));
     figure("throughput_64t_raw_get_per_s", raw64);
     figure("throughput_64t_vs_raw_ratio", score(need(byName, "Throughput64Benchmark.hit")) / raw64);
+    // The same with kryo, in the kryo forks: decoding a seventh of java's leaves the round trips
+    // and the agent's own work as the cost that sharing round trips divides.
+    double rawKryo = score(need(byName, "ThroughputBenchmark.rawGet[kryo]"));
+    figure("throughput_8t_kryo_hits_per_s", score(need(byName, "ThroughputBenchmark.hit[kryo]")));
+    figure(
+        "throughput_8t_kryo_vs_raw_ratio",
+        score(need(byName, "ThroughputBenchmark.hit[kryo]")) / rawKryo);
+    figure(
+        "throughput_8t_kryo_vs_raw_get_decode_ratio",
+        score(need(byName, "ThroughputBenchmark.hit[kryo]"))
+            / score(need(byName, "ThroughputBenchmark.rawGetDecode[kryo]")));
+    figure(
+        "throughput_64t_kryo_hits_per_s", score(need(byName, "Throughput64Benchmark.hit[kryo]")));
+    figure(
+        "throughput_64t_kryo_vs_raw_ratio",
+        score(need(byName, "Throughput64Benchmark.hit[kryo]"))
+            / score(need(byName, "Throughput64Benchmark.rawGet[kryo]")));
     figure(
         "serializer_java_deser_ns",
         percentile(need(byName, "SerializerBenchmark.javaDeserialize"), 50));

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,17 +16,24 @@ import java.util.function.Function;
  * sequence, which Redis answers at one instant, so each lookup still reads its entry and the
  * sequence together.
  *
- * <p>At most {@value #SENDERS} round trips are in flight. A lookup that finds one free sends at
- * once, with whatever waits in the queue (so a lone call pays nothing); one that finds none queues
- * and parks. When a round trip returns, its sender hands its place to the oldest waiter, which
- * sends for itself and everything queued behind it. A queued lookup is always sent after it was
- * queued: none takes the answer of a round trip that began before its call did (which an
- * invalidation that returned in between could have made stale). A waiter gives up after the
- * timeout, as a call that found no free connection ({@link StoreException.Kind#BUSY}).
+ * <p>At most {@link #SENDERS} round trips are in flight (by the processors, up to eight). A lookup
+ * that finds one free sends at once, with whatever waits in the queue (so a lone call pays
+ * nothing); one that finds none queues and parks. When a round trip returns, its sender hands its
+ * place to the oldest waiter, which sends for itself and everything queued behind it. A queued
+ * lookup is always sent after it was queued: none takes the answer of a round trip that began
+ * before its call did (which an invalidation that returned in between could have made stale). A
+ * waiter gives up after the timeout, as a call that found no free connection ({@link
+ * StoreException.Kind#BUSY}).
  */
 final class SharedLookups {
-  /** Round trips in flight at once. */
-  static final int SENDERS = 8;
+  /**
+   * Round trips in flight at once: half the processors, at least one and at most eight. When the
+   * CPU is the limit, a round trip beyond what the processors serve adds system calls and context
+   * switches (the client's and Redis') and no throughput, while lookups waiting for a turn share
+   * the next one; a lone lookup always finds a turn free.
+   */
+  static final int SENDERS =
+      Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
 
   /** Lookups in one round trip. */
   static final int MAX_BATCH = 64;
@@ -138,9 +146,14 @@ final class SharedLookups {
           batch.add(next);
         }
       }
+      if (batch.isEmpty()) {
+        List<byte[]> values = mgetOne.apply(entryKey);
+        return new CacheStore.Lookup(values.get(0), RedisStore.sequenceOf(values.get(1)));
+      }
+      int[] slots = new int[batch.size()];
       List<byte[]> values;
       try {
-        values = batch.isEmpty() ? mgetOne.apply(entryKey) : mget.apply(keys(entryKey, batch));
+        values = mget.apply(keys(entryKey, batch, slots));
       } catch (RuntimeException e) {
         for (Waiting other : batch) {
           other.outcome.completeExceptionally(e);
@@ -149,7 +162,7 @@ final class SharedLookups {
       }
       long sequence = RedisStore.sequenceOf(values.get(values.size() - 1));
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).outcome.complete(new CacheStore.Lookup(values.get(i + 1), sequence));
+        batch.get(i).outcome.complete(new CacheStore.Lookup(values.get(slots[i]), sequence));
       }
       return new CacheStore.Lookup(values.get(0), sequence);
     } finally {
@@ -157,14 +170,33 @@ final class SharedLookups {
     }
   }
 
-  private byte[][] keys(byte[] entryKey, List<Waiting> batch) {
+  /**
+   * The keys of one round trip: {@code entryKey}, each other key of the batch once, the sequence
+   * last. A hot entry that many threads look up at the same moment is read once: {@code slots[i]}
+   * receives the index of {@code batch.get(i)}'s key. The lookups of one key then share its bytes,
+   * which nothing that reads a lookup writes to.
+   */
+  private byte[][] keys(byte[] entryKey, List<Waiting> batch, int[] slots) {
     byte[][] keys = new byte[batch.size() + 2][];
+    int[] hashes = new int[batch.size() + 1];
     keys[0] = entryKey;
+    hashes[0] = Arrays.hashCode(entryKey);
+    int distinct = 1;
     for (int i = 0; i < batch.size(); i++) {
-      keys[i + 1] = batch.get(i).key;
+      byte[] key = batch.get(i).key;
+      int hash = Arrays.hashCode(key);
+      int slot = 0;
+      while (slot < distinct && (hashes[slot] != hash || !Arrays.equals(keys[slot], key))) {
+        slot++;
+      }
+      if (slot == distinct) {
+        keys[distinct] = key;
+        hashes[distinct++] = hash;
+      }
+      slots[i] = slot;
     }
-    keys[keys.length - 1] = sequenceKey;
-    return keys;
+    keys[distinct++] = sequenceKey;
+    return distinct == keys.length ? keys : Arrays.copyOf(keys, distinct);
   }
 
   /** Gives the held turn to the oldest waiter, or back when none waits. */

@@ -122,6 +122,45 @@ class SharedLookupsTest {
   }
 
   @Test
+  void lookupsOfOneHotEntryWaitingTogetherReadItOnceAndEachGetsIt() throws Exception {
+    SharedLookups lookups = new SharedLookups(redis, SEQUENCE, 10_000);
+    hold = new CountDownLatch(1);
+    for (int i = 0; i < SharedLookups.SENDERS; i++) {
+      lookUp(lookups, "busy" + i);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (roundTrips.size() < SharedLookups.SENDERS && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    List<Future<CacheStore.Lookup>> hot = new ArrayList<>();
+    List<Future<CacheStore.Lookup>> cold = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      // a fresh array per call, as each caller builds its own key
+      hot.add(threads.submit(() -> lookups.lookup(bytes("hot"))));
+      if (i % 4 == 0) {
+        String key = "cold" + i;
+        cold.add(lookUp(lookups, key));
+      }
+    }
+    Thread.sleep(100); // all are queued behind the round trips in flight
+    hold.countDown();
+    for (Future<CacheStore.Lookup> call : hot) {
+      CacheStore.Lookup found = call.get(10, TimeUnit.SECONDS);
+      assertThat(new String(found.value(), StandardCharsets.UTF_8)).isEqualTo("value of hot");
+      assertThat(found.sequence()).isEqualTo(41);
+    }
+    for (int i = 0; i < cold.size(); i++) {
+      CacheStore.Lookup found = cold.get(i).get(10, TimeUnit.SECONDS);
+      assertThat(new String(found.value(), StandardCharsets.UTF_8))
+          .isEqualTo("value of cold" + i * 4);
+    }
+    List<RoundTrip> shared = roundTrips.subList(SharedLookups.SENDERS, roundTrips.size());
+    assertThat(shared).as("50 lookups in one round trip of up to 64").hasSize(1);
+    assertThat(shared.get(0).keys()).filteredOn("hot"::equals).hasSize(1);
+    assertThat(shared.get(0).keys()).hasSize(11);
+  }
+
+  @Test
   void aLookupThatWaitsLongerThanTheTimeoutGivesUpAsBusy() throws Exception {
     SharedLookups lookups = new SharedLookups(redis, SEQUENCE, 100);
     hold = new CountDownLatch(1);

@@ -14,9 +14,27 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class ContextTask {
   final Object context;
+  private final Object task;
 
-  ContextTask(Object context) {
+  ContextTask(Object task, Object context) {
+    this.task = task;
     this.context = context;
+  }
+
+  /** Runs {@code runnable} with the context. */
+  final void runWithContext(Runnable runnable) {
+    Object token = Bridge.enterContext(context);
+    try {
+      runnable.run();
+    } finally {
+      Bridge.exitContext(token);
+    }
+  }
+
+  /** The task's own: what an executor's logging or a thread dump shows is the user's task. */
+  @Override
+  public final String toString() {
+    return task.toString();
   }
 
   /** A {@link Runnable}, run with the context. */
@@ -24,23 +42,13 @@ public abstract class ContextTask {
     private final Runnable task;
 
     OfRunnable(Runnable task, Object context) {
-      super(context);
+      super(task, context);
       this.task = task;
     }
 
     @Override
     public void run() {
-      Object token = Bridge.enterContext(context);
-      try {
-        task.run();
-      } finally {
-        Bridge.exitContext(token);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return task.toString();
+      runWithContext(task);
     }
   }
 
@@ -49,7 +57,7 @@ public abstract class ContextTask {
     private final Callable<T> task;
 
     OfCallable(Callable<T> task, Object context) {
-      super(context);
+      super(task, context);
       this.task = task;
     }
 
@@ -62,11 +70,6 @@ public abstract class ContextTask {
         Bridge.exitContext(token);
       }
     }
-
-    @Override
-    public String toString() {
-      return task.toString();
-    }
   }
 
   /** A {@link RunnableFuture}, run with the context; its outcome is the original's. */
@@ -74,18 +77,13 @@ public abstract class ContextTask {
     private final RunnableFuture<T> task;
 
     OfFuture(RunnableFuture<T> task, Object context) {
-      super(context);
+      super(task, context);
       this.task = task;
     }
 
     @Override
     public void run() {
-      Object token = Bridge.enterContext(context);
-      try {
-        task.run();
-      } finally {
-        Bridge.exitContext(token);
-      }
+      runWithContext(task);
     }
 
     @Override
@@ -112,11 +110,6 @@ public abstract class ContextTask {
     public T get(long timeout, TimeUnit unit)
         throws InterruptedException, ExecutionException, TimeoutException {
       return task.get(timeout, unit);
-    }
-
-    @Override
-    public String toString() {
-      return task.toString();
     }
   }
 }

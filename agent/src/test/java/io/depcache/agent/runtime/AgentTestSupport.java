@@ -22,6 +22,21 @@ final class AgentTestSupport {
     return installation;
   }
 
+  /**
+   * Installs the agent against {@code redisUrl} (a {@code SlowProxy}'s, in the tests of a slow
+   * Redis) with a timeout of {@code timeoutMs} and a prefix of its own.
+   */
+  static AgentMain.Installation installAgainst(String redisUrl, int timeoutMs) {
+    return install(
+        Map.of(
+            "depcache.redis.url",
+            redisUrl,
+            "depcache.redis.timeout-ms",
+            Integer.toString(timeoutMs),
+            "depcache.prefix",
+            uniquePrefix()));
+  }
+
   static String uniquePrefix() {
     return "t" + UUID.randomUUID().toString().substring(0, 8);
   }

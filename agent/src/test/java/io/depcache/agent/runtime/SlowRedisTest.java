@@ -9,7 +9,6 @@ import io.depcache.agent.AgentMain;
 import io.depcache.testing.SlowProxy;
 import io.depcache.testing.TestRedis;
 import java.io.IOException;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,15 +30,7 @@ class SlowRedisTest {
   @BeforeAll
   void start() throws IOException {
     proxy = SlowProxy.start(TestRedis.url(), DELAY_MS);
-    installation =
-        AgentTestSupport.install(
-            Map.of(
-                "depcache.redis.url",
-                proxy.url(),
-                "depcache.redis.timeout-ms",
-                Integer.toString(TIMEOUT_MS),
-                "depcache.prefix",
-                AgentTestSupport.uniquePrefix()));
+    installation = AgentTestSupport.installAgainst(proxy.url(), TIMEOUT_MS);
   }
 
   @AfterAll

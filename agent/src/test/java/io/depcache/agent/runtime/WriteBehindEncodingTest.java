@@ -14,7 +14,6 @@ import io.depcache.testing.TestRedis;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,15 +40,7 @@ class WriteBehindEncodingTest {
   @BeforeAll
   void start() throws IOException {
     proxy = SlowProxy.start(TestRedis.url(), ANSWER_DELAY_MS);
-    installation =
-        AgentTestSupport.install(
-            Map.of(
-                "depcache.redis.url",
-                proxy.url(),
-                "depcache.redis.timeout-ms",
-                Integer.toString(TIMEOUT_MS),
-                "depcache.prefix",
-                AgentTestSupport.uniquePrefix()));
+    installation = AgentTestSupport.installAgainst(proxy.url(), TIMEOUT_MS);
   }
 
   @AfterAll

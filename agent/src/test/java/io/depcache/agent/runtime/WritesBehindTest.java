@@ -44,15 +44,7 @@ class WritesBehindTest {
   @BeforeAll
   void start() throws IOException {
     proxy = SlowProxy.start(TestRedis.url(), ANSWER_DELAY_MS);
-    installation =
-        AgentTestSupport.install(
-            Map.of(
-                "depcache.redis.url",
-                proxy.url(),
-                "depcache.redis.timeout-ms",
-                Integer.toString(TIMEOUT_MS),
-                "depcache.prefix",
-                AgentTestSupport.uniquePrefix()));
+    installation = AgentTestSupport.installAgainst(proxy.url(), TIMEOUT_MS);
   }
 
   @AfterAll

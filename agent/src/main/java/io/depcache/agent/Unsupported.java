@@ -25,16 +25,6 @@ final class Unsupported {
     for (ManagerConfig m : managers) {
       String where =
           m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
-      if (!m.clusterNodes().isEmpty()
-          && (m.redisUser() != null
-              || m.redisPassword() != null
-              || m.tls().truststore() != null
-              || m.tls().keystore() != null)) {
-        problems.add(
-            where
-                + "redis.cluster.nodes: a Redis Cluster with a user, a password or TLS is not"
-                + " supported by this version");
-      }
       if (m.nearCache()
           && (m.inMemory() || !m.clusterNodes().isEmpty() || m.sentinelMaster() != null)) {
         problems.add(

@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -34,6 +34,7 @@ final class ClusterClients {
 
   private final Set<HostAndPort> seeds;
   private final int timeoutMs;
+  private final Supplier<JedisClientConfig> nodeConfig;
   private final String description;
   private final ExecutorService syncs =
       Executors.newFixedThreadPool(
@@ -46,7 +47,18 @@ final class ClusterClients {
   private volatile RedisClusterClient client;
   private boolean closed;
 
+  /** A cluster without TLS or credentials. */
   ClusterClients(List<String> nodes, int timeoutMs) {
+    this(nodes, timeoutMs, () -> RedisClients.nodeConfig(timeoutMs).build());
+  }
+
+  /**
+   * @param nodeConfig how to talk to each node (timeouts, credentials, TLS): asked for when the
+   *     client is built, so that a trust store that cannot be read fails each call, as an outage
+   *     does, with a message naming it
+   */
+  ClusterClients(List<String> nodes, int timeoutMs, Supplier<JedisClientConfig> nodeConfig) {
+    this.nodeConfig = nodeConfig;
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("depcache.redis.cluster.nodes names no node");
     }
@@ -95,16 +107,9 @@ final class ClusterClients {
     pool.setMinIdle(0);
     pool.setBlockWhenExhausted(true);
     pool.setMaxWait(Duration.ofMillis(timeoutMs));
-    DefaultJedisClientConfig config =
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(timeoutMs)
-            .socketTimeoutMillis(timeoutMs)
-            .clientName("depcache")
-            .protocol(RedisProtocol.RESP2)
-            .build();
     return RedisClusterClient.builder()
         .nodes(seeds)
-        .clientConfig(config)
+        .clientConfig(nodeConfig.get())
         .poolConfig(pool)
         .maxAttempts(MAX_ATTEMPTS)
         // Redirections while slots move are quick; a failover is not, and a call waits for it

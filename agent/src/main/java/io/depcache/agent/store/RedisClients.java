@@ -107,6 +107,50 @@ final class RedisClients {
         });
   }
 
+  /** What every connection of depcache's is made with: the timeouts, its name, the protocol. */
+  static DefaultJedisClientConfig.Builder nodeConfig(int timeoutMs) {
+    return DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(timeoutMs)
+        .socketTimeoutMillis(timeoutMs)
+        .clientName("depcache")
+        // Named, so that building the client does not open a connection to ask the server (which
+        // would hold up the agent's start for as long as Redis is slow, and settle on a protocol by
+        // whether Redis was up then). RESP2: every Redis and proxy speaks it.
+        .protocol(RedisProtocol.RESP2);
+  }
+
+  /**
+   * How to talk to the nodes of a Redis Cluster: the ACL user and password ({@code
+   * depcache.redis.user}, {@code .password}, or those of {@code depcache.redis.url}), and TLS when
+   * {@code depcache.redis.url} is {@code rediss://} (its host is not used, as with Sentinel) or a
+   * trust or key store is set ({@code depcache.redis.tls.*}).
+   *
+   * @throws StoreException when a trust or key store cannot be read (naming it, never a password)
+   */
+  static JedisClientConfig clusterNodeConfig(ManagerConfig settings) {
+    DefaultJedisClientConfig.Builder config = nodeConfig(settings.timeoutMs());
+    String user = settings.redisUser();
+    String password = settings.redisPassword();
+    if (password == null) {
+      URI uri = URI.create(settings.redisUrl());
+      user = JedisURIHelper.getUser(uri);
+      password = JedisURIHelper.getPassword(uri);
+    }
+    if (password != null) {
+      config.user(user).password(password);
+    }
+    if (settings.redisUrl().regionMatches(true, 0, "rediss://", 0, 9)
+        || settings.tls().truststore() != null
+        || settings.tls().keystore() != null) {
+      TlsContext context = TlsContext.of(settings.tls());
+      config
+          .ssl(true)
+          .sslSocketFactory(context.socketFactory())
+          .sslParameters(context.parameters());
+    }
+    return config.build();
+  }
+
   private static UnifiedJedis standalone(
       String url, int timeoutMs, String user, String password, TlsSettings tls) {
     return client(
@@ -142,15 +186,7 @@ final class RedisClients {
       pool.setMinIdle(0);
       pool.setBlockWhenExhausted(true);
       pool.setMaxWait(Duration.ofMillis(timeoutMs));
-      DefaultJedisClientConfig.Builder clientConfig =
-          DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(timeoutMs)
-              .socketTimeoutMillis(timeoutMs)
-              .clientName("depcache")
-              // Named, so that building the client does not open a connection to ask the server
-              // (which would hold up the agent's start for as long as Redis is slow, and settle on
-              // a protocol by whether Redis was up then). RESP2: every Redis and proxy speaks it.
-              .protocol(RedisProtocol.RESP2);
+      DefaultJedisClientConfig.Builder clientConfig = nodeConfig(timeoutMs);
       if (password != null) {
         clientConfig.user(user).password(password);
       }

@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,6 +130,19 @@ public final class RedisClusterStore implements CacheStore {
    */
   public static RedisClusterStore connect(List<String> nodes, int timeoutMs, String sequenceKey) {
     return new RedisClusterStore(new ClusterClients(nodes, timeoutMs), sequenceKey);
+  }
+
+  /**
+   * The store of a manager's settings: its cluster nodes and timeout, and its ACL user, password
+   * and TLS ({@link RedisClients#clusterNodeConfig}). Nothing connects before the first call.
+   */
+  public static RedisClusterStore connect(ManagerConfig settings, String sequenceKey) {
+    return new RedisClusterStore(
+        new ClusterClients(
+            settings.clusterNodes(),
+            settings.timeoutMs(),
+            () -> RedisClients.clusterNodeConfig(settings)),
+        sequenceKey);
   }
 
   @Override

@@ -21,12 +21,12 @@ public final class StoreFactory {
     if (settings.inMemory()) {
       return ManagerConfig.MEMORY;
     }
-    if (!settings.clusterNodes().isEmpty()) {
-      return "cluster:" + String.join(",", settings.clusterNodes()) + "#" + settings.timeoutMs();
-    }
     return String.join(
         "#",
-        settings.redisUrl(),
+        // a cluster's nodes, or else the URL: a cluster takes only its credentials and TLS from it
+        settings.clusterNodes().isEmpty()
+            ? settings.redisUrl()
+            : "cluster:" + String.join(",", settings.clusterNodes()) + "#" + settings.redisUrl(),
         Integer.toString(settings.timeoutMs()),
         String.valueOf(settings.redisUser()),
         String.valueOf(settings.redisPassword()),
@@ -68,8 +68,7 @@ public final class StoreFactory {
     }
     String sequenceKey = KeyLayout.sequenceKey(settings.prefix());
     if (!settings.clusterNodes().isEmpty()) {
-      RedisClusterStore cluster =
-          RedisClusterStore.connect(settings.clusterNodes(), settings.timeoutMs(), sequenceKey);
+      RedisClusterStore cluster = RedisClusterStore.connect(settings, sequenceKey);
       return resilient
           ? new ResilientStore(
               cluster,

@@ -27,13 +27,18 @@ public final class RedisCluster implements AutoCloseable {
 
   private final List<Node> nodes = new ArrayList<>();
   private final Path dir;
+  private final Secured secured;
   private final Thread shutdownHook;
 
   /** One process of the cluster. */
   private record Node(int port, Process process) {}
 
-  private RedisCluster(Path dir) {
+  /** TLS on every port, the cluster bus and replication, and an ACL user instead of default. */
+  private record Secured(TestCertificates certs, String user, String password) {}
+
+  private RedisCluster(Path dir, Secured secured) {
     this.dir = dir;
+    this.secured = secured;
     this.shutdownHook = new Thread(this::killAll, "redis-cluster-killer");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -47,6 +52,21 @@ public final class RedisCluster implements AutoCloseable {
    *     not form within 30 s
    */
   public static RedisCluster start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a cluster as {@link #start()} does, that speaks only TLS (clients, the cluster bus and
+   * replication, with {@code certs}' server certificate) and knows one ACL user, {@code user} with
+   * {@code password} and every permission, with the {@code default} user off. The nodes announce
+   * themselves as {@code localhost}, the name the server certificate has, so that a client verifies
+   * the host name of every node it is redirected to.
+   */
+  public static RedisCluster startSecured(TestCertificates certs, String user, String password) {
+    return start(new Secured(certs, user, password));
+  }
+
+  private static RedisCluster start(Secured secured) {
     String server = RedisServer.executable();
     String cli = Path.of(server).resolveSibling("redis-cli").toString();
     if (!Files.isExecutable(Path.of(cli))) {
@@ -55,7 +75,7 @@ public final class RedisCluster implements AutoCloseable {
     }
     RedisCluster cluster;
     try {
-      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"));
+      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"), secured);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,6 +86,50 @@ public final class RedisCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /** What a node's command line adds to be {@link Secured}. */
+  private List<String> securedArgs(int port) {
+    if (secured == null) {
+      return List.of();
+    }
+    TestCertificates certs = secured.certs();
+    return List.of(
+        "--port",
+        "0",
+        "--tls-port",
+        Integer.toString(port),
+        "--tls-cluster",
+        "yes",
+        "--tls-replication",
+        "yes",
+        "--tls-cert-file",
+        certs.serverCertPem().toString(),
+        "--tls-key-file",
+        certs.serverKeyPem().toString(),
+        "--tls-ca-cert-file",
+        certs.caCertPem().toString(),
+        "--tls-auth-clients",
+        "no",
+        "--cluster-announce-hostname",
+        "localhost",
+        "--cluster-preferred-endpoint-type",
+        "hostname",
+        // an option's words are arguments of their own: "default off" would be one user name
+        "--user",
+        "default",
+        "off",
+        "--user",
+        secured.user(),
+        "on",
+        ">" + secured.password(),
+        "~*",
+        "&*",
+        "+@all",
+        "--masteruser",
+        secured.user(),
+        "--masterauth",
+        secured.password());
   }
 
   private void launch(String server, String cli) {
@@ -80,8 +144,9 @@ public final class RedisCluster implements AutoCloseable {
       Path nodeDir = dir.resolve(Integer.toString(port));
       try {
         Files.createDirectories(nodeDir);
-        Process process =
-            new ProcessBuilder(
+        List<String> command =
+            new ArrayList<>(
+                List.of(
                     server,
                     "--port",
                     Integer.toString(port),
@@ -102,7 +167,10 @@ public final class RedisCluster implements AutoCloseable {
                     "--appendonly",
                     "no",
                     "--dir",
-                    nodeDir.toString())
+                    nodeDir.toString()));
+        command.addAll(securedArgs(port)); // a later --port overrides the first
+        Process process =
+            new ProcessBuilder(command)
                 .directory(nodeDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(nodeDir.resolve("redis.log").toFile())
@@ -127,9 +195,14 @@ public final class RedisCluster implements AutoCloseable {
     awaitReady(cli);
   }
 
-  /** {@code host:port} of every node, comma-separated: the form of depcache.redis.cluster.nodes. */
+  /**
+   * {@code host:port} of every node, comma-separated: the form of depcache.redis.cluster.nodes
+   * ({@code localhost} for a secured cluster, else {@code 127.0.0.1}).
+   */
   public String nodes() {
-    return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+    // a secured cluster's certificate names localhost only
+    String host = secured == null ? "127.0.0.1" : "localhost";
+    return nodes.stream().map(n -> host + ":" + n.port()).collect(Collectors.joining(","));
   }
 
   /** The ports of every node. */
@@ -345,7 +418,23 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  private static CommandRun run(List<String> command) {
+  /** Runs a command; {@code redis-cli} with what it needs for a {@link Secured} cluster. */
+  private CommandRun run(List<String> command) {
+    if (secured != null) {
+      List<String> flags = new ArrayList<>(List.of(command.get(0)));
+      flags.addAll(
+          List.of(
+              "--tls",
+              "--cacert",
+              secured.certs().caCertPem().toString(),
+              "--user",
+              secured.user(),
+              "--pass",
+              secured.password(),
+              "--no-auth-warning"));
+      flags.addAll(command.subList(1, command.size()));
+      command = flags;
+    }
     try {
       return CommandRun.of(command);
     } catch (IOException e) {

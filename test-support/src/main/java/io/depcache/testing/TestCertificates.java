@@ -76,7 +76,15 @@ public record TestCertificates(
 
     Path server = dir.resolve("server.p12");
     Path serverPem = dir.resolve("server.crt");
-    signed(ca, server, serverPem, "server", "CN=localhost", "SAN=dns:localhost", "serverAuth");
+    // clientAuth too: the nodes of a TLS cluster present it to each other on the cluster bus
+    signed(
+        ca,
+        server,
+        serverPem,
+        "server",
+        "CN=localhost",
+        "SAN=dns:localhost",
+        "serverAuth,clientAuth");
     Path serverKey = dir.resolve("server.key");
     writeKeyPem(server, "server", serverKey);
 

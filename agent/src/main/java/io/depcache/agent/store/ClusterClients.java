@@ -17,6 +17,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -107,6 +108,21 @@ final class ClusterClients {
     pool.setMinIdle(0);
     pool.setBlockWhenExhausted(true);
     pool.setMaxWait(Duration.ofMillis(timeoutMs));
+    try {
+      return newClient(pool);
+    } catch (JedisClusterOperationException e) {
+      // "Could not initialize cluster slots cache" says nothing: the first node's own failure,
+      // which Jedis keeps as suppressed, says why (a certificate, a refused login)
+      for (Throwable first : e.getSuppressed()) {
+        if (first instanceof RuntimeException failure) {
+          throw failure;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private RedisClusterClient newClient(ConnectionPoolConfig pool) {
     return RedisClusterClient.builder()
         .nodes(seeds)
         .clientConfig(nodeConfig.get())

@@ -1,5 +1,7 @@
 package io.depcache.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -7,16 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import redis.clients.jedis.Jedis;
 
 /**
  * A throwaway Redis Cluster for tests: six local {@code redis-server} processes in cluster mode on
  * free ports, joined by {@code redis-cli --cluster create ... --cluster-replicas 1}, so three
  * primaries that share the 16,384 slots and one replica of each. No persistence; every process is
  * killed by {@link #close()} or when the JVM exits.
+ *
+ * <p>Ready once every node agrees on the slots and lists every replica in {@code CLUSTER SLOTS}
+ * (which it does once the replica synced).
  *
  * <p>{@link #reshard} and {@link #failover} change the topology while a test runs, as an operator
  * would: {@code redis-cli --cluster reshard} and {@code CLUSTER FAILOVER} on a replica.
@@ -291,7 +299,7 @@ public final class RedisCluster implements AutoCloseable {
       if (ready) {
         CommandRun check =
             run(List.of(cli, "--cluster", "check", "127.0.0.1:" + nodes.get(0).port()));
-        if (check.exit() == 0 && !check.output().contains("[WARNING]")) {
+        if (check.exit() == 0 && !check.output().contains("[WARNING]") && replicasListed()) {
           return;
         }
       }
@@ -300,6 +308,32 @@ public final class RedisCluster implements AutoCloseable {
       }
       sleep(100);
     }
+  }
+
+  /**
+   * Every node's {@code CLUSTER SLOTS} lists every replica: a replica is listed once it synced with
+   * its primary (until then it could not take over with its data), and a store that waits for
+   * replicas' acknowledgements counts the ones listed.
+   */
+  private boolean replicasListed() {
+    List<Integer> replicas = replicas();
+    for (Node node : nodes) {
+      try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+        Map<String, Integer> listed = new HashMap<>();
+        for (Object range : jedis.clusterSlots()) {
+          List<?> served = (List<?>) range;
+          List<?> primary = (List<?>) served.get(2);
+          listed.put(
+              new String((byte[]) primary.get(0), UTF_8) + ":" + primary.get(1), served.size() - 3);
+        }
+        if (listed.values().stream().mapToInt(Integer::intValue).sum() != replicas.size()) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

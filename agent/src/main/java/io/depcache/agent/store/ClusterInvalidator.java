@@ -3,8 +3,10 @@ package io.depcache.agent.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
@@ -29,8 +31,17 @@ import redis.clients.jedis.UnifiedJedis;
  * long: a page is one {@code ZRANGE}, a member one short script.
  */
 final class ClusterInvalidator {
-  /** Members read, fenced and unlinked per round. */
+  /** Members read per {@code ZRANGE}. */
   static final int PAGE = 1024;
+
+  /**
+   * Members fenced and unlinked per round: read first, then grouped by slot. Entries are spread
+   * over the 16,384 slots, so the more members a round has, the more share a call.
+   */
+  static final int CHUNK = 65_536;
+
+  /** Entries one call of {@code cluster-unlink.lua} fences and unlinks at most (one slot's). */
+  static final int GROUP = 256;
 
   private static final LuaScript DETACH = LuaScript.load("cluster-detach.lua");
   private static final LuaScript FINISH = LuaScript.load("cluster-finish.lua");
@@ -93,7 +104,7 @@ final class ClusterInvalidator {
                   ClusterKeys.of(dependencyKey, "\u0000invalidating:" + unique)),
               List.of(fence, RedisClusterStore.FENCE_RETENTION, DRAINING_TTL)));
     }
-    List<Object> replies = scripts.runEach(DETACH, calls);
+    List<Object> replies = scripts.runAcknowledged(DETACH, calls);
     List<Detached> sets = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
       List<byte[]> keys = calls.get(i).keys();
@@ -116,20 +127,24 @@ final class ClusterInvalidator {
   long drain(Detached set, long fence) {
     byte[] sequence = bytes(Long.toString(fence));
     long removed = 0;
+    List<String> entries = new ArrayList<>();
     for (long from = 0; ; from += PAGE) {
       long first = from;
       List<byte[]> members =
           call("ZRANGE", () -> client.zrange(set.set(), first, first + PAGE - 1));
-      if (!members.isEmpty()) {
-        List<String> entries = new ArrayList<>(members.size());
-        for (byte[] member : members) {
-          entries.add(new String(member, StandardCharsets.UTF_8));
-        }
+      for (byte[] member : members) {
+        entries.add(new String(member, StandardCharsets.UTF_8));
+      }
+      if (entries.size() >= CHUNK) {
         removed += unlink(entries, sequence);
+        entries.clear();
       }
       if (members.size() < PAGE) {
         break;
       }
+    }
+    if (!entries.isEmpty()) {
+      removed += unlink(entries, sequence);
     }
     List<byte[]> keys = List.of(set.set(), set.draining());
     call("finish script", () -> FINISH.run(client, keys, List.of()));
@@ -143,11 +158,11 @@ final class ClusterInvalidator {
    */
   long unlinkFenced(Collection<String> entryKeys) {
     byte[] sequence = bytes(Long.toString(store.nextSequence()));
-    List<String> batch = new ArrayList<>(Math.min(entryKeys.size(), PAGE));
+    List<String> batch = new ArrayList<>(Math.min(entryKeys.size(), CHUNK));
     long removed = 0;
     for (String entryKey : entryKeys) {
       batch.add(entryKey);
-      if (batch.size() == PAGE) {
+      if (batch.size() == CHUNK) {
         removed += unlink(batch, sequence);
         batch.clear();
       }
@@ -158,17 +173,29 @@ final class ClusterInvalidator {
     return removed;
   }
 
+  /**
+   * Fences and unlinks entries: one call of {@code cluster-unlink.lua} per slot and up to {@value
+   * #GROUP} entries, the calls of each node on one connection, acknowledged by a replica.
+   */
   private long unlink(List<String> entryKeys, byte[] sequence) {
-    List<ClusterScripts.Call> calls = new ArrayList<>(entryKeys.size());
     List<byte[]> args = List.of(sequence, RedisClusterStore.FENCE_RETENTION);
+    Map<Integer, List<byte[]>> bySlot = new HashMap<>();
+    List<ClusterScripts.Call> calls = new ArrayList<>();
     for (String entryKey : entryKeys) {
-      calls.add(
-          new ClusterScripts.Call(
-              List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, RedisClusterStore.FENCE)),
-              args));
+      int slot = ClusterKeys.slot(entryKey);
+      List<byte[]> keys = bySlot.computeIfAbsent(slot, s -> new ArrayList<>());
+      keys.add(ClusterKeys.of(entryKey));
+      keys.add(ClusterKeys.of(entryKey, RedisClusterStore.FENCE));
+      if (keys.size() == 2 * GROUP) {
+        calls.add(new ClusterScripts.Call(keys, args));
+        bySlot.remove(slot);
+      }
+    }
+    for (List<byte[]> keys : bySlot.values()) {
+      calls.add(new ClusterScripts.Call(keys, args));
     }
     long removed = 0;
-    for (Object reply : scripts.runEach(RedisClusterStore.UNLINK, calls)) {
+    for (Object reply : scripts.runAcknowledged(RedisClusterStore.UNLINK, calls)) {
       removed += (Long) reply;
     }
     return removed;

@@ -262,6 +262,59 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Crashes a primary that has taken writes no replica received: its replicas are stopped ({@code
+   * SIGSTOP}), its links to them closed ({@code CLIENT KILL TYPE replica}), and for {@code millis}
+   * it goes on taking writes that reach no replica (as under a replication lag or a network cut);
+   * then it is killed and its replicas resumed. One of them takes over without those writes; waits
+   * as {@link #kill} does.
+   *
+   * @param port a primary now
+   * @param millis how long it takes writes that no replica receives
+   */
+  public void killUnreplicated(int port, long millis) {
+    List<Long> replicas = new ArrayList<>();
+    String id = nodeId(port);
+    for (String line : cli(port, "CLUSTER", "NODES").lines().toList()) {
+      String[] fields = line.split(" ");
+      if (fields.length > 3 && fields[3].equals(id)) {
+        int replicaPort =
+            Integer.parseInt(
+                fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
+        nodes.stream()
+            .filter(n -> n.port() == replicaPort)
+            .forEach(n -> replicas.add(n.process().pid()));
+      }
+    }
+    if (replicas.isEmpty()) {
+      throw new IllegalStateException("primary " + port + " has no replica to stop");
+    }
+    signal("-STOP", replicas);
+    try {
+      cli(port, "CLIENT", "KILL", "TYPE", "replica");
+      sleep(millis);
+      Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+      node.process().destroyForcibly();
+      try {
+        node.process().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      signal("-CONT", replicas);
+    }
+    kill(port);
+  }
+
+  private static void signal(String signal, List<Long> pids) {
+    List<String> command = new ArrayList<>(List.of("kill", signal));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    CommandRun run = run(command);
+    if (run.exit() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + run.output());
+    }
+  }
+
   private String role(int port) {
     String output = cli(port, "ROLE");
     return output.lines().findFirst().orElse("").trim();

@@ -20,15 +20,19 @@ import redis.clients.jedis.UnifiedJedis;
  *       ({@link #detach});
  *   <li>a second sequence {@code f2};
  *   <li>each detached set read a page of {@value #PAGE} members at a time, by position (it never
- *       changes again), and each member fenced with {@code f2} and unlinked in its own slot,
- *       pipelined to every node ({@link #drain}); a drained set goes, and off its dependency's sets
- *       being drained, in one step.
+ *       changes again), up to {@value #CHUNK} members; those grouped by slot, and each group (up to
+ *       {@value #GROUP} entries) fenced with {@code f2} and unlinked by one script call in its
+ *       slot, the calls of each node on one connection of that node and all nodes at once ({@link
+ *       #drain}); a drained set goes, and off its dependency's sets being drained, in one step.
  * </ol>
  *
- * Every set on a dependency's sets being drained is drained before the invalidation returns, so an
- * invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next one
- * of the dependency, or by its own retry. No command touches more than one slot, and none runs
- * long: a page is one {@code ZRANGE}, a member one short script.
+ * The detach and each node's fences and unlinks return only once a replica of the node has them
+ * ({@link ClusterScripts#runAcknowledged}): a primary that crashes then does not take them with it.
+ *
+ * <p>Every set on a dependency's sets being drained is drained before the invalidation returns, so
+ * an invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next
+ * one of the dependency, or by its own retry. No command touches more than one slot, and none runs
+ * long: a page is one {@code ZRANGE}, a group one script of at most {@value #GROUP} entries.
  */
 final class ClusterInvalidator {
   /** Members read per {@code ZRANGE}. */

@@ -113,9 +113,14 @@ import redis.clients.jedis.params.SetParams;
  * restarted without persistence before its replica took over (it comes back empty). A {@code
  * CLUSTER FAILOVER} waits for the replica and loses nothing.
  *
- * <p><b>The price.</b> A miss is two round trips (the entry, then the sequence); a fenced write one
- * per dependency slot and one for the entry; an invalidation leaves a fence per dependent entry for
- * {@link #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
+ * <p><b>The price.</b> A hit is one {@code GET} and never waits for a replica; a miss is two round
+ * trips (the entry, then the sequence); a fenced write one per dependency node, each carrying the
+ * registrations and their {@code WAIT} (so a replica's acknowledgement, on a local network well
+ * under a millisecond), and one for the entry; an invalidation a round trip per node for its
+ * detaches, a {@code ZRANGE} per {@value ClusterInvalidator#PAGE} dependents, and per {@value
+ * ClusterInvalidator#CHUNK} dependents one round trip to every node at once (one script per slot
+ * group, then a {@code WAIT}); it leaves a fence per dependent entry for {@link
+ * #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
  */
 public final class RedisClusterStore implements CacheStore {
   static final int BATCH = 500;

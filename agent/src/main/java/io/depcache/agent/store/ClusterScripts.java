@@ -33,9 +33,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * are not marked failed) fails the call with a {@link StoreException}.
  *
  * <p>A call that a pipeline could not complete (MOVED or ASK while slots move, a node that failed
- * over, a script the node does not know yet, {@code TRYAGAIN}) is made again on its own, following
- * the redirection, on the node's connection, and acknowledged there. Every script run this way must
- * do the same when run twice.
+ * over, a script the node does not know yet, {@code TRYAGAIN}, a {@code WAIT} cut short because the
+ * node became a replica) is made again on its own, following the redirection, on the node's
+ * connection, and acknowledged there. Every script run this way must do the same when run twice.
  */
 final class ClusterScripts {
   private static final byte[] LOAD = {'L', 'O', 'A', 'D'};
@@ -221,7 +221,18 @@ final class ClusterScripts {
         }
       }
       if (acknowledged != null) {
-        checkAcknowledged(node, acknowledged.get(), replicas);
+        long count;
+        try {
+          count = acknowledged.get();
+        } catch (JedisDataException e) {
+          // UNBLOCKED: the node became a replica while it waited (a CLUSTER FAILOVER, which keeps
+          // what it had). Each call of this node is made again on its own, where it is now.
+          for (int i : indices) {
+            done[i] = false;
+          }
+          return;
+        }
+        checkAcknowledged(node, count, replicas);
       }
     }
 
@@ -263,6 +274,11 @@ final class ClusterScripts {
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("NOSCRIPT")) {
           eval = true;
+        } else if (message.startsWith("UNBLOCKED")) {
+          // The node became a replica during the WAIT: the call is made again on the primary.
+          topology.refresh();
+          node = topology.primaryOf(slot);
+          asking = false;
         } else if (!message.startsWith("TRYAGAIN") && !message.startsWith("CLUSTERDOWN")) {
           throw e;
         }

@@ -30,18 +30,19 @@ import redis.clients.jedis.Jedis;
  * would: {@code redis-cli --cluster reshard} and {@code CLUSTER FAILOVER} on a replica.
  */
 public final class RedisCluster implements AutoCloseable {
-  private static final int NODES = 6;
   private static final long READY_TIMEOUT_MILLIS = 30_000;
 
   private final List<Node> nodes = new ArrayList<>();
   private final Path dir;
+  private final int replicasPerPrimary;
   private final Thread shutdownHook;
 
   /** One process of the cluster. */
   private record Node(int port, Process process) {}
 
-  private RedisCluster(Path dir) {
+  private RedisCluster(Path dir, int replicasPerPrimary) {
     this.dir = dir;
+    this.replicasPerPrimary = replicasPerPrimary;
     this.shutdownHook = new Thread(this::killAll, "redis-cluster-killer");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -55,6 +56,15 @@ public final class RedisCluster implements AutoCloseable {
    *     not form within 30 s
    */
   public static RedisCluster start() {
+    return start(1);
+  }
+
+  /**
+   * Starts three primaries with {@code replicasPerPrimary} replicas each, as {@link #start()}.
+   *
+   * @param replicasPerPrimary 0 for a cluster without replicas
+   */
+  public static RedisCluster start(int replicasPerPrimary) {
     String server = RedisServer.executable();
     String cli = Path.of(server).resolveSibling("redis-cli").toString();
     if (!Files.isExecutable(Path.of(cli))) {
@@ -63,7 +73,7 @@ public final class RedisCluster implements AutoCloseable {
     }
     RedisCluster cluster;
     try {
-      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"));
+      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"), replicasPerPrimary);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,7 +88,7 @@ public final class RedisCluster implements AutoCloseable {
 
   private void launch(String server, String cli) {
     List<Integer> ports = new ArrayList<>();
-    while (ports.size() < NODES) {
+    while (ports.size() < 3 * (1 + replicasPerPrimary)) {
       int port = freePort();
       if (!ports.contains(port)) {
         ports.add(port);
@@ -127,7 +137,8 @@ public final class RedisCluster implements AutoCloseable {
     for (Node node : nodes) {
       create.add("127.0.0.1:" + node.port());
     }
-    create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+    create.addAll(
+        List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
     CommandRun created = run(create);
     if (created.exit() != 0) {
       throw new IllegalStateException("redis-cli --cluster create failed:\n" + created.output());

@@ -159,6 +159,11 @@ public final class AgentMain {
       return registry;
     }
 
+    /** The managers of this installation; for tests that look at a manager's store. */
+    public Managers managers() {
+      return managers;
+    }
+
     /** Restores the original classes, disconnects the bridge and closes the stores. */
     public void uninstall() {
       callPath.deactivate();

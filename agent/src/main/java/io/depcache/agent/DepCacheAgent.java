@@ -59,7 +59,7 @@ public final class DepCacheAgent {
    * start: it is never reached from premain or attach.
    */
   public static void main(String[] args) {
-    System.exit(io.depcache.agent.cli.Cli.run(args, System.out, System.err));
+    System.exit(CommandLine.run(args, System.out, System.err));
   }
 
   public static void premain(String arguments, Instrumentation instrumentation) {

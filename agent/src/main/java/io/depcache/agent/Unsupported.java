@@ -2,8 +2,11 @@ package io.depcache.agent;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.store.StoreFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings that API.md names but this version does not implement yet: the agent refuses to start
@@ -22,14 +25,41 @@ final class Unsupported {
     for (ManagerConfig m : managers) {
       String where =
           m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
-      if (m.sentinelMaster() != null || !m.sentinelNodes().isEmpty()) {
-        problems.add(where + "redis.sentinel.*: Redis Sentinel is not supported by this version");
+      if (!m.clusterNodes().isEmpty()
+          && (m.redisUser() != null
+              || m.redisPassword() != null
+              || m.tls().truststore() != null
+              || m.tls().keystore() != null)) {
+        problems.add(
+            where
+                + "redis.cluster.nodes: a Redis Cluster with a user, a password or TLS is not"
+                + " supported by this version");
       }
-      if (m.signingKey() != null) {
-        problems.add(where + "signing-key: signed entries are not supported by this version");
+      if (m.nearCache()
+          && (m.inMemory() || !m.clusterNodes().isEmpty() || m.sentinelMaster() != null)) {
+        problems.add(
+            where
+                + "near-cache.enabled: the near cache works with a standalone Redis only in this"
+                + " version (not with depcache.backend=memory, Redis Cluster or Sentinel)");
       }
-      if (m.nearCache()) {
-        problems.add(where + "near-cache.enabled: the near cache is not supported by this version");
+    }
+    // Managers on one Redis share one store, and so one near cache or none: they must agree.
+    Map<String, ManagerConfig> byStore = new HashMap<>();
+    for (ManagerConfig m : managers) {
+      ManagerConfig first = byStore.putIfAbsent(StoreFactory.identity(m), m);
+      if (first != null
+          && (first.nearCache() || m.nearCache())
+          && (first.nearCache() != m.nearCache()
+              || !first.prefix().equals(m.prefix())
+              || first.nearCacheMaxEntries() != m.nearCacheMaxEntries()
+              || first.nearCacheTtlSeconds() != m.nearCacheTtlSeconds())) {
+        problems.add(
+            "depcache.manager."
+                + m.name()
+                + ".near-cache.*: managers on the same Redis must have the same"
+                + " near-cache.enabled, .max-entries, .ttl and prefix as manager "
+                + first.name()
+                + " in this version");
       }
     }
     return problems.isEmpty() ? null : String.join("; ", problems);

@@ -41,6 +41,7 @@ class PackageRulesTest {
             room("config"),
             room("instrument"),
             room("monitor"),
+            room("near"),
             room("runtime"),
             room("serial"),
             room("store"))
@@ -66,7 +67,7 @@ class PackageRulesTest {
         .and(not(kryoPart))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(room("serial"), "java..")
+        .resideInAnyPackage(room("serial"), "java..", "javax.crypto..")
         .check(CLASSES);
     classes()
         .that(kryoPart)
@@ -85,7 +86,15 @@ class PackageRulesTest {
         .should()
         .onlyDependOnClassesThat()
         .resideInAnyPackage(
-            room("store"), "java..", "redis.clients..", "org.apache.commons.pool2..", "org.slf4j..")
+            room("store"),
+            "java..",
+            "javax.net.ssl..",
+            "redis.clients..",
+            "org.apache.commons.pool2..",
+            "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.TlsSettings")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName(AGENT + ".config.Redaction")
@@ -104,13 +113,36 @@ class PackageRulesTest {
   }
 
   @Test
-  void monitorCallsTheApiAndLoggingOnly() {
+  void nearCallsTheStoreCaffeineTheJdkLoggingAndTheManagerSettings() {
+    classes()
+        .that()
+        .resideInAPackage(room("near"))
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            room("near"), room("store"), "java..", "com.github.benmanes.caffeine..", "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(AGENT + ".config.ManagerConfig")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(room("store"), room("serial"), room("config"), room("monitor"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(room("near"))
+        .check(CLASSES);
+  }
+
+  @Test
+  void monitorCallsTheApiJmxAndLoggingOnly() {
     classes()
         .that()
         .resideInAPackage(room("monitor"))
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage(room("monitor"), "java..", "io.depcache", "org.slf4j..")
+        .resideInAnyPackage(
+            room("monitor"), "java..", "javax.management..", "io.depcache", "org.slf4j..")
         .check(CLASSES);
   }
 
@@ -194,13 +226,24 @@ class PackageRulesTest {
   }
 
   @Test
-  void theCommandLineCallsTheConfigurationAndTheDryRunOnly() {
+  void theCommandLineCallsTheConfigurationTheOperationsFacadeAndTheDryRunOnly() {
     noClasses()
         .that()
         .resideInAPackage(room("cli"))
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(room("runtime"), room("store"), room("serial"), room("monitor"))
+        .resideInAnyPackage(room("store"), room("serial"), room("monitor"))
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(room("cli"))
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(room("runtime"))
+                .and(
+                    not(
+                        nameStartingWith(AGENT + ".runtime.Operations")
+                            .or(nameStartingWith(AGENT + ".runtime.FleetStats")))))
         .check(CLASSES);
     noClasses()
         .that()

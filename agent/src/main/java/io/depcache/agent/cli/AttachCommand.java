@@ -17,38 +17,44 @@ import java.util.Properties;
  * through the JDK's attach API, and prints what the agent reported (it leaves its outcome in a
  * system property of the target JVM).
  */
-final class AttachCommand {
-  static final String USAGE = "usage: java -jar depcache-agent.jar attach <pid> [k=v,...] [--json]";
+final class AttachCommand implements Command {
+  @Override
+  public String name() {
+    return "attach";
+  }
 
-  private AttachCommand() {}
+  @Override
+  public String summary() {
+    return "install the agent into a running JVM of the same user";
+  }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    String pid = null;
-    String options = null;
-    boolean json = false;
-    for (String arg : args) {
-      if (arg.equals("--json")) {
-        json = true;
-      } else if (arg.startsWith("--")) {
-        err.println("attach: unknown option '" + arg + "'");
-        err.println(USAGE);
-        return 2;
-      } else if (pid == null) {
-        pid = arg;
-      } else if (options == null) {
-        options = arg;
-      } else {
-        err.println("attach: unexpected argument '" + arg + "'");
-        err.println(USAGE);
-        return 2;
-      }
+  @Override
+  public String usage() {
+    return "attach <pid> [k=v,...] [--json]";
+  }
+
+  @Override
+  public String details() {
+    return """
+        Loads this jar into the JVM of that process id through the JDK's attach API, with the
+        agent arguments given (as after -javaagent:depcache-agent.jar=), and prints what the
+        agent reported there. Attaching twice does nothing and says so. Exit 0 installed (or
+        already); 1 the agent refused its options; 2 bad usage, or a JVM that cannot be
+        attached to.""";
+  }
+
+  @Override
+  public int run(Arguments args, PrintStream out, PrintStream err) throws Arguments.UsageException {
+    if (args.words().size() > 2) {
+      throw new Arguments.UsageException("unexpected argument '" + args.words().get(2) + "'");
     }
+    String pid = args.words().isEmpty() ? null : args.words().get(0);
+    String options = args.words().size() > 1 ? args.words().get(1) : null;
+    boolean json = args.json();
     if (pid == null || !pid.chars().allMatch(Character::isDigit) || pid.isEmpty()) {
-      err.println(
-          "attach: expected the process id of a running JVM (a number), got "
+      throw new Arguments.UsageException(
+          "expected the process id of a running JVM (a number), got "
               + (pid == null ? "nothing" : "'" + pid + "'"));
-      err.println(USAGE);
-      return 2;
     }
     Path agentJar;
     try {

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -23,29 +25,54 @@ import net.bytebuddy.pool.TypePool;
  * {@code check}: reads the configuration as the agent would, scans the class path's class files
  * without loading them, and lists what each rule and annotation would cache or invalidate.
  */
-final class CheckCommand {
-  private CheckCommand() {}
+final class CheckCommand implements Command {
+  @Override
+  public String name() {
+    return "check";
+  }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    String config = null;
-    String classPath = null;
-    boolean strict = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config" -> config = i + 1 < args.length ? args[++i] : null;
-        case "--classpath", "-cp" -> classPath = i + 1 < args.length ? args[++i] : null;
-        case "--strict" -> strict = true;
-        default -> {
-          err.println("check: unknown argument '" + args[i] + "'");
-          err.println(Cli.USAGE);
-          return 2;
-        }
-      }
+  @Override
+  public String summary() {
+    return "dry run: what the configuration and the annotations would cache";
+  }
+
+  @Override
+  public String usage() {
+    return "check [--config FILE] --classpath app.jar:lib/* [--strict] [--json]";
+  }
+
+  @Override
+  public String details() {
+    return """
+        Reads the configuration as the agent would, scans the class path's class files without
+        loading them, and lists what each rule and annotation would cache or invalidate, with
+        the templates resolved. Exit 0 when nothing is broken; 1 when a rule or the
+        configuration is broken (with --strict, also on a warning); 2 on bad usage.""";
+  }
+
+  @Override
+  public Set<String> valueOptions() {
+    return Set.of("--classpath", "-cp");
+  }
+
+  @Override
+  public Set<String> flags() {
+    return Set.of("--strict");
+  }
+
+  @Override
+  public int run(Arguments args, PrintStream out, PrintStream err) throws Arguments.UsageException {
+    String config = args.value("--config");
+    String classPath =
+        args.value("--classpath") != null ? args.value("--classpath") : args.value("-cp");
+    boolean strict = args.flag("--strict");
+    boolean json = args.json();
+    if (!args.words().isEmpty()) {
+      throw new Arguments.UsageException("unexpected argument '" + args.words().get(0) + "'");
     }
     if (classPath == null) {
-      err.println("check: --classpath is required (--config too, when rules are in a file)");
-      err.println(Cli.USAGE);
-      return 2;
+      throw new Arguments.UsageException(
+          "--classpath is required (--config too, when rules are in a file)");
     }
     AgentConfig agentConfig;
     try {
@@ -54,8 +81,15 @@ final class CheckCommand {
           AgentConfig.load(
               null, config == null ? Map.of() : Map.of("depcache.config", config), Map.of());
     } catch (ConfigException e) {
-      out.println("BROKEN configuration; the agent would not install:");
-      out.println(e.getMessage());
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ok", false);
+        result.put("configuration", e.getMessage());
+        out.println(Output.json(result));
+      } else {
+        out.println("BROKEN configuration; the agent would not install:");
+        out.println(e.getMessage());
+      }
       return 1;
     }
     List<ClassFileLocator> locators = new ArrayList<>();
@@ -102,7 +136,9 @@ final class CheckCommand {
       DryRun.Report report =
           DryRun.run(
               pool, List.copyOf(classNames), agentConfig.targets(), agentConfig.invalidations());
-      return print(report, agentConfig, out, strict);
+      return json
+          ? printJson(report, agentConfig, out, strict)
+          : print(report, agentConfig, out, strict);
     } catch (IOException e) {
       err.println("check: cannot read the class path: " + e);
       return 2;
@@ -158,6 +194,49 @@ final class CheckCommand {
       return;
     }
     classNames.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+  }
+
+  private static int printJson(
+      DryRun.Report report, AgentConfig config, PrintStream out, boolean strict) {
+    int broken = 0;
+    int warnings = report.unreadable().size();
+    List<Object> sections = new ArrayList<>();
+    for (DryRun.Section section : report.sections()) {
+      if (!section.rule() && section.matches().isEmpty() && section.unfit().isEmpty()) {
+        continue;
+      }
+      List<Object> matches = new ArrayList<>();
+      for (DryRun.Match match : section.matches()) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("method", match.method());
+        one.put("action", match.action());
+        one.put("error", match.problem());
+        broken += match.problem() != null ? 1 : 0;
+        matches.add(one);
+      }
+      warnings += section.unfit().size();
+      boolean matchesNothing = section.rule() && section.matches().isEmpty();
+      warnings += matchesNothing ? 1 : 0;
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("title", section.title());
+      one.put("matches", matches);
+      one.put("unfit", section.unfit());
+      one.put("notes", section.notes());
+      one.put("matchesNothing", matchesNothing);
+      sections.add(one);
+    }
+    boolean fails = broken > 0 || (strict && warnings > 0);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", !fails);
+    result.put("targetRules", config.targets().size());
+    result.put("invalidationRules", config.invalidations().size());
+    result.put("classesScanned", report.classesScanned());
+    result.put("errors", broken);
+    result.put("warnings", warnings);
+    result.put("unreadable", report.unreadable());
+    result.put("sections", sections);
+    out.println(Output.json(result));
+    return fails ? 1 : 0;
   }
 
   private static int print(

@@ -66,8 +66,7 @@ final class ConfigBuilder {
           ManagerSettings manager = base.copy();
           settings.forEach((setting, s) -> manager.apply(setting, s, problems));
           // combinations inherited unchanged from the global keys were reported just above
-          if (settings.keySet().stream()
-              .anyMatch(k -> k.startsWith("redis.sentinel.") || k.equals("redis.cluster.nodes"))) {
+          if (settings.keySet().stream().anyMatch(ManagerSettings::isCombined)) {
             manager.checkCombinations("depcache.manager." + name, problems);
           }
           managers.put(name, manager.build(name));

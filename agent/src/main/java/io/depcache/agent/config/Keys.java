@@ -33,15 +33,27 @@ final class Keys {
           "redis.sentinel.master",
           "redis.sentinel.nodes",
           "redis.timeout-ms",
+          "redis.user",
+          "redis.password",
+          "redis.tls.truststore",
+          "redis.tls.truststore-password",
+          "redis.tls.truststore-type",
+          "redis.tls.keystore",
+          "redis.tls.keystore-password",
+          "redis.tls.keystore-type",
+          "redis.tls.verify-hostname",
           "prefix",
           "ttl",
           "serializer",
           "serializer.allow",
           "signing-key",
+          "signing-key.previous",
           "spool-dir",
           "max-entry-bytes",
           "on-error",
-          "near-cache.enabled");
+          "near-cache.enabled",
+          "near-cache.max-entries",
+          "near-cache.ttl");
 
   static final List<String> TARGET_SETTINGS =
       List.of("method", "ttl", "dependencies", "key", "manager", "cache-exceptions", "cache-nulls");

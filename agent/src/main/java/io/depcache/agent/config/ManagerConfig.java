@@ -24,6 +24,14 @@ import java.util.List;
  * @param spoolDir {@code depcache.spool-dir}: where invalidations that wait for the store are
  *     written down, so that they outlive the JVM
  * @param maxEntryBytes {@code depcache.max-entry-bytes}: the largest encoded entry written or read
+ * @param redisUser {@code depcache.redis.user}, or {@code null}: the ACL user when the URL names
+ *     none
+ * @param redisPassword {@code depcache.redis.password}, or {@code null}; never log it
+ * @param tls {@code depcache.redis.tls.*}, used when the URL is {@code rediss://}
+ * @param signingKeyPrevious {@code depcache.signing-key.previous}: still accepted for reading, or
+ *     {@code null}
+ * @param nearCacheMaxEntries {@code depcache.near-cache.max-entries}: the bound of the near cache
+ * @param nearCacheTtlSeconds {@code depcache.near-cache.ttl}: longest time an entry stays near
  */
 public record ManagerConfig(
     String name,
@@ -41,7 +49,19 @@ public record ManagerConfig(
     String sentinelMaster,
     List<String> sentinelNodes,
     String spoolDir,
-    int maxEntryBytes) {
+    int maxEntryBytes,
+    String redisUser,
+    String redisPassword,
+    TlsSettings tls,
+    String signingKeyPrevious,
+    int nearCacheMaxEntries,
+    long nearCacheTtlSeconds) {
+
+  /** The default of {@code depcache.near-cache.max-entries}. */
+  public static final int DEFAULT_NEAR_CACHE_MAX_ENTRIES = 10_000;
+
+  /** The default of {@code depcache.near-cache.ttl}, in seconds. */
+  public static final long DEFAULT_NEAR_CACHE_TTL_SECONDS = 60;
 
   /** The default of {@code depcache.max-entry-bytes}: 8 MiB. */
   public static final int DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;
@@ -73,6 +93,30 @@ public record ManagerConfig(
     return Redaction.redactUrl(redisUrl);
   }
 
+  /**
+   * The bytes of {@code depcache.signing-key}: after {@code base64:} decoded, otherwise the UTF-8
+   * bytes of the text.
+   *
+   * @return the key's bytes, or {@code null} without a signing key
+   */
+  public byte[] signingKeyBytes() {
+    return Values.keyBytes(signingKey);
+  }
+
+  /**
+   * The bytes of {@code depcache.signing-key.previous}, as {@link #signingKeyBytes()}.
+   *
+   * @return the previous key's bytes, or {@code null} without one
+   */
+  public byte[] signingKeyPreviousBytes() {
+    return Values.keyBytes(signingKeyPrevious);
+  }
+
+  /** Whether the Redis connection is TLS ({@code rediss://}). */
+  public boolean usesTls() {
+    return redisUrl != null && redisUrl.regionMatches(true, 0, "rediss://", 0, 9);
+  }
+
   @Override
   public String toString() {
     return "ManagerConfig[name="
@@ -91,6 +135,14 @@ public record ManagerConfig(
         + serializer
         + ", failOnError="
         + failOnError
+        + ", redisUser="
+        + redisUser
+        + ", redisPassword="
+        + (redisPassword == null ? "none" : "***")
+        + ", tls="
+        + tls
+        + ", signed="
+        + (signingKey != null)
         + "]";
   }
 }

@@ -27,6 +27,18 @@ final class ManagerSettings {
   private List<String> sentinelNodes = List.of();
   private String spoolDir = ManagerConfig.defaultSpoolDir();
   private int maxEntryBytes = ManagerConfig.DEFAULT_MAX_ENTRY_BYTES;
+  private String redisUser;
+  private String redisPassword;
+  private String truststore;
+  private String truststorePassword;
+  private String truststoreType = TlsSettings.PKCS12;
+  private String keystore;
+  private String keystorePassword;
+  private String keystoreType = TlsSettings.PKCS12;
+  private boolean verifyHostname = true;
+  private String signingKeyPrevious;
+  private int nearCacheMaxEntries = ManagerConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES;
+  private long nearCacheTtlSeconds = ManagerConfig.DEFAULT_NEAR_CACHE_TTL_SECONDS;
 
   /** The setting each field came from, for messages about combinations. */
   private final Map<String, Setting> sources = new HashMap<>();
@@ -48,6 +60,18 @@ final class ManagerSettings {
     c.sentinelNodes = sentinelNodes;
     c.spoolDir = spoolDir;
     c.maxEntryBytes = maxEntryBytes;
+    c.redisUser = redisUser;
+    c.redisPassword = redisPassword;
+    c.truststore = truststore;
+    c.truststorePassword = truststorePassword;
+    c.truststoreType = truststoreType;
+    c.keystore = keystore;
+    c.keystorePassword = keystorePassword;
+    c.keystoreType = keystoreType;
+    c.verifyHostname = verifyHostname;
+    c.signingKeyPrevious = signingKeyPrevious;
+    c.nearCacheMaxEntries = nearCacheMaxEntries;
+    c.nearCacheTtlSeconds = nearCacheTtlSeconds;
     c.sources.putAll(sources);
     return c;
   }
@@ -81,9 +105,38 @@ final class ManagerSettings {
       case "serializer" -> set(Values.serializer(s, problems), v -> serializer = v);
       case "serializer.allow" -> set(Values.classPatterns(s, problems), v -> serializerAllow = v);
       case "signing-key" -> set(Values.signingKey(s, problems), v -> signingKey = v);
+      case "signing-key.previous" ->
+          set(Values.signingKey(s, problems), v -> signingKeyPrevious = v);
+      case "redis.user" ->
+          set(Values.nonEmpty(s, "a non-empty ACL user name", problems), v -> redisUser = v);
+      case "redis.password" ->
+          set(Values.nonEmpty(s, "a non-empty password", problems), v -> redisPassword = v);
+      case "redis.tls.truststore" ->
+          set(Values.nonEmpty(s, "the path of a trust store file", problems), v -> truststore = v);
+      case "redis.tls.truststore-password" -> truststorePassword = s.value();
+      case "redis.tls.truststore-type" ->
+          set(
+              Values.oneOf(s, problems, TlsSettings.PKCS12, TlsSettings.JKS),
+              v -> truststoreType = v);
+      case "redis.tls.keystore" ->
+          set(Values.nonEmpty(s, "the path of a key store file", problems), v -> keystore = v);
+      case "redis.tls.keystore-password" -> keystorePassword = s.value();
+      case "redis.tls.keystore-type" ->
+          set(
+              Values.oneOf(s, problems, TlsSettings.PKCS12, TlsSettings.JKS),
+              v -> keystoreType = v);
+      case "redis.tls.verify-hostname" -> set(Values.bool(s, problems), v -> verifyHostname = v);
       case "on-error" ->
           set(Values.oneOf(s, problems, "bypass", "fail"), v -> failOnError = v.equals("fail"));
       case "near-cache.enabled" -> set(Values.bool(s, problems), v -> nearCache = v);
+      case "near-cache.max-entries" ->
+          set(
+              Values.whole(s, 1, Integer.MAX_VALUE, "a whole number of entries >= 1", problems),
+              v -> nearCacheMaxEntries = v.intValue());
+      case "near-cache.ttl" ->
+          set(
+              Values.whole(s, 1, Integer.MAX_VALUE, "a whole number of seconds >= 1", problems),
+              v -> nearCacheTtlSeconds = v);
       case "spool-dir" ->
           set(Values.nonEmpty(s, "the path of a directory", problems), v -> spoolDir = v);
       case "max-entry-bytes" ->
@@ -108,6 +161,7 @@ final class ManagerSettings {
    * @param label names the manager in messages: {@code depcache} or {@code depcache.manager.x}
    */
   void checkCombinations(String label, Problems problems) {
+    checkCredentials(label, problems);
     Setting master = sources.get("redis.sentinel.master");
     Setting nodes = sources.get("redis.sentinel.nodes");
     boolean hasNodes = !sentinelNodes.isEmpty();
@@ -137,6 +191,69 @@ final class ManagerSettings {
     }
   }
 
+  /** The keys whose combinations {@link #checkCombinations} checks. */
+  static boolean isCombined(String setting) {
+    return setting.startsWith("redis.sentinel.")
+        || setting.equals("redis.cluster.nodes")
+        || setting.equals("redis.url")
+        || setting.equals("redis.user")
+        || setting.equals("redis.password")
+        || setting.startsWith("redis.tls.")
+        || setting.startsWith("signing-key");
+  }
+
+  private void checkCredentials(String label, Problems problems) {
+    Setting url = sources.get("redis.url");
+    String userInfo = url == null ? null : userInfo(redisUrl);
+    if (userInfo != null && (redisUser != null || redisPassword != null)) {
+      Setting own = sources.getOrDefault("redis.password", sources.get("redis.user"));
+      problems.add(
+          label
+              + ".redis.url names a user or password, and "
+              + own.key()
+              + " is set too: give the credentials in one place ("
+              + url.source()
+              + "; "
+              + own.source()
+              + ")");
+    }
+    if (redisUser != null && redisPassword == null) {
+      problems.add(
+          label
+              + ".redis.password must be set too when redis.user is set ("
+              + sources.get("redis.user").source()
+              + ")");
+    }
+    if (!redisUrl.regionMatches(true, 0, "rediss://", 0, 9)) {
+      for (String key : sources.keySet()) {
+        if (key.startsWith("redis.tls.")) {
+          problems.warn(
+              sources.get(key).key()
+                  + " is set but "
+                  + label
+                  + ".redis.url is not rediss://, so the connection is not TLS and the setting is"
+                  + " unused ("
+                  + sources.get(key).source()
+                  + ")");
+        }
+      }
+    }
+    if (signingKeyPrevious != null && signingKey == null) {
+      problems.add(
+          label
+              + ".signing-key must be set too when signing-key.previous is set ("
+              + sources.get("signing-key.previous").source()
+              + ")");
+    }
+  }
+
+  /** The user info of a URL ({@code user:password}), or {@code null} when it has none. */
+  private static String userInfo(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    return scheme >= 0 && at > scheme + 3 ? url.substring(scheme + 3, at) : null;
+  }
+
   ManagerConfig build(String name) {
     return new ManagerConfig(
         name,
@@ -154,7 +271,20 @@ final class ManagerSettings {
         sentinelMaster,
         sentinelNodes,
         spoolDir,
-        maxEntryBytes);
+        maxEntryBytes,
+        redisUser,
+        redisPassword,
+        new TlsSettings(
+            truststore,
+            truststorePassword,
+            truststoreType,
+            keystore,
+            keystorePassword,
+            keystoreType,
+            verifyHostname),
+        signingKeyPrevious,
+        nearCacheMaxEntries,
+        nearCacheTtlSeconds);
   }
 
   private static <T> void set(T value, Consumer<T> field) {

@@ -51,10 +51,17 @@ final class Problems {
     }
   }
 
+  /** Whether a key holds a secret: its value never appears in a message. */
+  static boolean isSecret(String key) {
+    return key.endsWith("signing-key")
+        || key.endsWith("signing-key.previous")
+        || key.endsWith("password");
+  }
+
   /** The value of a setting as it may appear in a message: passwords and keys never do. */
   static String shown(Setting setting) {
     String value = setting.value();
-    if (setting.key().endsWith("signing-key")) {
+    if (isSecret(setting.key())) {
       return "<" + value.length() + " characters>";
     }
     if (setting.key().endsWith("redis.url")) {

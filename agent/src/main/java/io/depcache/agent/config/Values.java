@@ -164,12 +164,45 @@ final class Values {
     return names;
   }
 
+  /** The shortest signing key accepted, in bytes: as long as an HMAC-SHA256 tag. */
+  static final int MIN_KEY_BYTES = 32;
+
+  private static final String BASE64 = "base64:";
+
   static String signingKey(Setting s, Problems problems) {
-    if (s.value().length() < 16) {
-      problems.invalid(s, "at least 16 characters long");
+    byte[] key;
+    try {
+      key = keyBytes(s.value());
+    } catch (IllegalArgumentException e) {
+      problems.invalid(s, "base64: followed by valid Base64 (A-Z a-z 0-9 + / and = padding)");
+      return null;
+    }
+    if (key.length < MIN_KEY_BYTES) {
+      problems.invalid(
+          s,
+          "at least "
+              + MIN_KEY_BYTES
+              + " bytes long ("
+              + key.length
+              + " here; text counts its UTF-8 bytes, base64:<Base64> gives binary)");
       return null;
     }
     return s.value();
+  }
+
+  /**
+   * The bytes of a signing key: after {@code base64:} decoded, otherwise its UTF-8 bytes.
+   *
+   * @throws IllegalArgumentException when the Base64 is not valid
+   */
+  static byte[] keyBytes(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.startsWith(BASE64)) {
+      return java.util.Base64.getDecoder().decode(value.substring(BASE64.length()).trim());
+    }
+    return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static String methodPattern(Setting s, Problems problems) {

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners of one manager, and their dispatch on the caller's thread.
+ * The listeners of one manager, their dispatch on the caller's thread, and the manager's counters.
  *
  * <p>{@link #wants} is a volatile read per type, so that a call with no listener builds no event:
  * the hit path stays free of allocation when nobody listens.
@@ -22,6 +22,7 @@ public final class EventDispatcher implements CacheEvents {
   private static final CacheEventType[] TYPES = CacheEventType.values();
 
   private final String manager;
+  private final ManagerStats stats = new ManagerStats();
   private final List<List<CacheEventListener>> listeners;
   private volatile boolean[] wanted = new boolean[TYPES.length];
   private volatile long lastListenerFailureLog;
@@ -77,7 +78,17 @@ public final class EventDispatcher implements CacheEvents {
     return wanted[type.ordinal()];
   }
 
-  /** Builds and dispatches an event when some listener wants it. */
+  /** The manager's counters, which every fired event counts in, listened to or not. */
+  public ManagerStats stats() {
+    return stats;
+  }
+
+  /**
+   * Counts an event, and builds and dispatches it when some listener wants it.
+   *
+   * @param dependencies may be {@code null} when no listener {@link #wants} the type: a caller on
+   *     the hit path builds them only for a listener
+   */
   public void fire(
       CacheEventType type,
       String key,
@@ -85,6 +96,7 @@ public final class EventDispatcher implements CacheEvents {
       Set<String> dependencies,
       long ttl,
       long count) {
+    stats.record(type, count);
     if (!wants(type)) {
       return;
     }

@@ -61,6 +61,12 @@ final class CachedCalls {
    */
   Call start(MethodInfo method, Class<?> owner, Object[] args) {
     ManagerCore manager = managers.core(method.spec.manager());
+    if (!method.stats.registered()) {
+      managers.monitor(manager, method);
+    }
+    if (!manager.enabled) {
+      return null; // turned off through JMX: the body runs as if uncached
+    }
     ClassLoader loader = method.loader(owner);
     Frame parent = frames.current();
     String key;
@@ -98,7 +104,12 @@ final class CachedCalls {
           : new Hit(null, e);
     }
     if (found instanceof Hit hit) {
+      method.stats.hit(System.nanoTime() - asked);
       return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
+    }
+    method.stats.miss();
+    if (Lookup.fence(found) == Lookup.UNFENCED) {
+      method.stats.error();
     }
     Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
     frame.parent = parent;
@@ -283,6 +294,9 @@ final class CachedCalls {
   private void completed(
       Frame frame, Object value, Throwable failure, CompletableFuture<Object> outcome) {
     Throwable thrown = failure == null ? null : Async.unwrap(failure);
+    if (frame.method != null && frame.key != null) {
+      frame.method.stats.computed(System.nanoTime() - frame.startedNanos);
+    }
     try {
       EntryDependencies recorded = frame.seal();
       if (frame.parent != null) {
@@ -359,6 +373,9 @@ final class CachedCalls {
 
   private void finishNow(Frame frame, Object returned, Throwable thrown) {
     frames.end(frame);
+    if (frame.method != null && frame.key != null) {
+      frame.method.stats.computed(System.nanoTime() - frame.startedNanos);
+    }
     Frame.Lead lead = frame.lead;
     EntryDependencies recorded = frame.seal();
     Written written = Written.SKIPPED;

@@ -61,15 +61,25 @@ final class EntryIo {
       try {
         StoredEntry entry =
             EntryCodec.decode(
-                found.value(), manager.serializer, loader, manager.config.maxEntryBytes());
+                // the store key is made only to check a signature: a hit makes none otherwise
+                manager.signing.signs()
+                    ? manager.signing.open(manager.entryKey(key), found.value())
+                    : found.value(),
+                manager.serializer,
+                loader,
+                manager.config.maxEntryBytes());
         Hit hit = toHit(entry, method, owner, loader);
         if (parent != null) {
           parent.consume(entry.dependencies());
         }
-        if (manager.events.wants(CacheEventType.HIT)) {
-          manager.events.fire(
-              CacheEventType.HIT, key, methodName, names(entry.dependencies()), -1, 1);
-        }
+        // Counted always; the dependencies' names are built for a listener only.
+        manager.events.fire(
+            CacheEventType.HIT,
+            key,
+            methodName,
+            manager.events.wants(CacheEventType.HIT) ? names(entry.dependencies()) : null,
+            -1,
+            1);
         return hit;
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);

@@ -5,6 +5,7 @@ import io.depcache.DepCacheException;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.monitor.EventDispatcher;
 import io.depcache.agent.serial.CorruptEntryException;
+import io.depcache.agent.serial.EntrySigner;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
@@ -31,10 +32,30 @@ final class ManagerCore {
   private final byte[] entryKeysUtf8;
 
   final EventDispatcher events;
+
+  /** Signs what {@link #write} stores; its readers check with it before decoding. */
+  final EntrySigner signing;
+
   private final Repeater repeater;
   private final OnceLog once = new OnceLog();
 
+  /** Whether a store failure throws: {@code on-error=fail}, or an operator's command. */
+  private final boolean failOnError;
+
+  /** Whether cached methods use the cache (the MBean's {@code Enabled}); read on every call. */
+  volatile boolean enabled = true;
+
   ManagerCore(ManagerConfig config, CacheStore store, Serializer serializer, Repeater repeater) {
+    this(config, store, serializer, repeater, config.failOnError());
+  }
+
+  ManagerCore(
+      ManagerConfig config,
+      CacheStore store,
+      Serializer serializer,
+      Repeater repeater,
+      boolean failOnError) {
+    this.failOnError = failOnError;
     this.config = config;
     this.store = store;
     this.serializer = serializer;
@@ -42,6 +63,7 @@ final class ManagerCore {
     this.entryKeys = KeyLayout.entryKeysOf(namespace);
     this.entryKeysUtf8 = entryKeys.getBytes(StandardCharsets.UTF_8);
     this.events = new EventDispatcher(config.name());
+    this.signing = EntrySigner.of(config.signingKeyBytes(), config.signingKeyPreviousBytes());
     this.repeater = repeater;
   }
 
@@ -109,17 +131,18 @@ final class ManagerCore {
       long sequence,
       long[] sequences) {
     long ttlMillis = ttlMillis(ttlSeconds);
+    byte[] stored = signing.seal(entryKey(key), bytes);
     Written written =
         guard(
             "set",
             key,
             () -> {
               if (sequence < 0) {
-                store.put(entryKey(key), bytes, ttlMillis, dependencyKeys);
+                store.put(entryKey(key), stored, ttlMillis, dependencyKeys);
                 return Written.WRITTEN;
               }
               return store.putIfUnchangedSince(
-                      entryKey(key), bytes, ttlMillis, dependencyKeys, sequence, sequences)
+                      entryKey(key), stored, ttlMillis, dependencyKeys, sequence, sequences)
                   ? Written.WRITTEN
                   : Written.REFUSED;
             },
@@ -218,14 +241,23 @@ final class ManagerCore {
   /** Reports a failed store operation; returns the fallback, or throws under on-error=fail. */
   private <T> T failed(String operation, String key, StoreException e, T fallback) {
     events.fire(CacheEventType.ERROR, key, null, null, -1, 0);
+    if (e.kind() == StoreException.Kind.UNAVAILABLE && !failOnError) {
+      // An outage: the store said why, once, when its circuit opened (ResilientStore).
+      OnceLog.LOG.debug(
+          "depcache manager {}: {} failed, going on uncached: {}",
+          name(),
+          operation,
+          e.getMessage());
+      return fallback;
+    }
     once.warn(
         "store:" + operation,
         "depcache manager {}: {} failed ({}); {}",
         name(),
         operation,
         e.getMessage(),
-        config.failOnError() ? "failing the call (on-error=fail)" : "going on uncached");
-    if (config.failOnError()) {
+        failOnError ? "failing the call" : "going on uncached");
+    if (failOnError) {
       throw new DepCacheException(
           "depcache manager " + name() + ": " + operation + " failed: " + e.getMessage(), e);
     }

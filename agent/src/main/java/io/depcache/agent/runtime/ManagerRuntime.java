@@ -52,7 +52,11 @@ final class ManagerRuntime implements CacheManager {
     }
     try {
       StoredEntry entry =
-          EntryCodec.decode(raw, core.serializer, contextLoader(), core.config.maxEntryBytes());
+          EntryCodec.decode(
+              core.signing.open(core.entryKey(key), raw),
+              core.serializer,
+              contextLoader(),
+              core.config.maxEntryBytes());
       core.events.fire(CacheEventType.HIT, key, null, EntryIo.names(entry.dependencies()), -1, 1);
       return switch (entry.kind()) {
         case VALUE -> (T) entry.value();

@@ -1,5 +1,6 @@
 package io.depcache.agent.runtime;
 
+import io.depcache.agent.monitor.MethodStats;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.MalformedParameterizedTypeException;
 import java.lang.reflect.Method;
@@ -29,6 +30,13 @@ final class MethodInfo {
   final Async async;
 
   final OnceLog once = new OnceLog();
+
+  /** Its counters, which its MBean shows. */
+  final MethodStats stats = new MethodStats();
+
+  /** As a method pattern writes it: {@code com.example.UserService#profile(java.lang.String)}. */
+  final String patternSignature;
+
   private volatile Resolved resolved;
 
   /**
@@ -58,6 +66,8 @@ final class MethodInfo {
     this.id = id;
     this.spec = spec;
     this.displayName = spec.displayName();
+    this.patternSignature =
+        spec.displayName() + '(' + String.join(",", spec.parameterTypeNames()) + ')';
     this.keyBase = keyBase(spec);
     int count = spec.parameterTypeNames().size();
     Template key = null;

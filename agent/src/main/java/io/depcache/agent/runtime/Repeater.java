@@ -17,10 +17,18 @@ final class Repeater implements AutoCloseable {
   private final long delayMillis;
   private final ScheduledExecutorService scheduler;
 
+  /** Whether the repeat runs on the caller's thread, after the delay: a command's, which exits. */
+  private final boolean inline;
+
   Repeater(long delayMillis) {
+    this(delayMillis, false);
+  }
+
+  Repeater(long delayMillis, boolean inline) {
     this.delayMillis = delayMillis;
+    this.inline = inline;
     this.scheduler =
-        delayMillis <= 0
+        delayMillis <= 0 || inline
             ? null
             : Executors.newSingleThreadScheduledExecutor(
                 task -> {
@@ -32,7 +40,15 @@ final class Repeater implements AutoCloseable {
 
   /** Runs {@code invalidation} once more after the delay; nothing when repeating is off. */
   void repeat(Runnable invalidation) {
-    if (scheduler != null) {
+    if (inline && delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      invalidation.run();
+    } else if (scheduler != null) {
       scheduler.schedule(invalidation, delayMillis, TimeUnit.MILLISECONDS);
     }
   }

@@ -189,6 +189,25 @@ public interface CacheStore extends AutoCloseable {
   long ttlMillis(String entryKey);
 
   /**
+   * Whether calls reach the store now ({@code StoreAvailable}): {@code false} while a circuit
+   * breaker makes them fail fast.
+   *
+   * @return {@code true} for a store without a breaker
+   */
+  default boolean available() {
+    return true;
+  }
+
+  /**
+   * How many invalidations, deletes and clears wait to be applied ({@code PendingInvalidations}).
+   *
+   * @return 0 for a store that never defers them
+   */
+  default long pendingInvalidations() {
+    return 0;
+  }
+
+  /**
    * Describes the store for logs, never with a password.
    *
    * @return e.g. {@code redis://localhost:6379/0}

@@ -40,6 +40,9 @@ final class CircuitBreaker {
   private long openUntil;
   private boolean probing;
 
+  /** Whether the warning that says why the store is unavailable was logged since it opened. */
+  private boolean explained;
+
   CircuitBreaker(
       String storeName,
       long initialBackoffMillis,
@@ -94,8 +97,13 @@ final class CircuitBreaker {
 
   /** The call with this permit (or the retry thread, with {@code PROBE}) found the store faulty. */
   synchronized void failed(Permit permit, StoreException cause) {
-    if (!open) {
+    if (!open || !explained) {
+      // Opened now, or opened for work found waiting without a reason to give until now.
       open = true;
+      explained = true;
+      if (permit == Permit.PROBE) {
+        probing = false;
+      }
       backoffNanos = initialBackoffNanos;
       openUntil = clockNanos.getAsLong() + backoffNanos;
       LOG.warn(
@@ -118,6 +126,7 @@ final class CircuitBreaker {
   synchronized void openForPendingWork() {
     if (!open) {
       open = true;
+      explained = false;
       backoffNanos = initialBackoffNanos;
       openUntil = clockNanos.getAsLong();
     }

@@ -144,7 +144,9 @@ final class ClusterClients {
             }
             List<Object> replies = scripts.runEach(UNLINK, unlinks);
             for (int i = 0; i < keys.size(); i++) {
-              if (ClusterKeys.startsWith(keys.get(i), entries)) {
+              // an entry's fence or lease starts like the entry, and is no entry: no user text
+              // holds a \0 (KeyLayout)
+              if (ClusterKeys.startsWith(keys.get(i), entries) && !internal(keys.get(i))) {
                 removed += (Long) replies.get(i);
               }
             }
@@ -154,6 +156,15 @@ final class ClusterClients {
       }
     }
     return removed;
+  }
+
+  private static boolean internal(byte[] key) {
+    for (byte b : key) {
+      if (b == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -132,6 +132,19 @@ final class DeadlineConnections implements ConnectionProvider {
     }
   }
 
+  /**
+   * A connection that could not be opened (as opposed to one that failed later): what a server that
+   * refuses the client's TLS certificate looks like to the client under TLS 1.3, where the refusal
+   * arrives as a closed connection.
+   */
+  static final class OpeningFailed extends JedisConnectionException {
+    private static final long serialVersionUID = 1L;
+
+    OpeningFailed(JedisConnectionException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   private static JedisConnectionException timedOut(String what) {
     // A SocketTimeoutException as cause, as for a read timeout: the call is not tried again.
     return new JedisConnectionException(what, new SocketTimeoutException(what));
@@ -159,6 +172,8 @@ final class DeadlineConnections implements ConnectionProvider {
             () -> {
               try {
                 opening.complete(connections.makeObject());
+              } catch (JedisConnectionException e) {
+                opening.completeExceptionally(new OpeningFailed(e));
               } catch (Throwable e) {
                 opening.completeExceptionally(e);
               }

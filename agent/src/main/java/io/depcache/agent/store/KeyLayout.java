@@ -226,6 +226,55 @@ public final class KeyLayout {
   }
 
   /**
+   * Where a running agent publishes its counters for {@code stats}: outside every manager's
+   * namespace ({@code '@'} is no letter of a manager's name), so that no {@code clear} removes it.
+   *
+   * @param prefix {@code depcache.prefix}
+   * @param jvm names the JVM: host, pid and start time
+   * @return {@code prefix + ":@stats:" + jvm}
+   */
+  public static String statsKey(String prefix, String jvm) {
+    return statsKeysOf(prefix) + jvm;
+  }
+
+  /** What every stats key of a prefix starts with. */
+  public static String statsKeysOf(String prefix) {
+    return prefix + ":@stats:";
+  }
+
+  /**
+   * The manager and key of an entry's store key, as users wrote them: the reverse of {@link
+   * #entryKey} for the keys of any manager under the prefix.
+   *
+   * @param prefix {@code depcache.prefix}
+   * @param entryKey a complete entry key
+   * @return {@code [manager, key]}, or {@code null} when it is no entry key of that prefix; a key
+   *     that was shortened to a hash keeps its head and the hash, {@code \u0001h<sha-256>}
+   */
+  public static String[] userKey(String prefix, String entryKey) {
+    String head = keysOf(prefix);
+    if (!entryKey.startsWith(head)) {
+      return null;
+    }
+    int colon = entryKey.indexOf(':', head.length());
+    if (colon < 0 || !entryKey.startsWith("e:", colon + 1)) {
+      return null;
+    }
+    String manager = entryKey.substring(head.length(), colon);
+    String text = entryKey.substring(colon + 3);
+    StringBuilder key = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ESCAPE && i + 1 < text.length() && text.charAt(i + 1) != 'h') {
+        key.append(text.charAt(++i) == '0' ? '\u0000' : ESCAPE);
+      } else {
+        key.append(c);
+      }
+    }
+    return new String[] {manager, key.toString()};
+  }
+
+  /**
    * A key's or dependency's text as it appears in a store key: escaped so that it holds no {@code
    * \0}, and bounded (see the class comment). Text with neither {@code \0} nor {@code \1} and of at
    * most {@value #MAX_USER_TEXT} characters is returned as it is.

@@ -23,24 +23,7 @@ final class RedisCalls {
    * is never tried again: the call has already waited for as long as it may.
    */
   static <T> T run(String redactedUrl, String operation, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (StoreException e) {
-      throw e;
-    } catch (ConnectionsBusy e) {
-      throw busy(redactedUrl, operation, e);
-    } catch (JedisConnectionException e) {
-      if (!timedOut(e)) {
-        try {
-          return action.get();
-        } catch (RuntimeException again) {
-          throw failure(redactedUrl, operation, again);
-        }
-      }
-      throw failure(redactedUrl, operation, e);
-    } catch (RuntimeException e) {
-      throw failure(redactedUrl, operation, e);
-    }
+    return run(redactedUrl, operation, Supplier::get, action);
   }
 
   /**
@@ -80,7 +63,12 @@ final class RedisCalls {
         ? known
         : new StoreException(
             kindOf(e),
-            "Redis " + operation + " on " + redactedUrl + " failed: " + e.getMessage(),
+            "Redis "
+                + operation
+                + " on "
+                + redactedUrl
+                + " failed: "
+                + ConnectFailures.describe(e, redactedUrl.startsWith("rediss:")),
             e);
   }
 
@@ -98,7 +86,10 @@ final class RedisCalls {
    * loading; out of memory, a read-only replica and a failed save refuse writes, not reads.
    */
   static StoreException.Kind kindOf(RuntimeException e) {
-    if (!(e instanceof JedisDataException) || e instanceof JedisBusyException) {
+    if (!(e instanceof JedisDataException)
+        || e instanceof JedisBusyException
+        || ConnectFailures.isLoginRefused(e)) {
+      // A refused login is as good as no Redis: every call would fail the same way.
       return StoreException.Kind.UNAVAILABLE;
     }
     String reply = String.valueOf(e.getMessage());

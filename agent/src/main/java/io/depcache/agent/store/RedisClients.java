@@ -1,11 +1,25 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.config.Redaction;
+import io.depcache.agent.config.TlsSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.PooledObjectFactory;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
@@ -29,6 +43,95 @@ final class RedisClients {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   static UnifiedJedis standalone(String url, int timeoutMs) {
+    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT);
+  }
+
+  /**
+   * A pooled client of the standalone server of a manager's settings: its URL, timeout, ACL user
+   * and password ({@code depcache.redis.user}, {@code .password}) and, for {@code rediss://}, TLS
+   * ({@code depcache.redis.tls.*}).
+   *
+   * <p>A trust or key store that cannot be read does not stop the client from being made: every
+   * call then fails, as an outage does, with a message that names the store, so that the
+   * application runs uncached and the log says why once.
+   *
+   * @param settings a manager's settings
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  static UnifiedJedis standalone(ManagerConfig settings) {
+    return standalone(
+        settings.redisUrl(),
+        settings.timeoutMs(),
+        settings.redisUser(),
+        settings.redisPassword(),
+        settings.tls());
+  }
+
+  /**
+   * A client of the primary that Redis Sentinel names ({@code depcache.redis.sentinel.master} and
+   * {@code .nodes}), following failovers ({@link SentinelConnections}). The URL still gives the
+   * database, the credentials and TLS ({@code rediss://}: the primary and the sentinels), not the
+   * host.
+   *
+   * @param settings a manager's settings, with a sentinel master
+   * @param made given the provider, for what must happen after a failover
+   */
+  static UnifiedJedis sentinel(ManagerConfig settings, Consumer<SentinelConnections> made) {
+    List<HostAndPort> sentinels = new ArrayList<>();
+    for (String node : settings.sentinelNodes()) {
+      sentinels.add(HostAndPort.from(node));
+    }
+    return client(
+        settings.redisUrl(),
+        settings.timeoutMs(),
+        settings.redisUser(),
+        settings.redisPassword(),
+        settings.tls(),
+        (builder, factory) -> {
+          SentinelConnections provider =
+              new SentinelConnections(
+                  settings.sentinelMaster(),
+                  sentinels,
+                  DefaultJedisClientConfig.builder()
+                      .connectionTimeoutMillis(settings.timeoutMs())
+                      .socketTimeoutMillis(settings.timeoutMs())
+                      .ssl(builder.clientConfig().isSsl())
+                      .sslSocketFactory(builder.clientConfig().getSslSocketFactory())
+                      .sslParameters(builder.clientConfig().getSslParameters())
+                      .build(),
+                  factory,
+                  builder.poolConfig(),
+                  settings.timeoutMs());
+          made.accept(provider);
+          return provider;
+        });
+  }
+
+  private static UnifiedJedis standalone(
+      String url, int timeoutMs, String user, String password, TlsSettings tls) {
+    return client(
+        url,
+        timeoutMs,
+        user,
+        password,
+        tls,
+        (builder, factory) ->
+            new DeadlineConnections(
+                factory.apply(JedisURIHelper.getHostAndPort(URI.create(url))),
+                builder.poolConfig(),
+                timeoutMs));
+  }
+
+  /**
+   * Builds the connection provider, from the builder's merged settings and a connection factory.
+   */
+  private interface Provider {
+    ConnectionProvider create(
+        DeadlineBuilder builder, Function<HostAndPort, PooledObjectFactory<Connection>> factory);
+  }
+
+  private static UnifiedJedis client(
+      String url, int timeoutMs, String user, String password, TlsSettings tls, Provider provider) {
     String redacted = Redaction.redactUrl(url);
     try {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -39,7 +142,7 @@ final class RedisClients {
       pool.setMinIdle(0);
       pool.setBlockWhenExhausted(true);
       pool.setMaxWait(Duration.ofMillis(timeoutMs));
-      DefaultJedisClientConfig clientConfig =
+      DefaultJedisClientConfig.Builder clientConfig =
           DefaultJedisClientConfig.builder()
               .connectionTimeoutMillis(timeoutMs)
               .socketTimeoutMillis(timeoutMs)
@@ -47,11 +150,25 @@ final class RedisClients {
               // Named, so that building the client does not open a connection to ask the server
               // (which would hold up the agent's start for as long as Redis is slow, and settle on
               // a protocol by whether Redis was up then). RESP2: every Redis and proxy speaks it.
-              .protocol(RedisProtocol.RESP2)
-              .build();
+              .protocol(RedisProtocol.RESP2);
+      if (password != null) {
+        clientConfig.user(user).password(password);
+      }
+      StoreException unusable = null;
+      if (url.regionMatches(true, 0, "rediss://", 0, 9)) {
+        try {
+          TlsContext context = TlsContext.of(tls);
+          clientConfig
+              .ssl(true)
+              .sslSocketFactory(context.socketFactory())
+              .sslParameters(context.parameters());
+        } catch (StoreException e) {
+          unusable = e;
+        }
+      }
       // clientConfig before fromURI: fromURI merges the URL's credentials, db and TLS into it.
-      return new DeadlineBuilder(URI.create(url), timeoutMs)
-          .clientConfig(clientConfig)
+      return new DeadlineBuilder(provider, unusable)
+          .clientConfig(clientConfig.build())
           .fromURI(url)
           .poolConfig(pool)
           .build();
@@ -71,21 +188,50 @@ final class RedisClients {
 
   /** Jedis' own builder, with connections under one deadline per call. */
   private static final class DeadlineBuilder extends RedisClient.Builder {
-    private final URI uri;
-    private final int timeoutMs;
+    private final Provider provider;
+    private final StoreException unusable;
 
-    DeadlineBuilder(URI uri, int timeoutMs) {
-      this.uri = uri;
-      this.timeoutMs = timeoutMs;
+    DeadlineBuilder(Provider provider, StoreException unusable) {
+      this.provider = provider;
+      this.unusable = unusable;
+    }
+
+    JedisClientConfig clientConfig() {
+      return clientConfig;
+    }
+
+    GenericObjectPoolConfig<Connection> poolConfig() {
+      return poolConfig;
     }
 
     @Override
     protected ConnectionProvider createDefaultConnectionProvider() {
       // clientConfig holds what fromURI merged into it: credentials, database, TLS.
-      return new DeadlineConnections(
-          new ConnectionFactory(JedisURIHelper.getHostAndPort(uri), clientConfig),
-          poolConfig,
-          timeoutMs);
+      return provider.create(
+          this,
+          address ->
+              unusable != null
+                  ? new Unusable(unusable)
+                  : new ConnectionFactory(address, clientConfig));
+    }
+  }
+
+  /** Connections that cannot be made, for settings that cannot work (an unreadable trust store). */
+  static final class Unusable extends BasePooledObjectFactory<Connection> {
+    private final StoreException why;
+
+    Unusable(StoreException why) {
+      this.why = why;
+    }
+
+    @Override
+    public Connection create() {
+      throw new StoreException(why.getMessage(), null);
+    }
+
+    @Override
+    public PooledObject<Connection> wrap(Connection connection) {
+      return new DefaultPooledObject<>(connection);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.config.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,6 +91,40 @@ public final class RedisStore implements CacheStore {
   public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
     return new RedisStore(
         RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey, timeoutMs);
+  }
+
+  /**
+   * Creates the store of a manager's settings (URL, timeout, ACL credentials, TLS; the primary that
+   * Redis Sentinel names when {@code depcache.redis.sentinel.master} is set) without connecting
+   * yet.
+   *
+   * @param settings a manager's settings
+   * @param sequenceKey the key of the store's invalidation sequence
+   * @return the store
+   * @throws StoreException when the URL is not a valid Redis URL
+   */
+  static CacheStore connect(ManagerConfig settings, String sequenceKey) {
+    if (settings.sentinelMaster() != null) {
+      SentinelConnections[] provider = new SentinelConnections[1];
+      RedisStore store =
+          new RedisStore(
+              RedisClients.sentinel(settings, p -> provider[0] = p),
+              "sentinel '"
+                  + settings.sentinelMaster()
+                  + "' of "
+                  + String.join(",", settings.sentinelNodes()),
+              sequenceKey,
+              settings.timeoutMs());
+      FailoverReplay replaying = new FailoverReplay(store);
+      provider[0].onFailover(replaying::replay);
+      return replaying;
+    }
+
+    return new RedisStore(
+        RedisClients.standalone(settings),
+        settings.redactedRedisUrl(),
+        sequenceKey,
+        settings.timeoutMs());
   }
 
   @Override
@@ -298,8 +333,9 @@ public final class RedisStore implements CacheStore {
       List<byte[]> entries = new ArrayList<>();
       List<byte[]> others = new ArrayList<>();
       for (byte[] key : page.getResult()) {
-        (new String(key, StandardCharsets.UTF_8).startsWith(entryPrefix) ? entries : others)
-            .add(key);
+        String name = new String(key, StandardCharsets.UTF_8);
+        // an entry's fence or lease starts like the entry, and is no entry: no user text has a \0
+        (name.startsWith(entryPrefix) && name.indexOf('\u0000') < 0 ? entries : others).add(key);
       }
       if (!entries.isEmpty()) {
         removedEntries += call("UNLINK", () -> client.unlink(entries.toArray(new byte[0][])));

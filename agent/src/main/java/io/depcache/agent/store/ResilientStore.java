@@ -280,8 +280,14 @@ public final class ResilientStore implements CacheStore {
   /**
    * How many invalidations, deletes and clears wait for the store ({@code PendingInvalidations}).
    */
-  public int pendingInvalidations() {
+  @Override
+  public long pendingInvalidations() {
     return pending.size();
+  }
+
+  @Override
+  public boolean available() {
+    return !breaker.isOpen();
   }
 
   /** Whether calls currently fail fast. */

@@ -24,7 +24,21 @@ public final class StoreFactory {
     if (!settings.clusterNodes().isEmpty()) {
       return "cluster:" + String.join(",", settings.clusterNodes()) + "#" + settings.timeoutMs();
     }
-    return settings.redisUrl() + "#" + settings.timeoutMs();
+    return String.join(
+        "#",
+        settings.redisUrl(),
+        Integer.toString(settings.timeoutMs()),
+        String.valueOf(settings.redisUser()),
+        String.valueOf(settings.redisPassword()),
+        String.valueOf(settings.tls().truststore()),
+        String.valueOf(settings.tls().truststorePassword()),
+        String.valueOf(settings.tls().keystore()),
+        String.valueOf(settings.tls().keystorePassword()),
+        settings.tls().truststoreType(),
+        settings.tls().keystoreType(),
+        Boolean.toString(settings.tls().verifyHostname()),
+        String.valueOf(settings.sentinelMaster()),
+        String.join(",", settings.sentinelNodes()));
   }
 
   /**
@@ -37,6 +51,18 @@ public final class StoreFactory {
    * @return the store; nothing connects before its first use
    */
   public static CacheStore open(ManagerConfig settings) {
+    return open(settings, true);
+  }
+
+  /**
+   * Opens the store of a manager's settings, with or without the fault handling of {@link
+   * ResilientStore}.
+   *
+   * @param resilient {@code false} for an operator's command: a failure reaches it at once, and
+   *     nothing is retried behind it or written to the spool
+   * @return the store; nothing connects before its first use
+   */
+  public static CacheStore open(ManagerConfig settings, boolean resilient) {
     if (settings.inMemory()) {
       return new MemoryStore();
     }
@@ -44,17 +70,27 @@ public final class StoreFactory {
     if (!settings.clusterNodes().isEmpty()) {
       RedisClusterStore cluster =
           RedisClusterStore.connect(settings.clusterNodes(), settings.timeoutMs(), sequenceKey);
-      return new ResilientStore(
-          cluster,
-          KeyLayout.keysOf(settings.prefix()),
-          Path.of(settings.spoolDir()),
-          cluster.describe() + " " + settings.prefix());
+      return resilient
+          ? new ResilientStore(
+              cluster,
+              KeyLayout.keysOf(settings.prefix()),
+              Path.of(settings.spoolDir()),
+              cluster.describe() + " " + settings.prefix())
+          : cluster;
+    }
+    CacheStore redis = RedisStore.connect(settings, sequenceKey);
+    if (!resilient) {
+      return redis;
     }
     return new ResilientStore(
-        RedisStore.connect(settings.redisUrl(), settings.timeoutMs(), sequenceKey),
+        redis,
         KeyLayout.keysOf(settings.prefix()),
         Path.of(settings.spoolDir()),
         // names the spool files: no password in them
-        settings.redactedRedisUrl() + " " + settings.prefix());
+        (settings.sentinelMaster() != null
+                ? "sentinel " + settings.sentinelMaster() + " " + settings.sentinelNodes()
+                : settings.redactedRedisUrl())
+            + " "
+            + settings.prefix());
   }
 }

@@ -182,6 +182,9 @@ class AgentConfigProblemsTest {
         "depcache.serializer.allow|com..x|a comma-separated list of class names",
         "depcache.on-error|throw|one of bypass, fail",
         "depcache.near-cache.enabled|on|true or false",
+        "depcache.near-cache.max-entries|0|a whole number of entries >= 1",
+        "depcache.near-cache.ttl|1m|a whole number of seconds >= 1",
+        "depcache.manager.hot.near-cache.ttl|0|a whole number of seconds >= 1",
         "depcache.single-flight.wait-ms|-5|a whole number of milliseconds 0-2147483647",
         "depcache.lease.enabled|maybe|true or false",
         "depcache.lease.wait-ms|3000000000|a whole number of milliseconds 0-2147483647",
@@ -235,8 +238,108 @@ class AgentConfigProblemsTest {
 
     assertThat(problems)
         .containsExactly(
-            "depcache.signing-key must be at least 16 characters long, got '<12 characters>'"
+            "depcache.signing-key must be at least 32 bytes long (12 here; text counts its UTF-8"
+                + " bytes, base64:<Base64> gives binary), got '<12 characters>'"
                 + " (system property -Ddepcache.signing-key)");
+  }
+
+  @Test
+  void signingKeyInBase64CountsItsDecodedBytes() throws Exception {
+    String sixteen = "base64:" + java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    String thirtyTwo = "base64:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    assertThat(problemsOfProperty("depcache.signing-key", sixteen))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("at least 32 bytes long (16 here");
+    assertThat(problemsOfProperty("depcache.signing-key", "base64:not base64!"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("base64: followed by valid Base64");
+    assertThat(
+            AgentConfig.load(null, Map.of("depcache.signing-key", thirtyTwo), Map.of())
+                .defaultManager()
+                .signingKeyBytes())
+        .hasSize(32)
+        .containsOnly(0);
+  }
+
+  @Test
+  void previousSigningKeyNeedsACurrentOne() {
+    assertThat(problemsOfProperty("depcache.signing-key.previous", "p".repeat(32)))
+        .containsExactly(
+            "depcache.signing-key must be set too when signing-key.previous is set (system"
+                + " property -Ddepcache.signing-key.previous)");
+  }
+
+  @Test
+  void tlsAndAclKeysAreRead() throws Exception {
+    ManagerConfig m =
+        AgentConfig.load(
+                null,
+                Map.of(
+                    "depcache.redis.url", "rediss://cache:6380/0",
+                    "depcache.redis.user", "app",
+                    "depcache.redis.password", "pw",
+                    "depcache.redis.tls.truststore", "/etc/trust.jks",
+                    "depcache.redis.tls.truststore-type", "jks",
+                    "depcache.redis.tls.truststore-password", "tpw",
+                    "depcache.manager.b.redis.tls.keystore", "/etc/client.p12",
+                    "depcache.manager.b.redis.tls.keystore-password", "kpw",
+                    "depcache.manager.b.redis.tls.verify-hostname", "false"),
+                Map.of())
+            .manager("b");
+
+    assertThat(m.usesTls()).isTrue();
+    assertThat(m.redisUser()).isEqualTo("app");
+    assertThat(m.redisPassword()).isEqualTo("pw");
+    assertThat(m.tls())
+        .isEqualTo(
+            new TlsSettings(
+                "/etc/trust.jks", "tpw", "JKS", "/etc/client.p12", "kpw", "PKCS12", false));
+  }
+
+  @Test
+  void credentialsInTheUrlAndInTheirOwnKeysAreOneTooMany() {
+    List<String> problems =
+        problems(
+            null,
+            Map.of(
+                "depcache.redis.url", "redis://app:pw@cache:6379/0",
+                "depcache.redis.password", "other"),
+            Map.of());
+
+    assertThat(problems)
+        .containsExactly(
+            "depcache.redis.url names a user or password, and depcache.redis.password is set too:"
+                + " give the credentials in one place (system property -Ddepcache.redis.url;"
+                + " system property -Ddepcache.redis.password)");
+  }
+
+  @Test
+  void aUserNeedsAPassword() {
+    assertThat(problemsOfProperty("depcache.redis.user", "app"))
+        .containsExactly(
+            "depcache.redis.password must be set too when redis.user is set (system property"
+                + " -Ddepcache.redis.user)");
+  }
+
+  @Test
+  void tlsKeysWithoutRedissAreAWarning() throws Exception {
+    AgentConfig config =
+        AgentConfig.load(null, Map.of("depcache.redis.tls.truststore", "/etc/trust.p12"), Map.of());
+
+    assertThat(config.warnings())
+        .containsExactly(
+            "depcache.redis.tls.truststore is set but depcache.redis.url is not rediss://, so the"
+                + " connection is not TLS and the setting is unused (system property"
+                + " -Ddepcache.redis.tls.truststore)");
+  }
+
+  @Test
+  void storeTypesAreNamed() {
+    assertThat(problemsOfProperty("depcache.redis.tls.keystore-type", "pem"))
+        .containsExactly(
+            "depcache.redis.tls.keystore-type must be one of PKCS12, JKS, got 'pem' (system"
+                + " property -Ddepcache.redis.tls.keystore-type)");
   }
 
   @Test

@@ -55,8 +55,69 @@ class AgentConfigRedactionTest {
   @Test
   void signingKeyNeverAppears() {
     assertThat(problems("signing-key=" + SECRET, Map.of(), Map.of()))
-        .contains("at least 16 characters")
+        .contains("at least 32 bytes")
         .doesNotContain(SECRET);
+    assertThat(
+            problems(
+                "signing-key=" + "k".repeat(32) + ",signing-key.previous=" + SECRET,
+                Map.of(),
+                Map.of()))
+        .contains("depcache.signing-key.previous must be at least 32 bytes")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void passwordsNeverAppear() {
+    // each is wrong only by a combination, so the message is about its key
+    String message =
+        problems(
+            null,
+            Map.of(
+                "depcache.redis.url", "redis://app:x@h:6379/0",
+                "depcache.redis.password", SECRET,
+                "depcache.redis.tls.truststore-password", SECRET,
+                "depcache.redis.tls.keystore-password", SECRET,
+                "depcache.redis.tls.truststore-type", "pem"),
+            Map.of("DEPCACHE_REDIS_TLS_KEYSTORE_PASSWORD", SECRET));
+
+    assertThat(message)
+        .contains("depcache.redis.password is set too")
+        .contains("depcache.redis.tls.truststore-type must be one of PKCS12, JKS")
+        .doesNotContain(SECRET);
+    assertThat(Problems.isSecret("depcache.manager.a.redis.tls.truststore-password")).isTrue();
+    assertThat(Problems.isSecret("depcache.redis.password")).isTrue();
+  }
+
+  @Test
+  void tlsAndAclSecretsStayOutOfDescribeAndToString() throws Exception {
+    AgentConfig config =
+        AgentConfig.load(
+            null,
+            Map.of(
+                "depcache.redis.url",
+                "rediss://h:6380/0",
+                "depcache.redis.user",
+                "app",
+                "depcache.redis.password",
+                SECRET,
+                "depcache.redis.tls.truststore-password",
+                SECRET,
+                "depcache.redis.tls.keystore",
+                "/k.p12",
+                "depcache.redis.tls.keystore-password",
+                SECRET,
+                "depcache.signing-key",
+                SECRET.repeat(4),
+                "depcache.signing-key.previous",
+                SECRET.repeat(5)),
+            Map.of());
+
+    assertThat(config.describe()).doesNotContain(SECRET);
+    assertThat(config.toString()).doesNotContain(SECRET);
+    assertThat(config.defaultManager().toString())
+        .doesNotContain(SECRET)
+        .contains("redisUser=app")
+        .contains("redisPassword=***");
   }
 
   @Test
@@ -75,7 +136,7 @@ class AgentConfigRedactionTest {
 
   @Test
   void describeIsOneLineWithoutSecrets() throws Exception {
-    String signingKey = SECRET + "-long-enough-key";
+    String signingKey = SECRET + "-long-enough-key-of-32-bytes";
     AgentConfig config =
         AgentConfig.load(
             "signing-key=" + signingKey + ",manager.reports.backend=memory",

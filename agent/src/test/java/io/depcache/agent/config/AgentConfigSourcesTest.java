@@ -42,7 +42,13 @@ class AgentConfigSourcesTest {
                 null,
                 List.of(),
                 ManagerConfig.defaultSpoolDir(),
-                8 * 1024 * 1024));
+                8 * 1024 * 1024,
+                null,
+                null,
+                TlsSettings.DEFAULT,
+                null,
+                10_000,
+                60));
     assertThat(config.configuredManagerNames()).isEmpty();
     assertThat(config.targets()).isEmpty();
     assertThat(config.invalidations()).isEmpty();
@@ -161,7 +167,9 @@ class AgentConfigSourcesTest {
             "depcache.ttl=100\ndepcache.prefix=app\n"
                 + "depcache.manager.reports.ttl=5\n"
                 + "depcache.manager.reports.redis.url=redis://reports:6379/1\n"
-                + "depcache.manager.default.near-cache.enabled=true\n");
+                + "depcache.manager.default.near-cache.enabled=true\n"
+                + "depcache.near-cache.max-entries=500\n"
+                + "depcache.manager.reports.near-cache.ttl=9\n");
     Map<String, String> env = Map.of("DEPCACHE_MANAGER_REPORTS_TTL", "7");
 
     AgentConfig config = AgentConfig.load("config=" + path, Map.of(), env);
@@ -176,6 +184,10 @@ class AgentConfigSourcesTest {
     ManagerConfig defaults = config.defaultManager();
     assertThat(defaults.ttlSeconds()).isEqualTo(100);
     assertThat(defaults.nearCache()).isTrue();
+    assertThat(defaults.nearCacheMaxEntries()).isEqualTo(500);
+    assertThat(defaults.nearCacheTtlSeconds()).isEqualTo(60);
+    assertThat(reports.nearCacheMaxEntries()).isEqualTo(500);
+    assertThat(reports.nearCacheTtlSeconds()).isEqualTo(9);
     assertThat(config.manager("")).isEqualTo(defaults);
     assertThat(config.manager(null)).isEqualTo(defaults);
     ManagerConfig other = config.manager("audit");

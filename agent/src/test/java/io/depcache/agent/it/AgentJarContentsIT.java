@@ -22,7 +22,8 @@ class AgentJarContentsIT {
           .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/net/bytebuddy/"))
           .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/redis/clients/"))
           .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/com/esotericsoftware/kryo/"))
-          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/org/objenesis/"));
+          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/org/objenesis/"))
+          .anyMatch(n -> n.startsWith("io/depcache/agent/shaded/com/github/benmanes/caffeine/"));
       // the kryo serializer never touches sun.misc.Unsafe and generates no accessor classes
       assertThat(names)
           .noneMatch(n -> n.contains("/kryo/unsafe/"))

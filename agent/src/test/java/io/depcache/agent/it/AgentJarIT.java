@@ -26,6 +26,10 @@ class AgentJarIT {
     arguments.add("-javaagent:" + ItSettings.agentJar());
     arguments.add("-Ddepcache.redis.url=" + TestRedis.url());
     arguments.add("-Ddepcache.prefix=" + prefix);
+    // What these tests look at is the layout, not the timeout: on a loaded machine the first lookup
+    // of a JVM that just started (or was just attached to) can take longer than the default 200 ms,
+    // and then runs uncached, which a test counts as a second computation.
+    arguments.add("-Ddepcache.redis.timeout-ms=2000");
     arguments.addAll(List.of(more));
     return arguments;
   }
@@ -119,6 +123,7 @@ class AgentJarIT {
         List.of(
             "-Ddepcache.redis.url=" + TestRedis.url(),
             "-Ddepcache.prefix=" + prefix,
+            "-Ddepcache.redis.timeout-ms=2000", // as agentArguments says
             "-XX:+EnableDynamicAgentLoading");
     try (AppProcess app = AppProcess.start(javaHome, jvm, List.of())) {
       assertThat(app.send("active")).isEqualTo("false");

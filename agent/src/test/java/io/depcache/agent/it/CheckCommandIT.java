@@ -62,6 +62,35 @@ class CheckCommandIT {
   }
 
   @Test
+  void jsonIsOneDocumentWithTheSameFindings() throws Exception {
+    CommandRun run =
+        check(
+            """
+            depcache.target.users.method=com.example.legacy.UserDao#find*(..)
+            depcache.target.none.method=com.example.legacy.Nothing#here
+            """,
+            "--json");
+    assertThat(run.exit()).as(run.output()).isZero();
+    com.google.gson.JsonObject document =
+        com.google.gson.JsonParser.parseString(run.output().strip()).getAsJsonObject();
+    assertThat(document.get("ok").getAsBoolean()).isTrue();
+    assertThat(document.get("targetRules").getAsInt()).isEqualTo(2);
+    assertThat(document.get("errors").getAsInt()).isZero();
+    assertThat(document.get("warnings").getAsInt()).isEqualTo(1); // the rule that matches nothing
+    assertThat(run.output()).contains("com.example.legacy.UserDao#findUser(long)");
+    CommandRun strict =
+        check(
+            "depcache.target.none.method=com.example.legacy.Nothing#here\n", "--json", "--strict");
+    assertThat(strict.exit()).isEqualTo(1);
+    assertThat(
+            com.google.gson.JsonParser.parseString(strict.output().strip())
+                .getAsJsonObject()
+                .get("ok")
+                .getAsBoolean())
+        .isFalse();
+  }
+
+  @Test
   void listsWhatEachRuleAndAnnotationReachesWithResolvedTemplates() throws Exception {
     CommandRun run =
         check(

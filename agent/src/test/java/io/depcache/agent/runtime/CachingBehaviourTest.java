@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CachingBehaviourTest {
-  private AgentMain.Installation installation;
+  AgentMain.Installation installation;
   UserService users;
   Dashboard dashboard;
 

@@ -266,9 +266,10 @@ class RedisInvalidatorIT {
 
     assertThat(store.invalidate(dependencies)).isEqualTo(1_000);
 
-    // 4 scripts fence, detach and drain 128 dependencies each; what one budget did not finish,
-    // drain scripts of 64 sets each.
-    assertThat(scriptCalls()).isBetween(4L, 12L);
+    // 4 scripts fence, detach and drain 128 dependencies each; what one budget (2 ms of Redis'
+    // time) did not finish, drain scripts of 64 sets each: 4 to 12 here alone, 14 once under
+    // load. The point is the sharing: one set per drain script would take over 500.
+    assertThat(scriptCalls()).isBetween(4L, 40L);
     assertThat(admin.keys(KeyLayout.scanPattern(NS))).allMatch(key -> key.endsWith("\u0000fence"));
   }
 

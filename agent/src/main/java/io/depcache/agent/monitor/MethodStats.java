@@ -1,0 +1,93 @@
+package io.depcache.agent.monitor;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters of one cached method: lookups that hit, missed or failed, and the time of hits and
+ * of computed misses. Each record is a few {@link LongAdder} additions: nothing is allocated on the
+ * hit path.
+ */
+public final class MethodStats {
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final LongAdder hitNanos = new LongAdder();
+  private final LongAdder computed = new LongAdder();
+  private final LongAdder computeNanos = new LongAdder();
+  private volatile boolean registered;
+
+  /** A lookup answered from the store, which took {@code nanos}. */
+  public void hit(long nanos) {
+    hits.increment();
+    hitNanos.add(nanos);
+  }
+
+  /** A lookup that found nothing (or could not read the store: then also an error). */
+  public void miss() {
+    misses.increment();
+  }
+
+  /** A lookup or write that the store failed, or an entry that could not be read. */
+  public void error() {
+    errors.increment();
+  }
+
+  /** A miss whose body ran for {@code nanos}, from the lookup to its result. */
+  public void computed(long nanos) {
+    computed.increment();
+    computeNanos.add(nanos);
+  }
+
+  public long hits() {
+    return hits.sum();
+  }
+
+  public long misses() {
+    return misses.sum();
+  }
+
+  public long errors() {
+    return errors.sum();
+  }
+
+  public double hitRatio() {
+    return ManagerStats.ratio(hits(), misses());
+  }
+
+  /** How many misses ran their body to a result that was timed. */
+  public long computedMisses() {
+    return computed.sum();
+  }
+
+  public double totalMissMillis() {
+    return computeNanos.sum() / 1e6;
+  }
+
+  public double averageMissMillis() {
+    long n = computed.sum();
+    return n == 0 ? 0 : computeNanos.sum() / 1e6 / n;
+  }
+
+  public double averageHitMicros() {
+    long n = hits.sum();
+    return n == 0 ? 0 : hitNanos.sum() / 1e3 / n;
+  }
+
+  public void reset() {
+    hits.reset();
+    misses.reset();
+    errors.reset();
+    hitNanos.reset();
+    computed.reset();
+    computeNanos.reset();
+  }
+
+  /** Whether its MBean was asked for: a volatile read, so that the first call asks once. */
+  public boolean registered() {
+    return registered;
+  }
+
+  void markRegistered() {
+    registered = true;
+  }
+}

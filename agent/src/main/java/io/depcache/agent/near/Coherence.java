@@ -1,0 +1,368 @@
+package io.depcache.agent.near;
+
+import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.store.NearChannel;
+import io.depcache.agent.store.StoreException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This JVM's side of the coherence protocol of one prefix: the subscription, the heartbeats that
+ * prove it live, the acknowledgements of invalidations, and the publication of this JVM's own (see
+ * the package javadoc for the protocol and why it is safe).
+ */
+final class Coherence implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("depcache");
+
+  /** The liveness window: how long an invalidator waits, and a heartbeat lasts at most. */
+  static final long WINDOW_MILLIS = 1000;
+
+  /** Taken off the window on the serving side, for clocks that do not run at exactly one rate. */
+  static final long MARGIN_MILLIS = 100;
+
+  static final long HEARTBEAT_MILLIS = 100;
+
+  /** A registration lasts this long past the last heartbeat that renewed it. */
+  static final long REGISTERED_MILLIS = 10_000;
+
+  /** Registrations this much older than an invalidator's clock still count (clock skew). */
+  static final long SKEW_MILLIS = 30_000;
+
+  private static final char SEP = '\u0000';
+
+  private static final int MAX_UNPUBLISHED = 1000;
+
+  final String id = UUID.randomUUID().toString();
+  private final NearChannel channel;
+  private final NearEntries entries;
+  private final String broadcast;
+  private final String own;
+  private final String registry;
+  private final String sequenceKey;
+  private final Map<String, Set<String>> acks = new ConcurrentHashMap<>();
+  private final AtomicLong messages = new AtomicLong();
+  private final String prefixKeys;
+  private final LongSupplier pending;
+
+  /** Whether the store deferred invalidations at the last beat. */
+  private boolean deferred;
+
+  private final Thread subscriber;
+  private final ScheduledExecutorService heartbeat;
+
+  /** Which subscription is current; a heartbeat of an older one proves nothing. */
+  private volatile long generation;
+
+  private volatile boolean subscribed;
+
+  /** {@code System.nanoTime()} until which near hits may be served. */
+  private volatile long servingUntil = Long.MIN_VALUE;
+
+  /** Switched off by tests only, to show that their checks fail without coherence. */
+  volatile boolean enabled = true;
+
+  /** Set by tests only: a subscriber slow to apply, which an invalidator must wait for. */
+  volatile long applyDelayMillis;
+
+  private volatile boolean closed;
+
+  Coherence(NearChannel channel, NearEntries entries, String prefix, LongSupplier pending) {
+    this.channel = channel;
+    this.pending = pending;
+    this.entries = entries;
+    this.broadcast = prefix + ":@near";
+    this.own = broadcast + ":" + id;
+    this.registry = broadcast + ":jvms";
+    this.sequenceKey = KeyLayout.sequenceKey(prefix);
+    this.prefixKeys = KeyLayout.keysOf(prefix);
+    this.subscriber = new Thread(this::subscribeLoop, "depcache-near-subscriber");
+    subscriber.setDaemon(true);
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread t = new Thread(task, "depcache-near-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() {
+    subscriber.start();
+    heartbeat.scheduleWithFixedDelay(
+        this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether near hits may be served now: the subscription proved itself live lately. */
+  boolean serving() {
+    return System.nanoTime() - servingUntil < 0 && subscribed;
+  }
+
+  /** Whether near fills are taken: a subscription is confirmed, so no drop can be missed. */
+  boolean subscribed() {
+    return subscribed;
+  }
+
+  private void subscribeLoop() {
+    while (!closed) {
+      long gen = ++generation;
+      try {
+        channel.subscribe(new Listener(gen), broadcast, own);
+      } catch (RuntimeException e) {
+        LOG.debug("depcache: near cache subscription lost: {}", e.getMessage());
+      }
+      lost();
+      if (!closed) {
+        sleep(HEARTBEAT_MILLIS);
+      }
+    }
+  }
+
+  private void lost() {
+    subscribed = false;
+    servingUntil = Long.MIN_VALUE;
+    entries.clear(0);
+  }
+
+  private final class Listener implements NearChannel.Listener {
+    private final long gen;
+
+    Listener(long gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void subscribed() {
+      // Messages published before the subscription may be lost: start empty, and refuse the
+      // written fills of computations older than every invalidation that may have been missed.
+      long sequence;
+      try {
+        sequence = channel.sequence(sequenceKey);
+      } catch (StoreException e) {
+        channel.unsubscribe();
+        return;
+      }
+      entries.clear(sequence);
+      Coherence.this.subscribed = true;
+      beat();
+    }
+
+    @Override
+    public void message(String channelName, String message) {
+      if (channelName.equals(own)) {
+        onOwn(message);
+      } else {
+        onBroadcast(message);
+      }
+    }
+
+    private void onOwn(String message) {
+      String[] parts = message.split("\\|", 4);
+      if (parts[0].equals("h") && parts.length == 3) {
+        if (Long.parseLong(parts[1]) == gen && Coherence.this.subscribed) {
+          // Timed from when the heartbeat was sent, so a late delivery shortens the lease.
+          servingUntil =
+              Long.parseLong(parts[2])
+                  + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS - MARGIN_MILLIS);
+        }
+      } else if (parts[0].equals("a") && parts.length == 3) {
+        Set<String> waiting = acks.get(parts[1]);
+        if (waiting != null) {
+          synchronized (waiting) {
+            waiting.add(parts[2]);
+            waiting.notifyAll();
+          }
+        }
+      }
+    }
+
+    private void onBroadcast(String message) {
+      // kind | origin | message id | sequence | keys separated by \0
+      String[] parts = message.split("\\|", 5);
+      if (parts.length != 5) {
+        return;
+      }
+      if (applyDelayMillis > 0) {
+        sleep(applyDelayMillis);
+      }
+      if (enabled) {
+        apply(parts[0], Long.parseLong(parts[3]), keys(parts[4]));
+      }
+      try {
+        channel.publish(broadcast + ":" + parts[1], "a|" + parts[2] + "|" + id);
+      } catch (StoreException e) {
+        // the invalidator waits out the window; this JVM's lease ends before it stops waiting
+      }
+    }
+  }
+
+  private static List<String> keys(String text) {
+    return text.isEmpty() ? List.of() : Arrays.asList(text.split(String.valueOf(SEP), -1));
+  }
+
+  private void apply(String kind, long sequence, List<String> keys) {
+    switch (kind) {
+      case "i" -> entries.dropDependencies(keys, sequence);
+      case "d" -> entries.dropKeys(keys, sequence);
+      case "c" -> {
+        for (String namespace : keys) {
+          entries.dropNamespace(namespace, sequence);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private void beat() {
+    if (!subscribed || closed) {
+      return;
+    }
+    try {
+      long wall = System.currentTimeMillis();
+      // registered before the heartbeat that lets this JVM serve: no invalidator can miss it
+      channel.register(
+          registry, id, wall + REGISTERED_MILLIS, wall - REGISTERED_MILLIS - SKEW_MILLIS);
+      long sent = System.nanoTime();
+      channel.publish(own, "h|" + generation + "|" + sent);
+      retryUnpublished();
+      // An invalidation the store deferred (an outage) is applied later, behind the message that
+      // announced it: once the store has applied them all, every JVM empties its near cache.
+      if (pending.getAsLong() > 0) {
+        deferred = true;
+      } else if (deferred) {
+        deferred = false;
+        publish("c", List.of(prefixKeys));
+      }
+    } catch (RuntimeException e) {
+      // no heartbeat heard: the lease runs out by itself
+    }
+  }
+
+  /**
+   * Drops here, publishes an invalidation, delete or clear that the store has applied, and waits
+   * until every registered JVM acknowledged it or the window has passed since it was published.
+   *
+   * @param kind {@code i} (dependency keys), {@code d} (entry keys) or {@code c} (namespaces)
+   */
+  void publish(String kind, Collection<String> keys) {
+    List<String> list = List.copyOf(keys);
+    long sequence;
+    try {
+      sequence = channel.sequence(sequenceKey);
+    } catch (StoreException e) {
+      apply(kind, 0, list);
+      later(kind, list);
+      // Without the sequence the written fills cannot be fenced: subscribe again, which empties
+      // this near cache and raises its fence to the sequence read after the subscription.
+      channel.unsubscribe();
+      return;
+    }
+    apply(kind, sequence, list);
+    String messageId = id + ":" + messages.incrementAndGet();
+    Set<String> acked = new HashSet<>();
+    acks.put(messageId, acked);
+    try {
+      channel.publish(
+          broadcast,
+          kind
+              + "|"
+              + id
+              + "|"
+              + messageId
+              + "|"
+              + sequence
+              + "|"
+              + String.join(String.valueOf(SEP), list));
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
+      // Read after the publication: a JVM that serves now registered before the heartbeat that
+      // let it serve, which it sent before this publication (see the package javadoc).
+      Set<String> expected =
+          new HashSet<>(channel.registered(registry, System.currentTimeMillis() - SKEW_MILLIS));
+      synchronized (acked) {
+        while (!acked.containsAll(expected)) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          TimeUnit.NANOSECONDS.timedWait(acked, left);
+        }
+      }
+    } catch (StoreException e) {
+      later(kind, list);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      acks.remove(messageId);
+    }
+  }
+
+  private record Unpublished(String kind, List<String> keys) {}
+
+  private final ArrayDeque<Unpublished> unpublished = new ArrayDeque<>();
+
+  private void later(String kind, List<String> keys) {
+    synchronized (unpublished) {
+      if (unpublished.size() >= MAX_UNPUBLISHED) {
+        // too many to replay one by one: every JVM empties its near cache of the prefix instead
+        unpublished.clear();
+        unpublished.add(new Unpublished("c", List.of(prefixKeys)));
+      } else {
+        unpublished.add(new Unpublished(kind, keys));
+      }
+    }
+  }
+
+  private void retryUnpublished() {
+    while (true) {
+      Unpublished next;
+      synchronized (unpublished) {
+        next = unpublished.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      int before = unpublishedCount();
+      publish(next.kind(), next.keys());
+      if (unpublishedCount() > before) {
+        return; // failed again: wait for the next beat
+      }
+    }
+  }
+
+  private int unpublishedCount() {
+    synchronized (unpublished) {
+      return unpublished.size();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    subscribed = false;
+    servingUntil = Long.MIN_VALUE;
+    heartbeat.shutdownNow();
+    channel.unregister(registry, id);
+    channel.close();
+  }
+}

@@ -1,0 +1,225 @@
+package io.depcache.agent.near;
+
+import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.NearChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A store with a near cache in front: hits served from this JVM's memory while its subscription to
+ * the prefix's invalidations is provably live, and every invalidation, delete and clear published
+ * to every JVM before it returns (see the package javadoc).
+ *
+ * <p>A near hit returns the same bytes a Redis hit would, which the caller decodes as usual: every
+ * hit is a fresh copy of the value, and its dependencies reach the enclosing frame as a Redis hit's
+ * do.
+ */
+public final class NearCacheStore implements CacheStore {
+  private final CacheStore delegate;
+  private final NearEntries entries;
+  private final Coherence coherence;
+  private final DependencyReader reader;
+  private final LongAdder nearHits = new LongAdder();
+
+  /**
+   * Puts a near cache in front of a store.
+   *
+   * @param delegate the manager's store
+   * @param settings the settings of the managers sharing it (prefix, Redis, near-cache bounds)
+   * @param reader reads an entry's dependency keys, for fills from a lookup hit
+   */
+  public NearCacheStore(CacheStore delegate, ManagerConfig settings, DependencyReader reader) {
+    this(
+        delegate,
+        NearChannel.open(settings),
+        settings.prefix(),
+        settings.nearCacheMaxEntries(),
+        settings.nearCacheTtlSeconds(),
+        reader);
+  }
+
+  NearCacheStore(
+      CacheStore delegate,
+      NearChannel channel,
+      String prefix,
+      int maxEntries,
+      long ttlSeconds,
+      DependencyReader reader) {
+    this.delegate = delegate;
+    this.entries = new NearEntries(maxEntries, ttlSeconds);
+    this.reader = reader;
+    this.coherence = new Coherence(channel, entries, prefix, delegate::pendingInvalidations);
+    coherence.start();
+  }
+
+  @Override
+  public Lookup lookup(String entryKey) {
+    Lookup near = near(entryKey);
+    if (near != null) {
+      return near;
+    }
+    long epoch = entries.epoch();
+    return filled(entryKey, delegate.lookup(entryKey), epoch);
+  }
+
+  @Override
+  public Lookup lookup(byte[] entryKey) {
+    String key = new String(entryKey, StandardCharsets.UTF_8);
+    Lookup near = near(key);
+    if (near != null) {
+      return near;
+    }
+    long epoch = entries.epoch();
+    return filled(key, delegate.lookup(entryKey), epoch);
+  }
+
+  private Lookup near(String entryKey) {
+    if (!coherence.serving()) {
+      return null;
+    }
+    NearEntries.Near near = entries.get(entryKey);
+    if (near == null) {
+      return null;
+    }
+    nearHits.increment();
+    return new Lookup(near.value(), 0);
+  }
+
+  private Lookup filled(String entryKey, Lookup found, long epoch) {
+    if (found.value() != null && coherence.subscribed()) {
+      List<String> deps = reader.dependencyKeys(entryKey, found.value());
+      if (deps != null) {
+        entries.fillLooked(entryKey, found.value(), deps, epoch);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public boolean putIfUnchangedSince(
+      String entryKey,
+      byte[] value,
+      long ttlMillis,
+      List<String> dependencyKeys,
+      long sequence,
+      long[] dependencySequences) {
+    boolean written =
+        delegate.putIfUnchangedSince(
+            entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences);
+    if (written && coherence.subscribed()) {
+      entries.fillWritten(entryKey, value, dependencyKeys, sequence);
+    }
+    return written;
+  }
+
+  @Override
+  public void put(String entryKey, byte[] value, long ttlMillis, Collection<String> deps) {
+    delegate.put(entryKey, value, ttlMillis, deps);
+    // unfenced (the lookup could not read the sequence): not kept near, and no older copy either
+    entries.dropKeys(List.of(entryKey), 0);
+  }
+
+  @Override
+  public long delete(Collection<String> entryKeys) {
+    try {
+      return delegate.delete(entryKeys);
+    } finally {
+      coherence.publish("d", entryKeys);
+    }
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys) {
+    try {
+      return delegate.invalidate(dependencyKeys);
+    } finally {
+      coherence.publish("i", dependencyKeys);
+    }
+  }
+
+  @Override
+  public long clear(String namespace) {
+    try {
+      return delegate.clear(namespace);
+    } finally {
+      coherence.publish("c", List.of(namespace));
+    }
+  }
+
+  @Override
+  public byte[] get(String entryKey) {
+    return delegate.get(entryKey);
+  }
+
+  @Override
+  public boolean tryLease(String entryKey, String token, long millis) {
+    return delegate.tryLease(entryKey, token, millis);
+  }
+
+  @Override
+  public void releaseLease(String entryKey, String token) {
+    delegate.releaseLease(entryKey, token);
+  }
+
+  @Override
+  public boolean exists(String entryKey) {
+    return delegate.exists(entryKey);
+  }
+
+  @Override
+  public long ttlMillis(String entryKey) {
+    return delegate.ttlMillis(entryKey);
+  }
+
+  @Override
+  public boolean available() {
+    return delegate.available();
+  }
+
+  @Override
+  public long pendingInvalidations() {
+    return delegate.pendingInvalidations();
+  }
+
+  /** How many lookups the near cache served. */
+  public long nearHits() {
+    return nearHits.sum();
+  }
+
+  /** Whether near hits are served now; for tests and operators. */
+  public boolean serving() {
+    return coherence.serving();
+  }
+
+  long size() {
+    return entries.size();
+  }
+
+  int indexedDependencies() {
+    return entries.indexedDependencies();
+  }
+
+  /** Turns the application of other JVMs' invalidations off, to show that tests catch it. */
+  void coherenceForTests(boolean on) {
+    coherence.enabled = on;
+  }
+
+  /** Makes this store's subscriber slow to apply other JVMs' messages, for tests. */
+  void applyDelayForTests(long millis) {
+    coherence.applyDelayMillis = millis;
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe() + " with a near cache";
+  }
+
+  @Override
+  public void close() {
+    coherence.close();
+    delegate.close();
+  }
+}

@@ -1,0 +1,171 @@
+package io.depcache.agent.near;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The near entries of one store and their dependency index, bounded by Caffeine, with the two
+ * fences that refuse a fill which an applied invalidation may have made stale (see the package
+ * javadoc).
+ *
+ * <p>Fills, drops and clears hold this object's lock, so that the fence check and the insert are
+ * one step against a drop; a hit takes no lock.
+ */
+final class NearEntries {
+  /** A near entry: the stored bytes and the store keys of the dependency sets it is in. */
+  record Near(byte[] value, String[] dependencyKeys) {}
+
+  private final Cache<String, Near> cache;
+
+  /** Dependency store key to the near entry keys registered in it; only entries still cached. */
+  private final Map<String, Set<String>> index = new ConcurrentHashMap<>();
+
+  /** Raised by every drop and clear: a lookup fill read before it is refused. */
+  private volatile long epoch;
+
+  /** The highest store sequence whose invalidation was applied here (or at the last clear). */
+  private long appliedSequence;
+
+  NearEntries(int maxEntries, long ttlSeconds) {
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(maxEntries)
+            .expireAfterWrite(Duration.ofSeconds(ttlSeconds))
+            // on the caller's thread: an evicted entry leaves the index before the call returns
+            .executor(Runnable::run)
+            .evictionListener(
+                (String key, Near near, com.github.benmanes.caffeine.cache.RemovalCause cause) ->
+                    unindex(key, near))
+            .build();
+  }
+
+  Near get(String key) {
+    return cache.getIfPresent(key);
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** Fills from a lookup hit, unless something was dropped since {@code epochSeen}. */
+  synchronized boolean fillLooked(
+      String key, byte[] value, Collection<String> deps, long epochSeen) {
+    if (epoch != epochSeen) {
+      return false;
+    }
+    insert(key, value, deps);
+    return true;
+  }
+
+  /**
+   * Fills from a fenced write whose computation read {@code sequence}, unless an invalidation
+   * applied here was fenced after it.
+   */
+  synchronized boolean fillWritten(
+      String key, byte[] value, Collection<String> deps, long sequence) {
+    if (appliedSequence > sequence) {
+      drop(key);
+      return false;
+    }
+    insert(key, value, deps);
+    return true;
+  }
+
+  private void insert(String key, byte[] value, Collection<String> deps) {
+    drop(key);
+    String[] keys = deps.toArray(new String[0]);
+    // indexed before it is visible, so that an eviction right after the put finds it indexed
+    for (String dep : keys) {
+      index.compute(
+          dep,
+          (d, set) -> {
+            Set<String> s = set == null ? new HashSet<>() : set;
+            s.add(key);
+            return s;
+          });
+    }
+    cache.put(key, new Near(value, keys));
+  }
+
+  private void drop(String key) {
+    Near old = cache.asMap().remove(key);
+    if (old != null) {
+      unindex(key, old);
+    }
+  }
+
+  private void unindex(String key, Near near) {
+    for (String dep : near.dependencyKeys()) {
+      index.computeIfPresent(
+          dep,
+          (d, set) -> {
+            set.remove(key);
+            return set.isEmpty() ? null : set;
+          });
+    }
+  }
+
+  /** Drops every entry in those dependency sets; {@code sequence} is the store's after them. */
+  synchronized void dropDependencies(Collection<String> dependencyKeys, long sequence) {
+    epoch++;
+    for (String dep : dependencyKeys) {
+      Set<String> keys = index.remove(dep);
+      if (keys != null) {
+        for (String key : keys) {
+          drop(key);
+        }
+      }
+    }
+    raise(sequence);
+  }
+
+  synchronized void dropKeys(Collection<String> entryKeys, long sequence) {
+    epoch++;
+    for (String key : entryKeys) {
+      drop(key);
+    }
+    raise(sequence);
+  }
+
+  synchronized void dropNamespace(String namespace, long sequence) {
+    epoch++;
+    for (Iterator<String> it = cache.asMap().keySet().iterator(); it.hasNext(); ) {
+      String key = it.next();
+      if (key.startsWith(namespace)) {
+        drop(key);
+      }
+    }
+    raise(sequence);
+  }
+
+  /** Empties the near cache, and refuses fills computed before {@code sequence}. */
+  synchronized void clear(long sequence) {
+    epoch++;
+    cache.asMap().clear();
+    index.clear();
+    raise(sequence);
+  }
+
+  private void raise(long sequence) {
+    appliedSequence = Math.max(appliedSequence, sequence);
+  }
+
+  /** How many entries are cached now (after pending evictions). */
+  long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  /** How many dependency sets the index holds now. */
+  int indexedDependencies() {
+    cache.cleanUp();
+    return index.size();
+  }
+}

@@ -1,0 +1,201 @@
+package io.depcache.agent.store;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.commons.pool2.PooledObjectFactory;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.providers.ConnectionProvider;
+
+/**
+ * Connections to the primary that Redis Sentinel names, following failovers: one daemon thread,
+ * {@code depcache-sentinel}, asks the sentinels for the primary's address every {@value #POLL_MS}
+ * ms ({@code SENTINEL get-master-addr-by-name}); when it moved, calls go to the new one, through a
+ * fresh pool of {@link DeadlineConnections}, and the old pool is closed.
+ *
+ * <p>Callers never talk to a sentinel: they take a connection to the primary known last, under the
+ * same deadline as a standalone store, and a call waits at most the timeout for the first answer of
+ * the sentinels. While a failover is under way the old primary refuses writes ({@code READONLY}) or
+ * does not answer: the store is unavailable for that long, and the invalidations it refuses wait
+ * and are retried ({@link ResilientStore}) until the new primary takes them.
+ */
+final class SentinelConnections implements ConnectionProvider {
+  private static final Logger LOG = LoggerFactory.getLogger("depcache");
+  static final long POLL_MS = 250;
+
+  private final String master;
+  private final List<HostAndPort> sentinels;
+  private final JedisClientConfig sentinelConfig;
+  private final Function<HostAndPort, PooledObjectFactory<Connection>> connections;
+  private final GenericObjectPoolConfig<Connection> poolConfig;
+  private final int timeoutMs;
+  private final CountDownLatch known = new CountDownLatch(1);
+  private final Thread watcher;
+  private volatile HostAndPort primary;
+  private volatile DeadlineConnections pool;
+  private volatile boolean closed;
+
+  /** Set while the invalidations of a failover window are made again on the new primary. */
+  private volatile boolean replaying;
+
+  private volatile Runnable onFailover = () -> {};
+  private Jedis sentinel;
+  private int next;
+
+  /**
+   * Starts watching the sentinels.
+   *
+   * @param master the master name the sentinels monitor ({@code depcache.redis.sentinel.master})
+   * @param sentinels their addresses ({@code depcache.redis.sentinel.nodes})
+   * @param sentinelConfig how to talk to a sentinel (timeouts, TLS)
+   * @param connections opens connections to a primary at an address
+   */
+  SentinelConnections(
+      String master,
+      List<HostAndPort> sentinels,
+      JedisClientConfig sentinelConfig,
+      Function<HostAndPort, PooledObjectFactory<Connection>> connections,
+      GenericObjectPoolConfig<Connection> poolConfig,
+      int timeoutMs) {
+    this.master = master;
+    this.sentinels = List.copyOf(sentinels);
+    this.sentinelConfig = sentinelConfig;
+    this.connections = connections;
+    this.poolConfig = poolConfig;
+    this.timeoutMs = timeoutMs;
+    this.watcher = new Thread(this::watch, "depcache-sentinel");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  /**
+   * What to do on the new primary after a failover, before any other call may use it ({@link
+   * FailoverReplay#replay}); when it throws, it is tried again at the next poll.
+   */
+  void onFailover(Runnable action) {
+    this.onFailover = action;
+  }
+
+  @Override
+  public Connection getConnection() {
+    if (replaying && Thread.currentThread() != watcher) {
+      throw new JedisConnectionException(
+          "Sentinel failover of '"
+              + master
+              + "': recent invalidations are being made again on the new primary "
+              + primary);
+    }
+    DeadlineConnections current = pool;
+    if (current == null) {
+      try {
+        known.await(timeoutMs, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      current = pool;
+      if (current == null) {
+        throw new JedisConnectionException(
+            "no sentinel of " + sentinels + " named the primary of '" + master + "' yet");
+      }
+    }
+    return current.getConnection();
+  }
+
+  @Override
+  public Connection getConnection(CommandArguments args) {
+    return getConnection();
+  }
+
+  /** The primary's address as last named by a sentinel, or {@code null}. */
+  HostAndPort primary() {
+    return primary;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    watcher.interrupt();
+    DeadlineConnections current = pool;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  private void watch() {
+    while (!closed) {
+      HostAndPort named = ask();
+      if (named != null && !named.equals(primary)) {
+        switchTo(named);
+      }
+      if (replaying) {
+        try {
+          onFailover.run();
+          replaying = false;
+        } catch (RuntimeException e) {
+          LOG.debug(
+              "depcache: the new primary {} did not take them yet: {}", primary, e.toString());
+        }
+      }
+      try {
+        Thread.sleep(POLL_MS);
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    if (sentinel != null) {
+      sentinel.close();
+    }
+  }
+
+  /** The primary's address from the first sentinel that answers, or {@code null}. */
+  private HostAndPort ask() {
+    for (int tried = 0; tried < sentinels.size() && !closed; tried++) {
+      try {
+        if (sentinel == null) {
+          sentinel = new Jedis(sentinels.get(next), sentinelConfig);
+        }
+        List<String> address = sentinel.sentinelGetMasterAddrByName(master);
+        if (address != null && address.size() == 2) {
+          return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
+        }
+        LOG.debug("depcache: sentinel {} knows no master '{}'", sentinels.get(next), master);
+      } catch (RuntimeException e) {
+        LOG.debug("depcache: sentinel {} did not answer: {}", sentinels.get(next), e.toString());
+      }
+      if (sentinel != null) {
+        sentinel.close();
+        sentinel = null;
+      }
+      next = (next + 1) % sentinels.size();
+    }
+    return null;
+  }
+
+  private void switchTo(HostAndPort named) {
+    DeadlineConnections old = pool;
+    // the first primary has nothing to catch up with; any later one may have
+    replaying = old != null;
+    pool = new DeadlineConnections(connections.apply(named), poolConfig, timeoutMs);
+    HostAndPort before = primary;
+    primary = named;
+    known.countDown();
+    if (old != null) {
+      old.close();
+    }
+    if (before == null) {
+      LOG.info("depcache: Redis Sentinel names {} the primary of '{}'", named, master);
+    } else {
+      LOG.info(
+          "depcache: Redis Sentinel failover of '{}': primary {} is now {}", master, before, named);
+    }
+  }
+}

@@ -1,0 +1,334 @@
+package io.depcache.agent.near;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.depcache.agent.config.AgentConfig;
+import io.depcache.agent.config.ManagerConfig;
+import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.store.RedisStore;
+import io.depcache.testing.RedisServer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Two near caches on one Redis, each with its own store and subscription, as two JVMs have: near
+ * hits cost no round trip, and an invalidation, delete or clear on one has removed the near entry
+ * of the other when it returns. Entries here are text {@code value|dep,dep}, which the test's
+ * reader splits.
+ */
+class NearCacheStoreIT {
+  private static RedisServer redis;
+  private String prefix;
+  private String ns;
+  private Counting storeA;
+  private Counting storeB;
+  private NearCacheStore a;
+  private NearCacheStore b;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    open(Map.of());
+  }
+
+  private void open(Map<String, String> extra) throws Exception {
+    close();
+    prefix = "n" + UUID.randomUUID().toString().substring(0, 8);
+    ns = KeyLayout.namespace(prefix, "default");
+    Map<String, String> properties = new HashMap<>(extra);
+    properties.put("depcache.redis.url", redis.url());
+    properties.put("depcache.prefix", prefix);
+    properties.put("depcache.near-cache.enabled", "true");
+    ManagerConfig settings = AgentConfig.load(null, properties, Map.of()).defaultManager();
+    storeA = new Counting(RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)));
+    storeB = new Counting(RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)));
+    DependencyReader reader =
+        (key, stored) -> {
+          String text = new String(stored, UTF_8);
+          String deps = text.substring(text.indexOf('|') + 1);
+          return deps.isEmpty() ? List.of() : Arrays.asList(deps.split(","));
+        };
+    a = new NearCacheStore(storeA, settings, reader);
+    b = new NearCacheStore(storeB, settings, reader);
+    awaitServing(a);
+    awaitServing(b);
+  }
+
+  @AfterEach
+  void close() {
+    if (a != null) {
+      a.close();
+      b.close();
+      a = null;
+    }
+  }
+
+  private static void awaitServing(NearCacheStore store) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!store.serving() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(store.serving()).as("near hits served").isTrue();
+  }
+
+  private String entry(String key) {
+    return ns + "e:" + key;
+  }
+
+  private String dep(String dependency) {
+    return ns + "d:" + dependency;
+  }
+
+  /** Computes and writes an entry through {@code store} as a miss does, fenced by its lookup. */
+  private void write(NearCacheStore store, String key, String value, String... deps) {
+    long sequence = store.lookup(entry(key)).sequence();
+    List<String> depKeys = new ArrayList<>();
+    for (String d : deps) {
+      depKeys.add(dep(d));
+    }
+    byte[] bytes = (value + "|" + String.join(",", depKeys)).getBytes(UTF_8);
+    long[] sequences = new long[depKeys.size()];
+    Arrays.fill(sequences, sequence);
+    assertThat(store.putIfUnchangedSince(entry(key), bytes, 60_000, depKeys, sequence, sequences))
+        .isTrue();
+  }
+
+  private static String value(CacheStore.Lookup found) {
+    return found.value() == null ? null : new String(found.value(), UTF_8).split("\\|")[0];
+  }
+
+  @Test
+  void aNearHitCostsNoRedisRoundTrip() {
+    write(a, "k", "one", "d");
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one"); // from Redis, kept near
+    int lookups = storeB.lookups.get();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(value(b.lookup(entry("k").getBytes(UTF_8)))).isEqualTo("one");
+    }
+    assertThat(storeB.lookups.get()).isEqualTo(lookups);
+    assertThat(b.nearHits()).isEqualTo(1000);
+    // the writer keeps what it wrote near too
+    long beforeA = storeA.lookups.get();
+    assertThat(value(a.lookup(entry("k")))).isEqualTo("one");
+    assertThat(storeA.lookups.get()).isEqualTo(beforeA);
+  }
+
+  @Test
+  void anInvalidationInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
+    assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), false);
+  }
+
+  @Test
+  void aDeleteInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
+    assertStaleAfter(() -> a.delete(List.of(entry("k"))), false);
+  }
+
+  @Test
+  void aClearInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
+    assertStaleAfter(() -> a.clear(ns), false);
+  }
+
+  @Test
+  void withoutTheCoherenceStepTheOtherServesTheRemovedEntry() {
+    // the check of the tests above, with the subscriber's drop switched off: it must find it
+    b.coherenceForTests(false);
+    assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), true);
+  }
+
+  private void assertStaleAfter(Runnable removal, boolean stale) {
+    // B applies messages late: the removal returns only once B has applied it
+    b.applyDelayForTests(200);
+    write(a, "k", "one", "d", "other");
+    write(a, "k2", "two", "other");
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(entry("k2")))).isEqualTo("two");
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+
+    removal.run();
+
+    assertThat(value(b.lookup(entry("k")))).isEqualTo(stale ? "one" : null);
+    assertThat(value(a.lookup(entry("k")))).isNull();
+  }
+
+  @Test
+  void aJvmThatDoesNotAnswerWithinTheWindowHasStoppedServingWhenTheInvalidationReturns() {
+    write(a, "k", "one", "d");
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+    // B's subscriber is stuck on the message (a paused JVM): its heartbeats queue behind it
+    b.applyDelayForTests(3 * Coherence.WINDOW_MILLIS);
+    b.coherenceForTests(false);
+
+    long started = System.nanoTime();
+    a.invalidate(List.of(dep("d")));
+    long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(waitedMillis).as("waited for B up to the window").isBetween(900L, 2_000L);
+    assertThat(b.serving()).as("B's lease ran out").isFalse();
+    assertThat(value(b.lookup(entry("k")))).isNull();
+  }
+
+  @Test
+  void anInvalidationLeavesEntriesOfOtherDependenciesNear() {
+    write(a, "k", "one", "d");
+    write(a, "k2", "two", "other");
+    b.lookup(entry("k"));
+    b.lookup(entry("k2"));
+    a.invalidate(List.of(dep("d")));
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k2")))).isEqualTo("two");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+  }
+
+  @Test
+  void killingTheSubscriptionsStopsNearHitsAndTheyResumeEmpty() throws Exception {
+    write(a, "k", "one", "d");
+    b.lookup(entry("k"));
+    assertThat(b.size()).isEqualTo(1);
+    try (RedisClient admin = RedisClient.create(redis.url())) {
+      admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+      long killed = System.nanoTime();
+      while (b.serving() && System.nanoTime() - killed < 1_000_000_000L) {
+        Thread.onSpinWait();
+      }
+      long stoppedMicros = (System.nanoTime() - killed) / 1000;
+      assertThat(b.serving()).as("near hits stopped").isFalse();
+      assertThat(stoppedMicros).as("microseconds until near hits stopped").isLessThan(200_000);
+      while (b.size() > 0 && System.nanoTime() - killed < 1_000_000_000L) {
+        Thread.onSpinWait();
+      }
+      assertThat(b.size()).as("near cache emptied when the subscription broke").isZero();
+      // while B is cut off (or subscribing again), A invalidates and the entry is recomputed
+      a.invalidate(List.of(dep("d")));
+      admin.set(entry("k"), "fresh|" + dep("d"));
+    }
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    awaitServing(b);
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(b.nearHits()).as("near hits resumed").isEqualTo(hits + 1);
+  }
+
+  @Test
+  void maxEntriesHoldsUnderDistinctKeysAndTheIndexFollows() throws Exception {
+    open(Map.of("depcache.near-cache.max-entries", "100"));
+    for (int i = 0; i < 5_000; i++) {
+      write(a, "k" + i, "v" + i, "d" + i, "shared");
+    }
+    assertThat(a.size()).isLessThanOrEqualTo(100);
+    // one dependency of its own per entry, and the shared one
+    assertThat(a.indexedDependencies()).isLessThanOrEqualTo(101);
+    assertThat(a.size()).isGreaterThan(0);
+  }
+
+  /** Counts the lookups that reach Redis. */
+  private static final class Counting implements CacheStore {
+    final CacheStore delegate;
+    final AtomicInteger lookups = new AtomicInteger();
+
+    Counting(CacheStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Lookup lookup(String entryKey) {
+      lookups.incrementAndGet();
+      return delegate.lookup(entryKey);
+    }
+
+    @Override
+    public Lookup lookup(byte[] entryKey) {
+      lookups.incrementAndGet();
+      return delegate.lookup(entryKey);
+    }
+
+    @Override
+    public boolean putIfUnchangedSince(
+        String k, byte[] v, long t, List<String> d, long s, long[] ds) {
+      return delegate.putIfUnchangedSince(k, v, t, d, s, ds);
+    }
+
+    @Override
+    public byte[] get(String entryKey) {
+      return delegate.get(entryKey);
+    }
+
+    @Override
+    public boolean tryLease(String entryKey, String token, long millis) {
+      return delegate.tryLease(entryKey, token, millis);
+    }
+
+    @Override
+    public void releaseLease(String entryKey, String token) {
+      delegate.releaseLease(entryKey, token);
+    }
+
+    @Override
+    public boolean exists(String entryKey) {
+      return delegate.exists(entryKey);
+    }
+
+    @Override
+    public void put(String k, byte[] v, long t, java.util.Collection<String> d) {
+      delegate.put(k, v, t, d);
+    }
+
+    @Override
+    public long delete(java.util.Collection<String> entryKeys) {
+      return delegate.delete(entryKeys);
+    }
+
+    @Override
+    public long invalidate(java.util.Collection<String> dependencyKeys) {
+      return delegate.invalidate(dependencyKeys);
+    }
+
+    @Override
+    public long clear(String namespace) {
+      return delegate.clear(namespace);
+    }
+
+    @Override
+    public long ttlMillis(String entryKey) {
+      return delegate.ttlMillis(entryKey);
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}

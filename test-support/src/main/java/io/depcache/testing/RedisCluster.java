@@ -12,7 +12,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
@@ -226,6 +229,10 @@ public final class RedisCluster implements AutoCloseable {
    */
   public void failover(int replicaPort) {
     cli(replicaPort, "CLUSTER", "FAILOVER");
+    awaitPromoted(replicaPort);
+  }
+
+  private void awaitPromoted(int replicaPort) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
     while (!role(replicaPort).equals("master")) {
       if (System.nanoTime() - deadline > 0) {
@@ -234,6 +241,52 @@ public final class RedisCluster implements AutoCloseable {
       sleep(50);
     }
     awaitReady(cli());
+  }
+
+  /**
+   * Promotes a replica with {@code CLUSTER FAILOVER} while its primary waits for it: the replica is
+   * stopped ({@code SIGSTOP}) and its replication link closed ({@code CLIENT KILL TYPE replica}),
+   * so for {@code millis} the primary takes writes that no replica acknowledges; then the replica
+   * is asked to take over and resumed ({@code SIGCONT}). It reconnects, catches up and takes over,
+   * losing nothing; every {@code WAIT} made on the primary in that time is still waiting when the
+   * primary turns into a replica, and is cut short ({@code UNBLOCKED}), after the writes it waited
+   * for reached the new primary. Waits as {@link #failover} does.
+   *
+   * @param replicaPort a replica now
+   * @param millis how long the primary takes writes before the failover is asked for
+   */
+  public void failoverWhileWaitsPend(int replicaPort, long millis) {
+    List<String> role = cli(replicaPort, "ROLE").lines().map(String::trim).toList();
+    if (role.size() < 3 || !role.get(0).equals("slave")) {
+      throw new IllegalStateException("node " + replicaPort + " is not a replica: " + role);
+    }
+    List<Long> replica = List.of(node(replicaPort).process().pid());
+    CompletableFuture<String> asked;
+    Signals.stop(replica);
+    try {
+      cli(Integer.parseInt(role.get(2)), "CLIENT", "KILL", "TYPE", "replica");
+      sleep(millis);
+      // Sent now, read by the replica once it runs again.
+      asked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Jedis jedis = new Jedis("127.0.0.1", replicaPort, 10_000)) {
+                  return jedis.clusterFailover();
+                }
+              });
+      sleep(100);
+    } finally {
+      Signals.resume(replica);
+    }
+    try {
+      asked.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("CLUSTER FAILOVER on " + replicaPort + " failed: " + e, e);
+    }
+    awaitPromoted(replicaPort);
   }
 
   /**
@@ -300,11 +353,11 @@ public final class RedisCluster implements AutoCloseable {
     if (replicas.isEmpty()) {
       throw new IllegalStateException("primary " + port + " has no replica to stop");
     }
-    signal("-STOP", replicas);
+    Signals.stop(replicas);
     try {
       cli(port, "CLIENT", "KILL", "TYPE", "replica");
       sleep(millis);
-      Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+      Node node = node(port);
       node.process().destroyForcibly();
       try {
         node.process().waitFor(5, TimeUnit.SECONDS);
@@ -312,18 +365,16 @@ public final class RedisCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } finally {
-      signal("-CONT", replicas);
+      Signals.resume(replicas);
     }
     kill(port);
   }
 
-  private static void signal(String signal, List<Long> pids) {
-    List<String> command = new ArrayList<>(List.of("kill", signal));
-    pids.forEach(pid -> command.add(Long.toString(pid)));
-    CommandRun run = run(command);
-    if (run.exit() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + run.output());
-    }
+  private Node node(int port) {
+    return nodes.stream()
+        .filter(n -> n.port() == port)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no node of this cluster on port " + port));
   }
 
   private String role(int port) {

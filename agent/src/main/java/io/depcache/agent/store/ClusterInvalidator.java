@@ -95,8 +95,16 @@ final class ClusterInvalidator {
    *     still being drained
    */
   List<Detached> detach(List<String> dependencyKeys, long sequence) {
+    return detach(detachCalls(dependencyKeys, sequence, UUID.randomUUID().toString()));
+  }
+
+  /**
+   * The calls of {@code cluster-detach.lua} that fence the dependencies with a sequence and detach
+   * each set under a name made of {@code unique}.
+   */
+  static List<ClusterScripts.Call> detachCalls(
+      List<String> dependencyKeys, long sequence, String unique) {
     byte[] fence = bytes(Long.toString(sequence));
-    String unique = UUID.randomUUID().toString();
     List<ClusterScripts.Call> calls = new ArrayList<>(dependencyKeys.size());
     for (String dependencyKey : dependencyKeys) {
       calls.add(
@@ -108,6 +116,18 @@ final class ClusterInvalidator {
                   ClusterKeys.of(dependencyKey, "\u0000invalidating:" + unique)),
               List.of(fence, RedisClusterStore.FENCE_RETENTION, DRAINING_TTL)));
     }
+    return calls;
+  }
+
+  /**
+   * Runs detach calls. {@link ClusterScripts#runAcknowledged} may run a call twice (its {@code
+   * WAIT} cut short by a failover, its connection broken after the script ran): the script then
+   * reports the set its first run detached (cluster-detach.lua), so that it is drained all the
+   * same.
+   *
+   * @return the sets to drain
+   */
+  List<Detached> detach(List<ClusterScripts.Call> calls) {
     List<Object> replies = scripts.runAcknowledged(DETACH, calls);
     List<Detached> sets = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {

@@ -226,7 +226,9 @@ final class ClusterScripts {
           count = acknowledged.get();
         } catch (JedisDataException e) {
           // UNBLOCKED: the node became a replica while it waited (a CLUSTER FAILOVER, which keeps
-          // what it had). Each call of this node is made again on its own, where it is now.
+          // what it had); or it was one already (its scripts answered MOVED). Each call of this
+          // node is made again on its own, where it is now: a script that ran and reached the new
+          // primary runs a second time there, which each script allows.
           for (int i : indices) {
             done[i] = false;
           }

@@ -1,16 +1,32 @@
 package io.depcache.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 /**
  * A throwaway Redis Cluster for tests: six local {@code redis-server} processes in cluster mode on
@@ -18,15 +34,18 @@ import java.util.stream.Stream;
  * primaries that share the 16,384 slots and one replica of each. No persistence; every process is
  * killed by {@link #close()} or when the JVM exits.
  *
+ * <p>Ready once every node agrees on the slots and lists every replica in {@code CLUSTER SLOTS}
+ * (which it does once the replica synced).
+ *
  * <p>{@link #reshard} and {@link #failover} change the topology while a test runs, as an operator
  * would: {@code redis-cli --cluster reshard} and {@code CLUSTER FAILOVER} on a replica.
  */
 public final class RedisCluster implements AutoCloseable {
-  private static final int NODES = 6;
   private static final long READY_TIMEOUT_MILLIS = 30_000;
 
   private final List<Node> nodes = new ArrayList<>();
   private final Path dir;
+  private final int replicasPerPrimary;
   private final Secured secured;
   private final Thread shutdownHook;
 
@@ -34,10 +53,12 @@ public final class RedisCluster implements AutoCloseable {
   private record Node(int port, Process process) {}
 
   /** TLS on every port, the cluster bus and replication, and an ACL user instead of default. */
-  private record Secured(TestCertificates certs, String user, String password) {}
+  private record Secured(
+      TestCertificates certs, String user, String password, SSLSocketFactory sockets) {}
 
-  private RedisCluster(Path dir, Secured secured) {
+  private RedisCluster(Path dir, int replicasPerPrimary, Secured secured) {
     this.dir = dir;
+    this.replicasPerPrimary = replicasPerPrimary;
     this.secured = secured;
     this.shutdownHook = new Thread(this::killAll, "redis-cluster-killer");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -52,7 +73,16 @@ public final class RedisCluster implements AutoCloseable {
    *     not form within 30 s
    */
   public static RedisCluster start() {
-    return start(null);
+    return start(1);
+  }
+
+  /**
+   * Starts three primaries with {@code replicasPerPrimary} replicas each, as {@link #start()}.
+   *
+   * @param replicasPerPrimary 0 for a cluster without replicas
+   */
+  public static RedisCluster start(int replicasPerPrimary) {
+    return start(replicasPerPrimary, null);
   }
 
   /**
@@ -63,10 +93,23 @@ public final class RedisCluster implements AutoCloseable {
    * the host name of every node it is redirected to.
    */
   public static RedisCluster startSecured(TestCertificates certs, String user, String password) {
-    return start(new Secured(certs, user, password));
+    SSLSocketFactory sockets;
+    try (InputStream in = Files.newInputStream(certs.truststore())) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(in, certs.password().toCharArray());
+      TrustManagerFactory trustManagers =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustManagers.getTrustManagers(), null);
+      sockets = context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read " + certs.truststore() + ": " + e, e);
+    }
+    return start(1, new Secured(certs, user, password, sockets));
   }
 
-  private static RedisCluster start(Secured secured) {
+  private static RedisCluster start(int replicasPerPrimary, Secured secured) {
     String server = RedisServer.executable();
     String cli = Path.of(server).resolveSibling("redis-cli").toString();
     if (!Files.isExecutable(Path.of(cli))) {
@@ -75,7 +118,8 @@ public final class RedisCluster implements AutoCloseable {
     }
     RedisCluster cluster;
     try {
-      cluster = new RedisCluster(Files.createTempDirectory("redis-cluster"), secured);
+      cluster =
+          new RedisCluster(Files.createTempDirectory("redis-cluster"), replicasPerPrimary, secured);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -134,7 +178,7 @@ public final class RedisCluster implements AutoCloseable {
 
   private void launch(String server, String cli) {
     List<Integer> ports = new ArrayList<>();
-    while (ports.size() < NODES) {
+    while (ports.size() < 3 * (1 + replicasPerPrimary)) {
       int port = freePort();
       if (!ports.contains(port)) {
         ports.add(port);
@@ -187,7 +231,8 @@ public final class RedisCluster implements AutoCloseable {
     for (Node node : nodes) {
       create.add("127.0.0.1:" + node.port());
     }
-    create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+    create.addAll(
+        List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
     CommandRun created = run(create);
     if (created.exit() != 0) {
       throw new IllegalStateException("redis-cli --cluster create failed:\n" + created.output());
@@ -280,6 +325,10 @@ public final class RedisCluster implements AutoCloseable {
    */
   public void failover(int replicaPort) {
     cli(replicaPort, "CLUSTER", "FAILOVER");
+    awaitPromoted(replicaPort);
+  }
+
+  private void awaitPromoted(int replicaPort) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
     while (!role(replicaPort).equals("master")) {
       if (System.nanoTime() - deadline > 0) {
@@ -288,6 +337,52 @@ public final class RedisCluster implements AutoCloseable {
       sleep(50);
     }
     awaitReady(cli());
+  }
+
+  /**
+   * Promotes a replica with {@code CLUSTER FAILOVER} while its primary waits for it: the replica is
+   * stopped ({@code SIGSTOP}) and its replication link closed ({@code CLIENT KILL TYPE replica}),
+   * so for {@code millis} the primary takes writes that no replica acknowledges; then the replica
+   * is asked to take over and resumed ({@code SIGCONT}). It reconnects, catches up and takes over,
+   * losing nothing; every {@code WAIT} made on the primary in that time is still waiting when the
+   * primary turns into a replica, and is cut short ({@code UNBLOCKED}), after the writes it waited
+   * for reached the new primary. Waits as {@link #failover} does.
+   *
+   * @param replicaPort a replica now
+   * @param millis how long the primary takes writes before the failover is asked for
+   */
+  public void failoverWhileWaitsPend(int replicaPort, long millis) {
+    List<String> role = cli(replicaPort, "ROLE").lines().map(String::trim).toList();
+    if (role.size() < 3 || !role.get(0).equals("slave")) {
+      throw new IllegalStateException("node " + replicaPort + " is not a replica: " + role);
+    }
+    List<Long> replica = List.of(node(replicaPort).process().pid());
+    CompletableFuture<String> asked;
+    Signals.stop(replica);
+    try {
+      cli(Integer.parseInt(role.get(2)), "CLIENT", "KILL", "TYPE", "replica");
+      sleep(millis);
+      // Sent now, read by the replica once it runs again.
+      asked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Jedis jedis = jedis(replicaPort, 10_000)) {
+                  return jedis.clusterFailover();
+                }
+              });
+      sleep(100);
+    } finally {
+      Signals.resume(replica);
+    }
+    try {
+      asked.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("CLUSTER FAILOVER on " + replicaPort + " failed: " + e, e);
+    }
+    awaitPromoted(replicaPort);
   }
 
   /**
@@ -327,6 +422,57 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Crashes a primary that has taken writes no replica received: its replicas are stopped ({@code
+   * SIGSTOP}), its links to them closed ({@code CLIENT KILL TYPE replica}), and for {@code millis}
+   * it goes on taking writes that reach no replica (as under a replication lag or a network cut);
+   * then it is killed and its replicas resumed. One of them takes over without those writes; waits
+   * as {@link #kill} does.
+   *
+   * @param port a primary now
+   * @param millis how long it takes writes that no replica receives
+   */
+  public void killUnreplicated(int port, long millis) {
+    List<Long> replicas = new ArrayList<>();
+    String id = nodeId(port);
+    for (String line : cli(port, "CLUSTER", "NODES").lines().toList()) {
+      String[] fields = line.split(" ");
+      if (fields.length > 3 && fields[3].equals(id)) {
+        int replicaPort =
+            Integer.parseInt(
+                fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
+        nodes.stream()
+            .filter(n -> n.port() == replicaPort)
+            .forEach(n -> replicas.add(n.process().pid()));
+      }
+    }
+    if (replicas.isEmpty()) {
+      throw new IllegalStateException("primary " + port + " has no replica to stop");
+    }
+    Signals.stop(replicas);
+    try {
+      cli(port, "CLIENT", "KILL", "TYPE", "replica");
+      sleep(millis);
+      Node node = node(port);
+      node.process().destroyForcibly();
+      try {
+        node.process().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      Signals.resume(replicas);
+    }
+    kill(port);
+  }
+
+  private Node node(int port) {
+    return nodes.stream()
+        .filter(n -> n.port() == port)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no node of this cluster on port " + port));
+  }
+
   private String role(int port) {
     String output = cli(port, "ROLE");
     return output.lines().findFirst().orElse("").trim();
@@ -364,7 +510,7 @@ public final class RedisCluster implements AutoCloseable {
       if (ready) {
         CommandRun check =
             run(List.of(cli, "--cluster", "check", "127.0.0.1:" + nodes.get(0).port()));
-        if (check.exit() == 0 && !check.output().contains("[WARNING]")) {
+        if (check.exit() == 0 && !check.output().contains("[WARNING]") && replicasListed()) {
           return;
         }
       }
@@ -373,6 +519,32 @@ public final class RedisCluster implements AutoCloseable {
       }
       sleep(100);
     }
+  }
+
+  /**
+   * Every node's {@code CLUSTER SLOTS} lists every replica: a replica is listed once it synced with
+   * its primary (until then it could not take over with its data), and a store that waits for
+   * replicas' acknowledgements counts the ones listed.
+   */
+  private boolean replicasListed() {
+    List<Integer> replicas = replicas();
+    for (Node node : nodes) {
+      try (Jedis jedis = jedis(node.port(), 2_000)) {
+        Map<String, Integer> listed = new HashMap<>();
+        for (Object range : jedis.clusterSlots()) {
+          List<?> served = (List<?>) range;
+          List<?> primary = (List<?>) served.get(2);
+          listed.put(
+              new String((byte[]) primary.get(0), UTF_8) + ":" + primary.get(1), served.size() - 3);
+        }
+        if (listed.values().stream().mapToInt(Integer::intValue).sum() != replicas.size()) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -416,6 +588,22 @@ public final class RedisCluster implements AutoCloseable {
     } catch (IOException e) {
       return "(no output: " + e.getMessage() + ")";
     }
+  }
+
+  /** A connection to one node, over TLS and as the ACL user for a {@link Secured} cluster. */
+  private Jedis jedis(int port, int timeoutMillis) {
+    if (secured == null) {
+      return new Jedis("127.0.0.1", port, timeoutMillis);
+    }
+    return new Jedis(
+        new HostAndPort("localhost", port),
+        DefaultJedisClientConfig.builder()
+            .timeoutMillis(timeoutMillis)
+            .ssl(true)
+            .sslSocketFactory(secured.sockets())
+            .user(secured.user())
+            .password(secured.password())
+            .build());
   }
 
   /** Runs a command; {@code redis-cli} with what it needs for a {@link Secured} cluster. */

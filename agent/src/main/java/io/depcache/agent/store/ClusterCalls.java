@@ -6,9 +6,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * One call to Redis Cluster under depcache's rules ({@link RedisCalls}), made again while a node
- * answers {@code TRYAGAIN}: a script's keys are in a slot being moved, some on each side (Jedis
- * follows MOVED and ASK itself, not this). It lasts only while the slot's keys move, so the call
- * waits a few milliseconds at a time, for at most {@value #MAX_WAIT_MILLIS} ms in all.
+ * answers {@code TRYAGAIN} (a script's keys are in a slot being moved, some on each side; Jedis
+ * follows MOVED and ASK itself, not this) or {@code CLUSTERDOWN} (around a failover a node may say
+ * the cluster is down for some milliseconds, as its view of the slots' owners settles). Both last
+ * only moments, so the call waits a few milliseconds at a time, for at most {@value
+ * #MAX_WAIT_MILLIS} ms in all.
  */
 final class ClusterCalls {
   static final long MAX_WAIT_MILLIS = 1_000;
@@ -22,7 +24,7 @@ final class ClusterCalls {
         return RedisCalls.run(description, operation, action);
       } catch (StoreException e) {
         if (!(e.getCause() instanceof JedisDataException data)
-            || !String.valueOf(data.getMessage()).startsWith("TRYAGAIN")
+            || !passing(String.valueOf(data.getMessage()))
             || System.nanoTime() - deadline > 0) {
           throw e;
         }
@@ -34,5 +36,9 @@ final class ClusterCalls {
         throw new StoreException("Redis " + operation + " on " + description + " interrupted", e);
       }
     }
+  }
+
+  private static boolean passing(String message) {
+    return message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN");
   }
 }

@@ -46,6 +46,7 @@ final class ClusterClients {
             return thread;
           });
   private volatile RedisClusterClient client;
+  private volatile ClusterTopology topology;
   private boolean closed;
 
   /** A cluster without TLS or credentials. */
@@ -86,16 +87,18 @@ final class ClusterClients {
    * @throws StoreException when no node answers
    */
   UnifiedJedis client() {
-    RedisClusterClient built = client;
-    if (built != null) {
-      return built;
+    RedisClusterClient ready = client;
+    if (ready != null) {
+      return ready;
     }
     synchronized (this) {
       if (closed) {
         throw new StoreException("the store of " + description + " is closed");
       }
       if (client == null) {
-        client = RedisCalls.run(description, "connect", this::build);
+        RedisClusterClient built = RedisCalls.run(description, "connect", this::build);
+        topology = new ClusterTopology(built, description);
+        client = built;
       }
       return client;
     }
@@ -236,7 +239,8 @@ final class ClusterClients {
 
   /** Scripts run on many keys at once, through the cluster client. */
   ClusterScripts scripts() {
-    return new ClusterScripts(client(), syncs, description);
+    UnifiedJedis cluster = client();
+    return new ClusterScripts(cluster, syncs, description, topology, timeoutMs);
   }
 
   synchronized void close() {

@@ -3,8 +3,10 @@ package io.depcache.agent.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
@@ -18,19 +20,32 @@ import redis.clients.jedis.UnifiedJedis;
  *       ({@link #detach});
  *   <li>a second sequence {@code f2};
  *   <li>each detached set read a page of {@value #PAGE} members at a time, by position (it never
- *       changes again), and each member fenced with {@code f2} and unlinked in its own slot,
- *       pipelined to every node ({@link #drain}); a drained set goes, and off its dependency's sets
- *       being drained, in one step.
+ *       changes again), up to {@value #CHUNK} members; those grouped by slot, and each group (up to
+ *       {@value #GROUP} entries) fenced with {@code f2} and unlinked by one script call in its
+ *       slot, the calls of each node on one connection of that node and all nodes at once ({@link
+ *       #drain}); a drained set goes, and off its dependency's sets being drained, in one step.
  * </ol>
  *
- * Every set on a dependency's sets being drained is drained before the invalidation returns, so an
- * invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next one
- * of the dependency, or by its own retry. No command touches more than one slot, and none runs
- * long: a page is one {@code ZRANGE}, a member one short script.
+ * The detach and each node's fences and unlinks return only once a replica of the node has them
+ * ({@link ClusterScripts#runAcknowledged}): a primary that crashes then does not take them with it.
+ *
+ * <p>Every set on a dependency's sets being drained is drained before the invalidation returns, so
+ * an invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next
+ * one of the dependency, or by its own retry. No command touches more than one slot, and none runs
+ * long: a page is one {@code ZRANGE}, a group one script of at most {@value #GROUP} entries.
  */
 final class ClusterInvalidator {
-  /** Members read, fenced and unlinked per round. */
+  /** Members read per {@code ZRANGE}. */
   static final int PAGE = 1024;
+
+  /**
+   * Members fenced and unlinked per round: read first, then grouped by slot. Entries are spread
+   * over the 16,384 slots, so the more members a round has, the more share a call.
+   */
+  static final int CHUNK = 65_536;
+
+  /** Entries one call of {@code cluster-unlink.lua} fences and unlinks at most (one slot's). */
+  static final int GROUP = 256;
 
   private static final LuaScript DETACH = LuaScript.load("cluster-detach.lua");
   private static final LuaScript FINISH = LuaScript.load("cluster-finish.lua");
@@ -80,8 +95,16 @@ final class ClusterInvalidator {
    *     still being drained
    */
   List<Detached> detach(List<String> dependencyKeys, long sequence) {
+    return detach(detachCalls(dependencyKeys, sequence, UUID.randomUUID().toString()));
+  }
+
+  /**
+   * The calls of {@code cluster-detach.lua} that fence the dependencies with a sequence and detach
+   * each set under a name made of {@code unique}.
+   */
+  static List<ClusterScripts.Call> detachCalls(
+      List<String> dependencyKeys, long sequence, String unique) {
     byte[] fence = bytes(Long.toString(sequence));
-    String unique = UUID.randomUUID().toString();
     List<ClusterScripts.Call> calls = new ArrayList<>(dependencyKeys.size());
     for (String dependencyKey : dependencyKeys) {
       calls.add(
@@ -93,7 +116,19 @@ final class ClusterInvalidator {
                   ClusterKeys.of(dependencyKey, "\u0000invalidating:" + unique)),
               List.of(fence, RedisClusterStore.FENCE_RETENTION, DRAINING_TTL)));
     }
-    List<Object> replies = scripts.runEach(DETACH, calls);
+    return calls;
+  }
+
+  /**
+   * Runs detach calls. {@link ClusterScripts#runAcknowledged} may run a call twice (its {@code
+   * WAIT} cut short by a failover, its connection broken after the script ran): the script then
+   * reports the set its first run detached (cluster-detach.lua), so that it is drained all the
+   * same.
+   *
+   * @return the sets to drain
+   */
+  List<Detached> detach(List<ClusterScripts.Call> calls) {
+    List<Object> replies = scripts.runAcknowledged(DETACH, calls);
     List<Detached> sets = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
       List<byte[]> keys = calls.get(i).keys();
@@ -116,20 +151,24 @@ final class ClusterInvalidator {
   long drain(Detached set, long fence) {
     byte[] sequence = bytes(Long.toString(fence));
     long removed = 0;
+    List<String> entries = new ArrayList<>();
     for (long from = 0; ; from += PAGE) {
       long first = from;
       List<byte[]> members =
           call("ZRANGE", () -> client.zrange(set.set(), first, first + PAGE - 1));
-      if (!members.isEmpty()) {
-        List<String> entries = new ArrayList<>(members.size());
-        for (byte[] member : members) {
-          entries.add(new String(member, StandardCharsets.UTF_8));
-        }
+      for (byte[] member : members) {
+        entries.add(new String(member, StandardCharsets.UTF_8));
+      }
+      if (entries.size() >= CHUNK) {
         removed += unlink(entries, sequence);
+        entries.clear();
       }
       if (members.size() < PAGE) {
         break;
       }
+    }
+    if (!entries.isEmpty()) {
+      removed += unlink(entries, sequence);
     }
     List<byte[]> keys = List.of(set.set(), set.draining());
     call("finish script", () -> FINISH.run(client, keys, List.of()));
@@ -143,11 +182,11 @@ final class ClusterInvalidator {
    */
   long unlinkFenced(Collection<String> entryKeys) {
     byte[] sequence = bytes(Long.toString(store.nextSequence()));
-    List<String> batch = new ArrayList<>(Math.min(entryKeys.size(), PAGE));
+    List<String> batch = new ArrayList<>(Math.min(entryKeys.size(), CHUNK));
     long removed = 0;
     for (String entryKey : entryKeys) {
       batch.add(entryKey);
-      if (batch.size() == PAGE) {
+      if (batch.size() == CHUNK) {
         removed += unlink(batch, sequence);
         batch.clear();
       }
@@ -158,17 +197,29 @@ final class ClusterInvalidator {
     return removed;
   }
 
+  /**
+   * Fences and unlinks entries: one call of {@code cluster-unlink.lua} per slot and up to {@value
+   * #GROUP} entries, the calls of each node on one connection, acknowledged by a replica.
+   */
   private long unlink(List<String> entryKeys, byte[] sequence) {
-    List<ClusterScripts.Call> calls = new ArrayList<>(entryKeys.size());
     List<byte[]> args = List.of(sequence, RedisClusterStore.FENCE_RETENTION);
+    Map<Integer, List<byte[]>> bySlot = new HashMap<>();
+    List<ClusterScripts.Call> calls = new ArrayList<>();
     for (String entryKey : entryKeys) {
-      calls.add(
-          new ClusterScripts.Call(
-              List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, RedisClusterStore.FENCE)),
-              args));
+      int slot = ClusterKeys.slot(entryKey);
+      List<byte[]> keys = bySlot.computeIfAbsent(slot, s -> new ArrayList<>());
+      keys.add(ClusterKeys.of(entryKey));
+      keys.add(ClusterKeys.of(entryKey, RedisClusterStore.FENCE));
+      if (keys.size() == 2 * GROUP) {
+        calls.add(new ClusterScripts.Call(keys, args));
+        bySlot.remove(slot);
+      }
+    }
+    for (List<byte[]> keys : bySlot.values()) {
+      calls.add(new ClusterScripts.Call(keys, args));
     }
     long removed = 0;
-    for (Object reply : scripts.runEach(RedisClusterStore.UNLINK, calls)) {
+    for (Object reply : scripts.runAcknowledged(RedisClusterStore.UNLINK, calls)) {
       removed += (Long) reply;
     }
     return removed;

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * How {@link RedisClusterStore} names keys in Redis Cluster: every key of {@link KeyLayout} behind
@@ -24,7 +25,24 @@ final class ClusterKeys {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
+  /** The slot of each tag: CRC16 of its four hex digits, as Redis Cluster hashes a tag. */
+  private static final int[] SLOT_OF_TAG = new int[1 << 14];
+
+  static {
+    for (int tag = 0; tag < SLOT_OF_TAG.length; tag++) {
+      byte[] digits = {
+        HEX[(tag >>> 12) & 0xF], HEX[(tag >>> 8) & 0xF], HEX[(tag >>> 4) & 0xF], HEX[tag & 0xF]
+      };
+      SLOT_OF_TAG[tag] = JedisClusterCRC16.getSlot(digits);
+    }
+  }
+
   private ClusterKeys() {}
+
+  /** The slot of a key of {@link KeyLayout} and of its internal keys. */
+  static int slot(String key) {
+    return SLOT_OF_TAG[tag(key)];
+  }
 
   /** The Redis name of a key of {@link KeyLayout}. */
   static byte[] of(String key) {

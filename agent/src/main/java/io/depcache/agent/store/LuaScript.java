@@ -66,6 +66,11 @@ final class LuaScript {
     }
   }
 
+  /** The script's text, for EVAL or SCRIPT LOAD in a pipeline. */
+  byte[] source() {
+    return source.clone();
+  }
+
   /** The script's SHA-1 in hex, for EVALSHA in a pipeline. */
   byte[] sha() {
     return sha.clone();

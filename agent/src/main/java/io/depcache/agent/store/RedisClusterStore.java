@@ -80,16 +80,48 @@ import redis.clients.jedis.params.SetParams;
  * <p><b>A lost sequence.</b> The sequence never goes back below what it gave out, while the nodes'
  * clocks agree to better than the time between the lost fence and the next (a failover takes
  * seconds): numbers are microseconds of the clock. A lookup that finds no sequence reads {@code 0},
- * which any fence refuses. What no store can do without a replication acknowledgement (see {@link
- * CacheStore}): a failover to a replica that lagged (a primary that crashed) loses the
- * registrations, fences and unlinks it had not received; here that can orphan an entry: one whose
- * registration was lost with its dependency's set is visible on another node while no invalidation
- * of the dependency finds it (ClusterPrimaryLossIT, disabled). A {@code CLUSTER FAILOVER} waits for
- * the replica and loses nothing.
+ * which any fence refuses.
  *
- * <p><b>The price.</b> A miss is two round trips (the entry, then the sequence); a fenced write one
- * per dependency slot and one for the entry; an invalidation leaves a fence per dependent entry for
- * {@link #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
+ * <p><b>A primary that crashes.</b> Redis replicates asynchronously: a primary that crashes takes
+ * with it the writes its replica had not received, and here a lost registration, fence or unlink
+ * would orphan an entry (one visible on another node that no set of its dependency names, or an
+ * unlinked entry back), served stale until its ttl. So each step the argument above rests on
+ * returns only once a replica has it: the calls of a node go on one connection of that node,
+ * followed in the same round trip by {@code WAIT 1 t} ({@code t} half the timeout), which returns
+ * once a replica acknowledged every write of that connection ({@link
+ * ClusterScripts#runAcknowledged}):
+ *
+ * <ul>
+ *   <li>the registrations of a write, before its entry is written: an entry is visible only once a
+ *       replica of each dependency's node has it in the set;
+ *   <li>the detach of an invalidation (the dependency's fence, its set renamed and listed as being
+ *       drained), and each node's fences and unlinks of the drain (and of a delete), before it
+ *       returns.
+ * </ul>
+ *
+ * Not waited for: a hit (one {@code GET}) and a lookup, the entry's write (lost, it is a miss), the
+ * end of a drain (lost, the set is still listed as being drained, and the next invalidation of the
+ * dependency drains it again), the sequence (the clock covers it), leases. A primary that has no
+ * replica, as {@code CLUSTER SLOTS} lists them (a replica marked failed is not listed), is not
+ * waited for: a cluster without replicas works as before, and loses what a crash loses. When a
+ * {@code WAIT} returns without an acknowledgement, the topology is read again; if the primary still
+ * has a replica, the call fails ({@link StoreException}): a write's entry is then not written, and
+ * an invalidation is retried by the {@link ResilientStore} until it is applied
+ * (ClusterPrimaryLossIT). What it cannot cover: a replica that acknowledged and then died too (or a
+ * crash of both at once); with more than one replica per primary, a failover to another replica
+ * than the one that acknowledged ({@code WAIT 1} waits for one; Redis lets the replica with the
+ * most data stand first, which usually but not always wins); and the writes of a primary that is
+ * restarted without persistence before its replica took over (it comes back empty). A {@code
+ * CLUSTER FAILOVER} waits for the replica and loses nothing.
+ *
+ * <p><b>The price.</b> A hit is one {@code GET} and never waits for a replica; a miss is two round
+ * trips (the entry, then the sequence); a fenced write one per dependency node, each carrying the
+ * registrations and their {@code WAIT} (so a replica's acknowledgement, on a local network well
+ * under a millisecond), and one for the entry; an invalidation a round trip per node for its
+ * detaches, a {@code ZRANGE} per {@value ClusterInvalidator#PAGE} dependents, and per {@value
+ * ClusterInvalidator#CHUNK} dependents one round trip to every node at once (one script per slot
+ * group, then a {@code WAIT}); it leaves a fence per dependent entry for {@link
+ * #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
  */
 public final class RedisClusterStore implements CacheStore {
   static final int BATCH = 500;
@@ -256,7 +288,7 @@ public final class RedisClusterStore implements CacheStore {
               List.of(member, ttl, bytes(Long.toString(dependencySequences[i])))));
     }
     boolean allowed = true;
-    for (Object reply : scripts().runEach(REGISTER, registrations)) {
+    for (Object reply : scripts().runAcknowledged(REGISTER, registrations)) {
       allowed &= (Long) reply > 0;
     }
     return allowed;

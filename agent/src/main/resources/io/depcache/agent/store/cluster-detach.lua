@@ -7,8 +7,10 @@
 -- KEYS[4]: the name the set is renamed to.
 -- ARGV[1]: the fence's sequence; ARGV[2]: how long a fence lasts (ms); ARGV[3]: how long the set of
 -- sets being drained lives (ms), a bound for sets nobody finished.
--- Returns {1 when a set was detached, else 0; then every other set of this dependency still being
--- drained, by invalidations that run at the same time or stopped half way}.
+-- Returns {1 when a set was detached, now or by an earlier run of this call, else 0; then every
+-- other set of this dependency still being drained, by invalidations that run at the same time or
+-- stopped half way}. Run twice, it has the outcome of one run (ClusterScripts makes a call again
+-- when it cannot tell whether the first run stuck).
 local mark = tonumber(redis.call('GET', KEYS[2]) or '')
 if mark == nil or mark < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
@@ -17,7 +19,15 @@ else
 end
 local reply = {0}
 local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'zset' then
+if redis.call('SISMEMBER', KEYS[3], KEYS[4]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then
+  -- This call ran before, and its reply was lost (a WAIT cut short by a failover, a connection
+  -- that broke): the set it detached then is reported again, to be drained. The dependency's set
+  -- now holds only registrations made after the fence (cluster-register.lua refused the others),
+  -- which this invalidation need not remove: it stays, for the next one.
+  redis.call('SADD', KEYS[3], KEYS[4])
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  reply[1] = 1
+elseif kind == 'zset' then
   redis.call('RENAME', KEYS[1], KEYS[4])
   redis.call('SADD', KEYS[3], KEYS[4])
   redis.call('PEXPIRE', KEYS[3], ARGV[3])

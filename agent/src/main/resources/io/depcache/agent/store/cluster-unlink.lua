@@ -1,13 +1,22 @@
--- Fences an entry and unlinks it, in its slot (RedisClusterStore): a delete, or an invalidation
--- removing a dependent. A write whose data was read before the fence's sequence is refused after
--- it (cluster-write.lua). A fence only rises: fences of one key may arrive out of their order.
--- KEYS[1]: the entry; KEYS[2]: its fence.
--- ARGV[1]: the fence's sequence; ARGV[2]: how long a fence lasts (ms).
--- Returns 1 when the entry existed, else 0.
-local mark = tonumber(redis.call('GET', KEYS[2]) or '')
-if mark == nil or mark < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-else
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+-- Fences entries and unlinks them, all in one slot (RedisClusterStore): a delete, or an
+-- invalidation removing dependents, a slot's worth of them per call. A write whose data was read
+-- before the fence's sequence is refused after it (cluster-write.lua). A fence only rises: fences
+-- of one key may arrive out of their order.
+-- KEYS: pairs, an entry then its fence. ARGV[1]: the fences' sequence; ARGV[2]: how long a fence
+-- lasts (ms).
+-- Returns how many of the entries existed.
+local sequence = tonumber(ARGV[1])
+local entries = {}
+for i = 1, #KEYS, 2 do
+  -- Most entries have no fence yet: one command then.
+  if not redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[2], 'NX') then
+    local mark = tonumber(redis.call('GET', KEYS[i + 1]) or '')
+    if mark == nil or mark < sequence then
+      redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[2])
+    else
+      redis.call('PEXPIRE', KEYS[i + 1], ARGV[2])
+    end
+  end
+  entries[#entries + 1] = KEYS[i]
 end
-return redis.call('UNLINK', KEYS[1])
+return redis.call('UNLINK', unpack(entries))

@@ -1,0 +1,141 @@
+package io.depcache.agent.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+
+/**
+ * Which primary serves each slot, and how many replicas each primary has, as a node answers {@code
+ * CLUSTER SLOTS}: it lists the replicas that could take over, leaving out one marked failed and one
+ * that never synced (it has no data to take over with): what {@link ClusterScripts} needs to send
+ * the calls of one node on one connection and to ask that connection for a replica's
+ * acknowledgement ({@code WAIT}). Read on first use, again at most every {@value #MAX_AGE_MILLIS}
+ * ms when used, and at once after a redirection, a connection failure or a short acknowledgement; a
+ * stale answer only costs a redirection or a second look.
+ */
+final class ClusterTopology {
+  static final int SLOTS = 16_384;
+
+  /** How old an answer is used, at most, before it is asked again. */
+  static final long MAX_AGE_MILLIS = 1_000;
+
+  /** One answer. */
+  private record Snapshot(String[] primaryOfSlot, Map<String, Integer> replicas, long takenNanos) {}
+
+  private final RedisClusterClient client;
+  private final String description;
+  private volatile Snapshot snapshot;
+  private final ReentrantLock refreshing = new ReentrantLock();
+
+  ClusterTopology(RedisClusterClient client, String description) {
+    this.client = client;
+    this.description = description;
+  }
+
+  /**
+   * The {@code host:port} of the primary that serves a slot.
+   *
+   * @throws StoreException when no node answers, or no node serves the slot
+   */
+  String primaryOf(int slot) {
+    String primary = current().primaryOfSlot()[slot];
+    if (primary == null) {
+      primary = refresh().primaryOfSlot()[slot];
+    }
+    if (primary == null) {
+      throw new StoreException("no primary of " + description + " serves slot " + slot);
+    }
+    return primary;
+  }
+
+  /**
+   * How many replicas a primary has that are not marked failed; 1 for a node this answer does not
+   * name as a primary (a redirection's target the answer predates), so that it is asked for one.
+   */
+  int replicasOf(String primary) {
+    return current().replicas().getOrDefault(primary, 1);
+  }
+
+  /** The pool of a node's connections, as the cluster client keeps it. */
+  ConnectionPool pool(String node) {
+    ConnectionPool pool = client.getClusterNodes().get(node);
+    if (pool == null) {
+      client.refreshClusterTopology();
+      pool = client.getClusterNodes().get(node);
+    }
+    if (pool == null) {
+      throw new StoreException("node " + node + " of " + description + " is unknown");
+    }
+    return pool;
+  }
+
+  private Snapshot current() {
+    Snapshot known = snapshot;
+    if (known == null) {
+      return refresh();
+    }
+    if (System.nanoTime() - known.takenNanos() > MAX_AGE_MILLIS * 1_000_000L
+        && refreshing.tryLock()) {
+      // One caller asks again; the others go on with the answer they have.
+      try {
+        return refresh();
+      } catch (StoreException e) {
+        return known;
+      } finally {
+        refreshing.unlock();
+      }
+    }
+    return known;
+  }
+
+  /**
+   * Asks a node again, the first that answers.
+   *
+   * @throws StoreException when none does
+   */
+  Snapshot refresh() {
+    StoreException last = new StoreException("no node of " + description + " answers");
+    for (ConnectionPool asked : client.getClusterNodes().values()) {
+      List<Object> slots;
+      try {
+        slots =
+            RedisCalls.run(
+                description,
+                "CLUSTER SLOTS",
+                () -> {
+                  try (Jedis jedis = new Jedis(asked.getResource())) {
+                    return jedis.clusterSlots();
+                  }
+                });
+      } catch (StoreException e) {
+        last = e;
+        continue;
+      }
+      String[] primaryOfSlot = new String[SLOTS];
+      Map<String, Integer> replicas = new HashMap<>();
+      for (Object range : slots) {
+        List<?> served = (List<?>) range;
+        String primary = address((List<?>) served.get(2));
+        int from = ((Long) served.get(0)).intValue();
+        int to = ((Long) served.get(1)).intValue();
+        for (int slot = from; slot <= to; slot++) {
+          primaryOfSlot[slot] = primary;
+        }
+        replicas.put(primary, served.size() - 3);
+      }
+      Snapshot fresh = new Snapshot(primaryOfSlot, Map.copyOf(replicas), System.nanoTime());
+      snapshot = fresh;
+      return fresh;
+    }
+    throw last;
+  }
+
+  private static String address(List<?> node) {
+    return new String((byte[]) node.get(0), StandardCharsets.UTF_8) + ":" + node.get(1);
+  }
+}

@@ -127,13 +127,15 @@ class SecuredClusterStoreIT extends CacheStoreContract {
   void aWrongPasswordFailsWithoutNamingIt() throws Exception {
     String failed = failure(secured("not-the-password", certs().truststore().toString()));
     assertThat(failed).doesNotContain("not-the-password").doesNotContain(PASSWORD);
-    assertThat(failed).containsAnyOf("WRONGPASS", "NOAUTH", "invalid username-password");
+    assertThat(failed).contains("login refused: WRONGPASS");
   }
 
   @Test
   void aWrongCaFails() throws Exception {
     String failed = failure(secured(PASSWORD, certs().otherTruststore().toString()));
-    assertThat(failed).containsIgnoringCase("certificat").doesNotContain(PASSWORD);
+    assertThat(failed)
+        .contains("TLS handshake failed: the server's certificate is not trusted")
+        .doesNotContain(PASSWORD);
   }
 
   @Test

@@ -68,6 +68,11 @@ final class Faults {
    * @param signal e.g. {@code STOP}, {@code CONT}
    */
   static void signal(String signal, long pid) throws IOException, InterruptedException {
+    // kill reads an int: a larger id wraps (possibly to -1, every process of the user), and 0 or a
+    // negative id is a process group. Never send those.
+    if (pid <= 1 || pid > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("not a process id to signal: " + pid);
+    }
     List<String> command =
         Files.isExecutable(Path.of("/bin/kill"))
             ? List.of("/bin/kill", "-" + signal, Long.toString(pid))

@@ -4,8 +4,10 @@ import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
 import io.depcache.agent.store.StoreException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +48,17 @@ final class Coherence implements AutoCloseable {
 
   private static final int MAX_UNPUBLISHED = 1000;
 
+  /** How often an invalidator waiting for acknowledgements reads the watermarks. */
+  static final long POLL_MILLIS = 10;
+
   final String id = UUID.randomUUID().toString();
   private final NearChannel channel;
   private final NearEntries entries;
   private final String broadcast;
   private final String own;
   private final String registry;
+  private final String watermarks;
+  private final String counter;
   private final String sequenceKey;
   private final Map<String, Set<String>> acks = new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
@@ -66,6 +73,18 @@ final class Coherence implements AutoCloseable {
 
   /** Which subscription is current; a heartbeat of an older one proves nothing. */
   private volatile long generation;
+
+  /**
+   * Which registration is current (this JVM is {@code id/registration} in the registry); a
+   * heartbeat of an older one proves nothing. Raised by the subscriber thread only.
+   */
+  private volatile long registration;
+
+  /** Registrations dropped by an invalidator that waited this JVM out; for tests. */
+  private final AtomicLong dropped = new AtomicLong();
+
+  /** Registrations of other JVMs this JVM's invalidations dropped; for tests and operators. */
+  private final AtomicLong droppedOthers = new AtomicLong();
 
   private volatile boolean subscribed;
 
@@ -87,6 +106,8 @@ final class Coherence implements AutoCloseable {
     this.broadcast = prefix + ":@near";
     this.own = broadcast + ":" + id;
     this.registry = broadcast + ":jvms";
+    this.watermarks = broadcast + ":applied";
+    this.counter = broadcast + ":n";
     this.sequenceKey = KeyLayout.sequenceKey(prefix);
     this.prefixKeys = KeyLayout.keysOf(prefix);
     this.subscriber = new Thread(this::subscribeLoop, "depcache-near-subscriber");
@@ -108,7 +129,9 @@ final class Coherence implements AutoCloseable {
 
   /** Whether near hits may be served now: the subscription proved itself live lately. */
   boolean serving() {
-    return System.nanoTime() - servingUntil < 0 && subscribed;
+    // Long.MIN_VALUE means no lease: compared by subtraction, it would read as one that never ends
+    long until = servingUntil;
+    return until != Long.MIN_VALUE && System.nanoTime() - until < 0 && subscribed;
   }
 
   /** Whether near fills are taken: a subscription is confirmed, so no drop can be missed. */
@@ -124,8 +147,12 @@ final class Coherence implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("depcache: near cache subscription lost: {}", e.getMessage());
       }
+      boolean wasLive = subscribed;
       lost();
-      if (!closed) {
+      // A subscription that was live is made again at once (a killed connection, a failover): an
+      // invalidation published meanwhile waits for this JVM until it joined again. A subscription
+      // that could not be made waits a beat before the next try.
+      if (!closed && !wasLive) {
         sleep(HEARTBEAT_MILLIS);
       }
     }
@@ -155,6 +182,13 @@ final class Coherence implements AutoCloseable {
         channel.unsubscribe();
         return;
       }
+      // A new registration: whatever an invalidator did to the old one, this one has a watermark
+      // that stands for every message published before it (missed ones included: the near cache
+      // is emptied below, after the store applied them).
+      if (!join()) {
+        channel.unsubscribe();
+        return;
+      }
       entries.clear(sequence);
       Coherence.this.subscribed = true;
       beat();
@@ -170,13 +204,21 @@ final class Coherence implements AutoCloseable {
     }
 
     private void onOwn(String message) {
-      String[] parts = message.split("\\|", 4);
-      if (parts[0].equals("h") && parts.length == 3) {
-        if (Long.parseLong(parts[1]) == gen && Coherence.this.subscribed) {
+      String[] parts = message.split("\\|", 5);
+      if (parts[0].equals("h") && parts.length == 5) {
+        // h | generation | registration | sent | whether still registered when it was sent
+        if (Long.parseLong(parts[1]) != gen
+            || Long.parseLong(parts[2]) != registration
+            || !Coherence.this.subscribed) {
+          return;
+        }
+        if (parts[4].equals("1")) {
           // Timed from when the heartbeat was sent, so a late delivery shortens the lease.
           servingUntil =
-              Long.parseLong(parts[2])
+              Long.parseLong(parts[3])
                   + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS - MARGIN_MILLIS);
+        } else {
+          rejoin();
         }
       } else if (parts[0].equals("a") && parts.length == 3) {
         Set<String> waiting = acks.get(parts[1]);
@@ -190,21 +232,36 @@ final class Coherence implements AutoCloseable {
     }
 
     private void onBroadcast(String message) {
-      // kind | origin | message id | sequence | keys separated by \0
-      String[] parts = message.split("\\|", 5);
-      if (parts.length != 5) {
+      // kind | origin | message id | message number | sequence | keys separated by \0
+      String[] parts = message.split("\\|", 6);
+      if (parts.length != 6) {
         return;
       }
       if (applyDelayMillis > 0) {
         sleep(applyDelayMillis);
       }
       if (enabled) {
-        apply(parts[0], Long.parseLong(parts[3]), keys(parts[4]));
+        apply(parts[0], Long.parseLong(parts[4]), keys(parts[5]));
       }
+      boolean registered;
       try {
-        channel.publish(broadcast + ":" + parts[1], "a|" + parts[2] + "|" + id);
+        registered =
+            channel.ack(
+                registry,
+                watermarks,
+                broadcast + ":" + parts[1],
+                member(registration),
+                Long.parseLong(parts[3]),
+                "a|" + parts[2] + "|" + id);
       } catch (StoreException e) {
-        // the invalidator waits out the window; this JVM's lease ends before it stops waiting
+        // Unacknowledged, the watermark stays below this message, and a heartbeat heard after it
+        // must not extend the lease (an invalidator may drop this JVM): start over.
+        lost();
+        channel.unsubscribe();
+        return;
+      }
+      if (!registered) {
+        rejoin();
       }
     }
   }
@@ -226,17 +283,66 @@ final class Coherence implements AutoCloseable {
     }
   }
 
+  private String member(long registration) {
+    return id + "/" + registration;
+  }
+
+  /**
+   * Registers this JVM anew (subscriber thread only): near hits stop at once, the near cache is
+   * emptied, and only heartbeats of the new registration extend the lease.
+   *
+   * @return whether the registry took it
+   */
+  private boolean join() {
+    servingUntil = Long.MIN_VALUE;
+    long old = registration;
+    long wall = System.currentTimeMillis();
+    try {
+      channel.join(
+          registry,
+          watermarks,
+          counter,
+          member(old + 1),
+          member(old),
+          wall + REGISTERED_MILLIS,
+          wall - REGISTERED_MILLIS - SKEW_MILLIS);
+    } catch (StoreException e) {
+      return false;
+    }
+    entries.clear(0);
+    // after the registry has it: a heartbeat of the new registration is sent after it joined
+    registration = old + 1;
+    return true;
+  }
+
+  /** An invalidator dropped this JVM's registration: join again, or start over. */
+  private void rejoin() {
+    dropped.incrementAndGet();
+    LOG.debug("depcache: near cache was waited out by an invalidator; registering again");
+    if (!join()) {
+      lost();
+      channel.unsubscribe();
+    }
+  }
+
   private void beat() {
     if (!subscribed || closed) {
       return;
     }
     try {
       long wall = System.currentTimeMillis();
-      // registered before the heartbeat that lets this JVM serve: no invalidator can miss it
-      channel.register(
-          registry, id, wall + REGISTERED_MILLIS, wall - REGISTERED_MILLIS - SKEW_MILLIS);
+      long reg = registration;
       long sent = System.nanoTime();
-      channel.publish(own, "h|" + generation + "|" + sent);
+      // renewed in one step with the heartbeat that lets this JVM serve: no invalidator reading
+      // the registry after it can miss this JVM, and one that dropped it before is told
+      channel.beat(
+          registry,
+          watermarks,
+          own,
+          member(reg),
+          wall + REGISTERED_MILLIS,
+          wall - REGISTERED_MILLIS - SKEW_MILLIS,
+          "h|" + generation + "|" + reg + "|" + sent + "|");
       retryUnpublished();
       // An invalidation the store deferred (an outage) is applied later, behind the message that
       // announced it: once the store has applied them all, every JVM empties its near cache.
@@ -275,31 +381,21 @@ final class Coherence implements AutoCloseable {
     Set<String> acked = new HashSet<>();
     acks.put(messageId, acked);
     try {
-      channel.publish(
-          broadcast,
-          kind
-              + "|"
-              + id
-              + "|"
-              + messageId
-              + "|"
-              + sequence
-              + "|"
-              + String.join(String.valueOf(SEP), list));
+      long number =
+          channel.announce(
+              counter,
+              broadcast,
+              kind + "|" + id + "|" + messageId + "|",
+              "|" + sequence + "|" + String.join(String.valueOf(SEP), list));
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
-      // Read after the publication: a JVM that serves now registered before the heartbeat that
-      // let it serve, which it sent before this publication (see the package javadoc).
-      Set<String> expected =
-          new HashSet<>(channel.registered(registry, System.currentTimeMillis() - SKEW_MILLIS));
-      synchronized (acked) {
-        while (!acked.containsAll(expected)) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          TimeUnit.NANOSECONDS.timedWait(acked, left);
-        }
+      // Read after the publication: a JVM that serves now renewed its registration with the
+      // heartbeat that let it serve, which it sent before this publication (package javadoc).
+      Map<String, String> expected = new HashMap<>();
+      for (String member : channel.registered(registry, System.currentTimeMillis() - SKEW_MILLIS)) {
+        int slash = member.lastIndexOf('/');
+        expected.put(slash < 0 ? member : member.substring(0, slash), member);
       }
+      awaitAccounted(expected, acked, number, deadline);
     } catch (StoreException e) {
       later(kind, list);
     } catch (InterruptedException e) {
@@ -307,6 +403,84 @@ final class Coherence implements AutoCloseable {
     } finally {
       acks.remove(messageId);
     }
+  }
+
+  /**
+   * Waits until every expected JVM acknowledged message {@code number}, or accounted for it
+   * otherwise (its registration, read now and then, has a watermark at or above it, or is gone: it
+   * joined again after the message, or left), or the deadline passed; then drops those that did
+   * not.
+   *
+   * @param expected JVM id to its registration, read after the publication
+   */
+  private void awaitAccounted(
+      Map<String, String> expected, Set<String> acked, long number, long deadline)
+      throws InterruptedException {
+    Map<String, String> waiting = new HashMap<>(expected);
+    long nextPoll = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+    while (true) {
+      synchronized (acked) {
+        waiting.keySet().removeAll(acked);
+        if (waiting.isEmpty()) {
+          return;
+        }
+        long now = System.nanoTime();
+        if (deadline - now <= 0) {
+          break;
+        }
+        if (nextPoll - now > 0) {
+          TimeUnit.NANOSECONDS.timedWait(acked, Math.min(deadline, nextPoll) - now);
+          continue;
+        }
+      }
+      nextPoll = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+      try {
+        Set<String> pending =
+            new HashSet<>(channel.pending(registry, watermarks, number, waiting.values()));
+        waiting.values().retainAll(pending);
+      } catch (StoreException e) {
+        // the acknowledgements, or the window, decide
+      }
+    }
+    dropSilent(waiting, acked, number);
+  }
+
+  /**
+   * The window has passed since the publication and these JVMs did not answer: each has stopped
+   * serving near hits (its lease ran out, or it applied the message first). Drops them from the
+   * registry, unless their watermark shows the acknowledgement is on its way, so that the next
+   * invalidations do not wait for them (see the package javadoc for why it is safe).
+   */
+  private void dropSilent(Map<String, String> expected, Set<String> acked, long number) {
+    List<String> silent = new ArrayList<>();
+    synchronized (acked) {
+      expected.forEach(
+          (jvm, member) -> {
+            if (!acked.contains(jvm)) {
+              silent.add(member);
+            }
+          });
+    }
+    for (String member : silent) {
+      try {
+        if (channel.drop(registry, watermarks, member, number)) {
+          droppedOthers.incrementAndGet();
+          LOG.debug("depcache: near cache {} did not answer within the window: dropped", member);
+        }
+      } catch (StoreException e) {
+        return; // it stays registered: the next invalidation waits for it and tries again
+      }
+    }
+  }
+
+  /** How many times an invalidator dropped this JVM's registration; for tests. */
+  long droppedCount() {
+    return dropped.get();
+  }
+
+  /** How many registrations of other JVMs this JVM's invalidations dropped; for tests. */
+  long droppedOthersCount() {
+    return droppedOthers.get();
   }
 
   private record Unpublished(String kind, List<String> keys) {}
@@ -362,7 +536,7 @@ final class Coherence implements AutoCloseable {
     subscribed = false;
     servingUntil = Long.MIN_VALUE;
     heartbeat.shutdownNow();
-    channel.unregister(registry, id);
+    channel.leave(registry, watermarks, member(registration));
     channel.close();
   }
 }

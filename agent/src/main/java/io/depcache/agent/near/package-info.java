@@ -27,25 +27,48 @@
  * order it executed their {@code PUBLISH}es.
  *
  * <ol>
+ *   <li><b>Registration.</b> Once its subscription is confirmed, the JVM joins {@code
+ *       <prefix>:@near:jvms} (a sorted set scored by an expiry on its clock) as {@code
+ *       <id>/<registration>}, a member it never used before, in one script that also gives the
+ *       member a <em>watermark</em> in {@code <prefix>:@near:applied}: the number of the last
+ *       invalidation message so far ({@code <prefix>:@near:n}), and removes its previous member. It
+ *       joins again this way whenever it learns it was dropped (below).
  *   <li><b>Lease.</b> Every {@value io.depcache.agent.near.Coherence#HEARTBEAT_MILLIS} ms the JVM
- *       first registers itself in {@code <prefix>:@near:jvms} (a sorted set scored by an expiry on
- *       its clock), then reads {@code System.nanoTime()} as {@code sent} and publishes a heartbeat
- *       carrying {@code sent} and the subscription's generation on its own channel. When its
- *       subscription delivers that heartbeat, it may serve near hits until {@code sent + W -
- *       margin} ({@code W} = {@value io.depcache.agent.near.Coherence#WINDOW_MILLIS} ms, margin
- *       {@value io.depcache.agent.near.Coherence#MARGIN_MILLIS} ms). A heartbeat of an older
- *       subscription extends nothing.
+ *       reads {@code System.nanoTime()} as {@code sent} and runs one script that renews its member
+ *       <em>if it is still registered</em> (it never puts back a member that was dropped) and
+ *       publishes a heartbeat on its own channel carrying {@code sent}, the subscription's
+ *       generation, the registration and whether the member was still registered. When its
+ *       subscription delivers a heartbeat of its current subscription and registration that says
+ *       "registered", it may serve near hits until {@code sent + W - margin} ({@code W} = {@value
+ *       io.depcache.agent.near.Coherence#WINDOW_MILLIS} ms, margin {@value
+ *       io.depcache.agent.near.Coherence#MARGIN_MILLIS} ms). Any other heartbeat extends nothing;
+ *       one that says "not registered" makes it join again.
  *   <li><b>Invalidation.</b> {@code invalidate}, {@code delete} and {@code clear} first run on the
  *       store. Then the invalidator reads the store's sequence {@code m}, drops its own near
- *       entries (the dependents of the dependency keys, or the keys, or the namespace), publishes
- *       the message with {@code m} on {@code <prefix>:@near}, reads the registry (after the
- *       publication) and waits until every registered JVM has acknowledged, or {@code W} has passed
- *       since the {@code PUBLISH} answered. Each subscriber applies the message (drops, and
- *       remembers {@code m}), then acknowledges on the invalidator's channel.
+ *       entries (the dependents of the dependency keys, or the keys, or the namespace), and in one
+ *       script takes the next message number {@code n} and publishes the message with {@code m} and
+ *       {@code n} on {@code <prefix>:@near}: subscriptions receive messages in the order of their
+ *       numbers. It reads the registry (after the publication) and waits until every member read
+ *       has <em>accounted for</em> {@code n}, or {@code W} has passed since the script answered. A
+ *       member has accounted for {@code n} when its JVM acknowledged it on the invalidator's
+ *       channel, or when the registry (read every {@value
+ *       io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a watermark at or
+ *       above {@code n} or no longer has it (it left, joined again, or was dropped). Each
+ *       subscriber applies the message (drops, and remembers {@code m}), then, in one script,
+ *       raises its watermark to {@code n} if its member is still registered and acknowledges; if
+ *       the member was not registered, it joins again.
+ *   <li><b>Drop.</b> When the window has passed, the invalidator drops each member that has not
+ *       accounted for {@code n}, in one script that removes it only if its watermark is still below
+ *       {@code n} (an acknowledgement may be on its way). Later invalidations do not wait for it. A
+ *       JVM that was dropped learns it from its next acknowledgement or heartbeat; joining again
+ *       stops its near hits at once and empties its near cache, and only the heartbeats of its new
+ *       registration let it serve again.
  *   <li><b>Loss.</b> When the subscription breaks (connection killed, Redis restarted) near hits
- *       stop at once and the near cache is emptied; the JVM subscribes again, and once the server
- *       confirms the subscription it reads the store's sequence {@code r}, empties the near cache
- *       again and remembers {@code r}; near hits resume with its next heartbeat.
+ *       stop at once and the near cache is emptied; the JVM subscribes again (at once if the lost
+ *       subscription had been confirmed, else after a beat), and once the server confirms the
+ *       subscription it reads the store's sequence {@code r}, joins again, empties the near cache
+ *       again and remembers {@code r}; near hits resume with its next heartbeat. An acknowledgement
+ *       that fails is treated as a loss.
  *   <li><b>Fences on fills.</b> A fill from a lookup hit is refused if any drop or clear happened
  *       here since just before the lookup (an epoch that every drop raises). A fill from a fenced
  *       write whose computation read sequence {@code s} is refused if an applied message (or the
@@ -55,19 +78,43 @@
  *
  * <h2>Why no JVM serves what a returned invalidation removed</h2>
  *
- * Let an invalidation's {@code PUBLISH} execute at time {@code P}, and its call return at {@code
- * R}. Take a JVM J that serves a near hit after {@code R} from an entry the invalidation removed.
+ * Let an invalidation's script (number {@code n}) execute at time {@code P}, its registry read at
+ * {@code Q > P}, and its call return at {@code R}. Take a JVM J that serves a near hit after {@code
+ * R} from an entry the invalidation removed, on a lease from a heartbeat {@code h} of its current
+ * subscription and registration, sent (its script executed) at {@code s}.
  *
  * <ul>
- *   <li>J serves on a lease from a heartbeat {@code h} of its current subscription. If {@code h}
- *       was published after {@code P}, J's subscription delivered the invalidation before {@code h}
- *       (one subscription, one order), so J had applied it before its lease was extended; an entry
- *       refilled afterwards passed a fence that the application raised (below). If {@code h} was
- *       published before {@code P}, J's lease ends before {@code sent + W < P + W}, and the
- *       invalidator, unless J acknowledged (after applying), waited until {@code W} after the
- *       {@code PUBLISH} answered, later than {@code P + W}; J registered before sending {@code h},
- *       so it is in the registry read after {@code P}. Either way J stopped serving it before
- *       {@code R}.
+ *   <li>If {@code s > P}: J's subscription delivered message {@code n} before {@code h} (one
+ *       subscription, one order), so J had applied it before its lease was extended, unless the
+ *       subscription was made after {@code P}, in which case J emptied its cache after the store
+ *       had applied the invalidation; an entry refilled afterwards passed a fence (below).
+ *   <li>If {@code s < P}: J's lease ends before {@code sent + W < P + W}. The heartbeat script
+ *       found J's member registered at {@code s}. If it is still registered at {@code Q}, the
+ *       invalidator waited for it: until J acknowledged (after applying), or its watermark reached
+ *       {@code n} (raised only by J's acknowledgement of {@code n} or later, after applying them in
+ *       order), or the window passed (after {@code P + W}), or the member left the registry after
+ *       {@code Q} (see the next point: it no longer served on {@code h}). If it is not registered
+ *       at {@code Q}, it was removed between {@code s} and {@code Q}: see the next point.
+ *   <li><b>A member removed at {@code Z} is never served on by a heartbeat sent before {@code
+ *       Z}.</b> J removes its own member only when it joins again, after it stopped serving and
+ *       from when only heartbeats of the new registration count. Expiry removes a member only after
+ *       {@value io.depcache.agent.near.Coherence#REGISTERED_MILLIS} ms and {@value
+ *       io.depcache.agent.near.Coherence#SKEW_MILLIS} ms of skew without a renewal, that is without
+ *       a heartbeat. A drop at {@code Z} for message {@code n1} (published at {@code P1}, {@code Z}
+ *       after {@code P1 + W}): a heartbeat sent before {@code P1} gave a lease that ended before
+ *       {@code P1 + W}. A heartbeat sent between {@code P1} and {@code Z} was delivered after
+ *       {@code n1}, and J processes messages one at a time, so before extending its lease on it J
+ *       had accounted for {@code n1}: by its acknowledgement script, or by joining after {@code P1}
+ *       (its watermark starts at {@code n1} or above). Had that script run before {@code Z} while
+ *       the member was registered, the watermark would have been at {@code n1} and the drop would
+ *       have been refused; so it ran after {@code Z}, found the member gone, and J joined again
+ *       before it looked at the heartbeat, which then belonged to an old registration. A heartbeat
+ *       sent after {@code Z} does not put the member back and says "not registered".
+ *   <li>A JVM that was only slow (a pause, a stuck subscriber, a late acknowledgement) and was
+ *       dropped therefore serves nothing on its old leases, and after joining again it is in the
+ *       registry before it sends the heartbeats that let it serve: every later invalidation waits
+ *       for it. A JVM that crashed is waited for by one invalidation, up to {@code W}, and then by
+ *       none.
  *   <li>A fill racing the invalidation: a lookup that read the old bytes read them before the store
  *       removed them, so before {@code P}, and read the epoch before that. If J applied the message
  *       before the fill, the epoch moved and the fill is refused; if after, the drop removes the
@@ -82,14 +129,15 @@
  *       below {@code r}, so a written fill of a computation older than it is refused.
  * </ul>
  *
- * Assumptions: clocks of the JVMs run at the same rate within the margin over {@code W}, and wall
- * clocks differ by less than {@value io.depcache.agent.near.Coherence#SKEW_MILLIS} ms (registry
- * expiry only). A JVM that crashed stays registered for up to {@value
- * io.depcache.agent.near.Coherence#REGISTERED_MILLIS} ms, during which an invalidation waits the
- * whole {@code W} for it. An invalidation whose message cannot be published (Redis unreachable) is
- * published again at the next heartbeat; an invalidation the store deferred (its outage handling)
- * is followed, once the store has applied all of them, by a clear of every near cache of the
- * prefix.
+ * A lease that merely ran out (a pause) needs no emptying: J is still registered, so invalidators
+ * wait for it or drop it, and the messages it missed while paused are delivered before any new
+ * heartbeat. Assumptions: clocks of the JVMs run at the same rate within the margin over {@code W},
+ * and wall clocks differ by less than {@value io.depcache.agent.near.Coherence#SKEW_MILLIS} ms
+ * (registry expiry only); nobody deletes the {@code <prefix>:@near:*} keys by hand (that would
+ * remove members without the drop's check). An invalidation whose message cannot be published
+ * (Redis unreachable) is published again at the next heartbeat; an invalidation the store deferred
+ * (its outage handling) is followed, once the store has applied all of them, by a clear of every
+ * near cache of the prefix.
  *
  * <p><b>Warning:</b> every manager on the prefix, in every JVM, must have the near cache on: an
  * invalidation made through a store without it is not published.

@@ -1,6 +1,9 @@
 package io.depcache.agent.store;
 
 import io.depcache.agent.config.ManagerConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
@@ -26,6 +29,14 @@ public final class NearChannel implements AutoCloseable {
      */
     void message(String channel, String message);
   }
+
+  private static final LuaScript JOIN = LuaScript.load("near-forget.lua", "near-join.lua");
+  private static final LuaScript BEAT = LuaScript.load("near-forget.lua", "near-beat.lua");
+  private static final LuaScript ACK = LuaScript.load("near-ack.lua");
+  private static final LuaScript ANNOUNCE = LuaScript.load("near-announce.lua");
+  private static final LuaScript DROP = LuaScript.load("near-drop.lua");
+  private static final LuaScript LEAVE = LuaScript.load("near-leave.lua");
+  private static final LuaScript PENDING = LuaScript.load("near-pending.lua");
 
   private final UnifiedJedis redis;
   private volatile JedisPubSub current;
@@ -106,18 +117,139 @@ public final class NearChannel implements AutoCloseable {
   }
 
   /**
-   * Records a member of a registry with a score (its expiry), and forgets members whose score is
-   * below {@code forgetBelow}.
+   * Replaces a registration by a new one, in one step: {@code member} joins the registry with
+   * {@code score} (its expiry) and, as its watermark, the message counter now; {@code old} and its
+   * watermark go; registrations whose score is below {@code forgetBelow} go with theirs.
+   *
+   * @return the message counter, the new member's watermark
+   * @throws StoreException when Redis cannot be reached
+   */
+  public long join(
+      String registry,
+      String watermarks,
+      String counter,
+      String member,
+      String old,
+      long score,
+      long forgetBelow) {
+    return (Long)
+        script(
+            "join",
+            JOIN,
+            List.of(registry, watermarks, counter),
+            member,
+            old,
+            Long.toString(score),
+            Long.toString(forgetBelow));
+  }
+
+  /**
+   * Publishes a heartbeat in one step with the renewal of its member's registration: the message
+   * published is {@code message} followed by {@code 1} if the member was still registered (and is
+   * renewed with {@code score}), by {@code 0} if it was not (it is not registered again).
+   *
+   * @return whether the member was registered
+   * @throws StoreException when Redis cannot be reached
+   */
+  public boolean beat(
+      String registry,
+      String watermarks,
+      String channel,
+      String member,
+      long score,
+      long forgetBelow,
+      String message) {
+    return (Long)
+            script(
+                "heartbeat",
+                BEAT,
+                List.of(registry, watermarks, channel),
+                member,
+                Long.toString(score),
+                Long.toString(forgetBelow),
+                message)
+        == 1;
+  }
+
+  /**
+   * Acknowledges message {@code number}: raises the member's watermark to it if the member is
+   * registered, and publishes {@code ack} on the invalidator's channel either way.
+   *
+   * @return whether the member was registered
+   * @throws StoreException when Redis cannot be reached
+   */
+  public boolean ack(
+      String registry, String watermarks, String channel, String member, long number, String ack) {
+    return (Long)
+            script(
+                "acknowledgement",
+                ACK,
+                List.of(registry, watermarks, channel),
+                member,
+                Long.toString(number),
+                ack)
+        == 1;
+  }
+
+  /**
+   * Publishes {@code head + number + tail}, where {@code number} is the next value of {@code
+   * counter}, in one step: subscriptions receive the messages in the order of their numbers.
+   *
+   * @return the message's number
+   * @throws StoreException when Redis cannot be reached
+   */
+  public long announce(String counter, String channel, String head, String tail) {
+    return (Long) script("publish", ANNOUNCE, List.of(counter, channel), head, tail);
+  }
+
+  /**
+   * Drops a member that did not acknowledge message {@code number}, unless its watermark is at
+   * least {@code number} (it did, and the acknowledgement is still on its way).
+   *
+   * @return whether it was dropped
+   * @throws StoreException when Redis cannot be reached
+   */
+  public boolean drop(String registry, String watermarks, String member, long number) {
+    return (Long) script("drop", DROP, List.of(registry, watermarks), member, Long.toString(number))
+        == 1;
+  }
+
+  /**
+   * Which of {@code members} have not accounted for message {@code number} yet: still registered,
+   * with a watermark below it.
    *
    * @throws StoreException when Redis cannot be reached
    */
-  public void register(String registry, String member, long score, long forgetBelow) {
-    try {
-      redis.zadd(registry, score, member);
-      redis.zremrangeByScore(registry, Double.NEGATIVE_INFINITY, forgetBelow);
-    } catch (JedisException e) {
-      throw new StoreException("register failed: " + e.getMessage(), e);
+  public List<String> pending(
+      String registry, String watermarks, long number, Collection<String> members) {
+    String[] args = new String[members.size() + 1];
+    args[0] = Long.toString(number);
+    int i = 1;
+    for (String member : members) {
+      args[i++] = member;
     }
+    List<?> found = (List<?>) script("pending", PENDING, List.of(registry, watermarks), args);
+    List<String> out = new ArrayList<>(found.size());
+    for (Object member : found) {
+      out.add(new String((byte[]) member, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private Object script(String what, LuaScript script, List<String> keys, String... args) {
+    try {
+      return script.run(redis, bytes(keys), bytes(List.of(args)));
+    } catch (JedisException e) {
+      throw new StoreException(what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<byte[]> bytes(List<String> texts) {
+    List<byte[]> out = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      out.add(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   /**
@@ -133,10 +265,10 @@ public final class NearChannel implements AutoCloseable {
     }
   }
 
-  /** Removes a member from a registry; a failure is ignored (its score lets it expire). */
-  public void unregister(String registry, String member) {
+  /** Removes a member and its watermark; a failure is ignored (its score lets it expire). */
+  public void leave(String registry, String watermarks, String member) {
     try {
-      redis.zrem(registry, member);
+      LEAVE.run(redis, bytes(List.of(registry, watermarks)), bytes(List.of(member)));
     } catch (JedisException e) {
       // it expires by its score
     }

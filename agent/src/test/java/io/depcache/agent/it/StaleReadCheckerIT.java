@@ -77,8 +77,10 @@ class StaleReadCheckerIT {
         assertThat(started).isEqualTo("started");
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-      for (AppProcess app : apps) {
-        figures.add(awaitDone(app, deadline));
+      try (AutoCloseable fault = fault(redis, apps)) {
+        for (AppProcess app : apps) {
+          figures.add(awaitDone(app, deadline));
+        }
       }
     } finally {
       for (AppProcess app : apps) {
@@ -132,6 +134,18 @@ class StaleReadCheckerIT {
    */
   List<String> store(String rowsRedis) {
     return List.of("-Ddepcache.redis.url=" + rowsRedis);
+  }
+
+  /**
+   * A fault that runs while the JVMs read and write, until closed (which also checks that it did
+   * its work); none unless a subclass makes one.
+   *
+   * @param redis the Redis of the rows (and of the agents' store unless {@link #store} says
+   *     otherwise)
+   * @param apps the checker's JVMs, running
+   */
+  AutoCloseable fault(String redis, List<AppProcess> apps) throws Exception {
+    return () -> {};
   }
 
   private static String awaitDone(AppProcess app, long deadline) throws Exception {

@@ -91,6 +91,11 @@ for serializer in java kryo; do
       >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
   done
 done
+near_rounds=3
+[ -n "$quick" ] && near_rounds=1
+echo "bench: invalidations with 3 other JVMs subscribed to the near cache, against none ($near_rounds rounds)" >&2
+run_java -cp "$bench_jar" com.example.bench.NearInvalidateProbe "$java_cmd" "$agent_jar" "$url" \
+  "$near_rounds" 30 >"$out_dir/near-invalidate.out" 2>"$out_dir/near-invalidate.log"
 startup_runs=10
 [ -n "$quick" ] && startup_runs=5
 echo "bench: start-up of the demo service, $startup_runs runs with and without the agent" >&2
@@ -111,7 +116,8 @@ sed '/^$/q' "$out_dir/jmh.out"
 details="$out_dir/details.txt"
 {
   sed '1,/^$/d' "$out_dir/jmh.out"
-  cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/startup.out" \
+  cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/near-invalidate.out" \
+    "$out_dir/startup.out" \
     "$out_dir/startup-spring-boot.out"
 } >"$details"
 printf '%-44s %s\n' "measure" "value"
@@ -127,7 +133,9 @@ for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_r
     throughput_probe_8t_java_vs_raw_get_decode_ratio throughput_probe_8t_kryo_vs_raw_get_decode_ratio \
     throughput_probe_64t_java_vs_raw_ratio throughput_probe_64t_kryo_vs_raw_ratio startup_overhead_ms \
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
-    hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns; do
+    hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns \
+    near_hit_ns_p50 near_hit_alloc_bytes_per_op near_vs_redis_hit_ratio \
+    invalidate_with_near_vs_without_ratio; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -14,6 +14,8 @@ package io.depcache;
  * @param totalOperations the sum of every counter
  * @param runtimeSeconds seconds since the collector was created or reset
  * @param opsPerSecond {@code totalOperations / runtimeSeconds}
+ * @param nearHits the hits among {@code hits} that this JVM's near cache served ({@link
+ *     CacheLevel#NEAR})
  */
 public record Stats(
     long hits,
@@ -26,4 +28,33 @@ public record Stats(
     double hitRatio,
     long totalOperations,
     double runtimeSeconds,
-    double opsPerSecond) {}
+    double opsPerSecond,
+    long nearHits) {
+  /** A snapshot without near hits: the form before levels existed, kept so that it compiles. */
+  public Stats(
+      long hits,
+      long misses,
+      long sets,
+      long deletes,
+      long invalidations,
+      long clears,
+      long errors,
+      double hitRatio,
+      long totalOperations,
+      double runtimeSeconds,
+      double opsPerSecond) {
+    this(
+        hits,
+        misses,
+        sets,
+        deletes,
+        invalidations,
+        clears,
+        errors,
+        hitRatio,
+        totalOperations,
+        runtimeSeconds,
+        opsPerSecond,
+        0);
+  }
+}

@@ -5,10 +5,12 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts events by type; register it with {@link CacheEvents#onAll(CacheEventListener)}.
  *
- * <p>Thread-safe and cheap: one striped counter per event type.
+ * <p>Thread-safe and cheap: one striped counter per event type, and one of the hits that the near
+ * cache served ({@link CacheEvent#level()}), which {@link Stats#hits()} counts too.
  */
 public class StatsCollector implements CacheEventListener {
   private final LongAdder[] counters = new LongAdder[CacheEventType.values().length];
+  private final LongAdder nearHits = new LongAdder();
   private volatile long startNanos = System.nanoTime();
 
   /** Creates a collector with every counter at zero. */
@@ -22,6 +24,9 @@ public class StatsCollector implements CacheEventListener {
   public void onEvent(CacheEvent event) {
     if (event != null && event.type() != null) {
       counters[event.type().ordinal()].increment();
+      if (event.level() == CacheLevel.NEAR) {
+        nearHits.increment();
+      }
     }
   }
 
@@ -51,7 +56,8 @@ public class StatsCollector implements CacheEventListener {
         ratio(hits, misses),
         total,
         runtime,
-        runtime > 0 ? total / runtime : 0);
+        runtime > 0 ? total / runtime : 0,
+        nearHits.sum());
   }
 
   /**
@@ -68,6 +74,7 @@ public class StatsCollector implements CacheEventListener {
     for (LongAdder counter : counters) {
       counter.reset();
     }
+    nearHits.reset();
     startNanos = System.nanoTime();
   }
 

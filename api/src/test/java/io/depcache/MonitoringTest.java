@@ -47,6 +47,39 @@ class MonitoringTest {
     assertThat(snapshot.opsPerSecond()).isPositive();
   }
 
+  private static CacheEvent hit(CacheLevel level) {
+    return new CacheEvent(
+        CacheEventType.HIT, "default", "k", "com.example.A#m", Set.of("d"), 60, 1, 1L, level);
+  }
+
+  @Test
+  void statsCountNearHitsApartAndAmongTheHits() {
+    StatsCollector stats = new StatsCollector();
+    stats.onEvent(hit(CacheLevel.NEAR));
+    stats.onEvent(hit(CacheLevel.NEAR));
+    stats.onEvent(hit(CacheLevel.STORE));
+    stats.onEvent(event(CacheEventType.HIT)); // no level: a hit, not a near one
+    stats.onEvent(event(CacheEventType.MISS));
+
+    Stats snapshot = stats.getStats();
+    assertThat(snapshot.hits()).isEqualTo(4);
+    assertThat(snapshot.nearHits()).isEqualTo(2);
+    assertThat(snapshot.hitRatio()).isEqualTo(0.8);
+    stats.reset();
+    assertThat(stats.getStats().nearHits()).isZero();
+  }
+
+  @Test
+  void onlyAHitCarriesALevelAndTheOldConstructorsStillWork() {
+    assertThat(hit(CacheLevel.NEAR).level()).isEqualTo(CacheLevel.NEAR);
+    assertThat(
+            new CacheEvent(CacheEventType.MISS, "m", "k", null, null, -1, 0, 1L, CacheLevel.NEAR)
+                .level())
+        .isNull();
+    assertThat(event(CacheEventType.HIT).level()).isNull();
+    assertThat(new Stats(1, 2, 3, 4, 5, 6, 7, 0.5, 28, 1.0, 28.0).nearHits()).isZero();
+  }
+
   @Test
   void resetSetsEveryCounterToZero() {
     StatsCollector stats = new StatsCollector();

@@ -98,6 +98,18 @@ public final class BenchSuite {
       kryoHit.output(log.replaceFirst("(\\.log)?$", "-kryo.log"));
     }
     results.addAll(new Runner(kryoHit.build()).run());
+    // The near hit, in forks whose agent has the near cache on (copy=false, the default), under a
+    // prefix of their own; compared with the Redis hit of the same run.
+    List<String> nearArgs = new ArrayList<>(forkArgs);
+    nearArgs.replaceAll(
+        a -> a.equals("-Ddepcache.prefix=bench") ? "-Ddepcache.prefix=bench-near" : a);
+    nearArgs.add("-Ddepcache.near-cache.enabled=true");
+    ChainedOptionsBuilder near = forked("com\\.example\\.bench\\.NearBenchmark\\.", nearArgs);
+    iterations(near, quick);
+    if (log != null) {
+      near.output(log.replaceFirst("(\\.log)?$", "-near.log"));
+    }
+    results.addAll(new Runner(near.build()).run());
     // One fork per benchmark and value: the share of the pass is a ratio of medians, which needs
     // fewer samples than the hit's tail. A quick run decodes the largest value only (two forks,
     // about 9 s), a full run all three.
@@ -343,6 +355,17 @@ public final class BenchSuite {
     figure(
         "hit_kryo_alloc_bytes_per_op",
         alloc(need(byName, "HitBenchmark.hit[kryo]")) - kryoDeserAlloc);
+    double nearHit = percentile(need(byName, "NearBenchmark.nearHit"), 50);
+    figure("near_hit_ns_p50", nearHit);
+    figure("near_hit_alloc_bytes_per_op", alloc(need(byName, "NearBenchmark.nearHit")));
+    figure(
+        "near_get_or_compute_ns_p50",
+        percentile(need(byName, "NearBenchmark.nearGetOrCompute"), 50));
+    figure(
+        "near_get_or_compute_alloc_bytes_per_op",
+        alloc(need(byName, "NearBenchmark.nearGetOrCompute")));
+    // HitBenchmark reports microseconds, NearBenchmark nanoseconds
+    figure("near_vs_redis_hit_ratio", nearHit / (hit * 1000));
     for (String value : List.of("dto", "order200", LARGEST_DECODED)) {
       if (byName.containsKey("DecodeBenchmark.decode:" + value)) {
         figure("decode_" + value + "_ns", decodeP50(byName, "decode", value));

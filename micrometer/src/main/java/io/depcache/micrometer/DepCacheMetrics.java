@@ -33,6 +33,8 @@ import javax.management.relation.MBeanServerNotificationFilter;
  *       cache.evictions{cache}} (entries removed by deletes and invalidations);
  *   <li>{@code depcache.invalidations{cache}} (invalidation operations), {@code
  *       depcache.errors{cache}};
+ *   <li>{@code depcache.near.hits{cache}}: the hits among {@code cache.gets{result=hit}} that this
+ *       JVM's near cache served, and per method {@code depcache.method.near.hits{cache,method}};
  *   <li>per cached method {@code depcache.method.gets{cache,method,result}} and the timer {@code
  *       depcache.method.miss.duration{cache,method}} (the computations of misses);
  *   <li>{@code depcache.agent.active}: 1 while the agent is installed and enabled.
@@ -137,6 +139,12 @@ public final class DepCacheMetrics implements MeterBinder, AutoCloseable {
       Tags tags = Tags.of("cache", unquote(name.getKeyProperty("name")));
       counter("cache.gets", "Lookups that hit", name, "Hits", tags.and("result", "hit"));
       counter("cache.gets", "Lookups that missed", name, "Misses", tags.and("result", "miss"));
+      counter(
+          "depcache.near.hits",
+          "Hits that this JVM's near cache served (counted in cache.gets too)",
+          name,
+          "NearHits",
+          tags);
       counter("cache.puts", "Entries written", name, "Sets", tags);
       counter(
           "cache.evictions",
@@ -167,6 +175,12 @@ public final class DepCacheMetrics implements MeterBinder, AutoCloseable {
           name,
           "Misses",
           tags.and("result", "miss"));
+      counter(
+          "depcache.method.near.hits",
+          "Hits that this JVM's near cache served (counted in depcache.method.gets too)",
+          name,
+          "NearHits",
+          tags);
       Attribute count = attribute(name, "ComputedMisses");
       Attribute total = attribute(name, "TotalMissMillis");
       FunctionTimer.builder(

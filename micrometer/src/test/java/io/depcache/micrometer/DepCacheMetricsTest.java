@@ -3,12 +3,15 @@ package io.depcache.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.metrics.Prices;
+import io.depcache.CacheEventListener;
+import io.depcache.CacheEventType;
 import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,46 @@ class DepCacheMetricsTest {
       assertThat(misses.count()).isEqualTo(2);
       assertThat(misses.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(10);
       assertThat(registry.get("depcache.agent.active").gauge().value()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void countsTheHitsThatTheNearCacheServedApartAndAmongTheHits() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (DepCacheMetrics metrics = new DepCacheMetrics()) {
+      metrics.bindTo(registry);
+      installation = Agent.installNear();
+      Prices prices = new Prices();
+      prices.price("w"); // miss, written, so kept near
+      FunctionCounter near = null;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (near == null || near.count() == 0) { // until the subscription serves near hits
+        assertThat(System.nanoTime()).as("near hits served").isLessThan(deadline);
+        Thread.sleep(10);
+        prices.price("w");
+        near = registry.find("depcache.near.hits").tags("cache", "default").functionCounter();
+      }
+      FunctionCounter hits = await(registry, "cache.gets", "cache", "default", "result", "hit");
+      FunctionCounter methodNear = await(registry, "depcache.method.near.hits", "method", METHOD);
+      double hitsBefore = hits.count();
+      double nearBefore = near.count();
+      double methodNearBefore = methodNear.count();
+
+      AtomicReference<String> key = new AtomicReference<>();
+      CacheEventListener keyOfMiss = e -> key.set(e.key());
+      DepCache.manager().events().on(CacheEventType.MISS, keyOfMiss);
+      prices.price("n"); // miss, written, so kept near
+      DepCache.manager().events().offAll(keyOfMiss);
+      prices.price("n"); // near hit
+      prices.price("n"); // near hit
+      assertThat(prices.computed).hasValue(2);
+      assertThat(hits.count() - hitsBefore).isEqualTo(2);
+      assertThat(near.count() - nearBefore).isEqualTo(2);
+      assertThat(methodNear.count() - methodNearBefore).isEqualTo(2);
+      // a hit of the store (CacheManager.get reads Redis) is a hit, not a near one
+      assertThat(DepCache.manager().<String>get(key.get())).isEqualTo("n=42");
+      assertThat(hits.count() - hitsBefore).isEqualTo(3);
+      assertThat(near.count() - nearBefore).isEqualTo(2);
     }
   }
 

@@ -53,7 +53,8 @@ final class Keys {
           "on-error",
           "near-cache.enabled",
           "near-cache.max-entries",
-          "near-cache.ttl");
+          "near-cache.ttl",
+          "near-cache.copy");
 
   static final List<String> TARGET_SETTINGS =
       List.of("method", "ttl", "dependencies", "key", "manager", "cache-exceptions", "cache-nulls");

@@ -32,6 +32,8 @@ import java.util.List;
  *     {@code null}
  * @param nearCacheMaxEntries {@code depcache.near-cache.max-entries}: the bound of the near cache
  * @param nearCacheTtlSeconds {@code depcache.near-cache.ttl}: longest time an entry stays near
+ * @param nearCacheCopy {@code depcache.near-cache.copy}: a near hit returns a fresh copy decoded
+ *     from the stored bytes; {@code false}: the instance decoded once, shared by every near hit
  */
 public record ManagerConfig(
     String name,
@@ -55,7 +57,8 @@ public record ManagerConfig(
     TlsSettings tls,
     String signingKeyPrevious,
     int nearCacheMaxEntries,
-    long nearCacheTtlSeconds) {
+    long nearCacheTtlSeconds,
+    boolean nearCacheCopy) {
 
   /** The default of {@code depcache.near-cache.max-entries}. */
   public static final int DEFAULT_NEAR_CACHE_MAX_ENTRIES = 10_000;

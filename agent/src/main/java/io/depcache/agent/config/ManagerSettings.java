@@ -39,6 +39,7 @@ final class ManagerSettings {
   private String signingKeyPrevious;
   private int nearCacheMaxEntries = ManagerConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES;
   private long nearCacheTtlSeconds = ManagerConfig.DEFAULT_NEAR_CACHE_TTL_SECONDS;
+  private boolean nearCacheCopy;
 
   /** The setting each field came from, for messages about combinations. */
   private final Map<String, Setting> sources = new HashMap<>();
@@ -72,6 +73,7 @@ final class ManagerSettings {
     c.signingKeyPrevious = signingKeyPrevious;
     c.nearCacheMaxEntries = nearCacheMaxEntries;
     c.nearCacheTtlSeconds = nearCacheTtlSeconds;
+    c.nearCacheCopy = nearCacheCopy;
     c.sources.putAll(sources);
     return c;
   }
@@ -137,6 +139,7 @@ final class ManagerSettings {
           set(
               Values.whole(s, 1, Integer.MAX_VALUE, "a whole number of seconds >= 1", problems),
               v -> nearCacheTtlSeconds = v);
+      case "near-cache.copy" -> set(Values.bool(s, problems), v -> nearCacheCopy = v);
       case "spool-dir" ->
           set(Values.nonEmpty(s, "the path of a directory", problems), v -> spoolDir = v);
       case "max-entry-bytes" ->
@@ -284,7 +287,8 @@ final class ManagerSettings {
             verifyHostname),
         signingKeyPrevious,
         nearCacheMaxEntries,
-        nearCacheTtlSeconds);
+        nearCacheTtlSeconds,
+        nearCacheCopy);
   }
 
   private static <T> void set(T value, Consumer<T> field) {

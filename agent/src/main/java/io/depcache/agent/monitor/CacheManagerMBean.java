@@ -7,6 +7,9 @@ package io.depcache.agent.monitor;
 public interface CacheManagerMBean {
   long getHits();
 
+  /** The hits among {@link #getHits()} that this JVM's near cache served. */
+  long getNearHits();
+
   long getMisses();
 
   long getSets();

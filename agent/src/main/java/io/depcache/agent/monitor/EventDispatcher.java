@@ -4,6 +4,7 @@ import io.depcache.CacheEvent;
 import io.depcache.CacheEventListener;
 import io.depcache.CacheEventType;
 import io.depcache.CacheEvents;
+import io.depcache.CacheLevel;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -97,12 +98,43 @@ public final class EventDispatcher implements CacheEvents {
       long ttl,
       long count) {
     stats.record(type, count);
-    if (!wants(type)) {
-      return;
+    if (wants(type)) {
+      dispatch(type, key, method, dependencies, ttl, count, null);
     }
+  }
+
+  /**
+   * Counts a hit by the level that served it, and builds and dispatches its event (carrying that
+   * level) when some listener wants it.
+   *
+   * @param dependencies as for {@link #fire}
+   */
+  public void fireHit(String key, String method, Set<String> dependencies, CacheLevel level) {
+    stats.recordHit(level);
+    if (wants(CacheEventType.HIT)) {
+      dispatch(CacheEventType.HIT, key, method, dependencies, -1, 1, level);
+    }
+  }
+
+  private void dispatch(
+      CacheEventType type,
+      String key,
+      String method,
+      Set<String> dependencies,
+      long ttl,
+      long count,
+      CacheLevel level) {
     CacheEvent event =
         new CacheEvent(
-            type, manager, key, method, dependencies, ttl, count, System.currentTimeMillis());
+            type,
+            manager,
+            key,
+            method,
+            dependencies,
+            ttl,
+            count,
+            System.currentTimeMillis(),
+            level);
     for (CacheEventListener listener : listeners.get(type.ordinal())) {
       try {
         listener.onEvent(event);

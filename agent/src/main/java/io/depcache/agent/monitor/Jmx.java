@@ -35,6 +35,9 @@ public final class Jmx implements AutoCloseable {
   private static final Map<String, String> DESCRIPTIONS =
       Map.ofEntries(
           Map.entry("Hits", "Lookups answered from the cache since start or the last reset"),
+          Map.entry(
+              "NearHits",
+              "Hits among Hits that this JVM's near cache served, without a round trip"),
           Map.entry("Misses", "Lookups that found no entry (the body ran, or a caller waited)"),
           Map.entry("Sets", "Entries written"),
           Map.entry("Deletes", "Delete operations (not the entries they removed)"),

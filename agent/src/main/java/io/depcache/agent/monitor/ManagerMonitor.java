@@ -18,6 +18,11 @@ final class ManagerMonitor implements CacheManagerMBean {
   }
 
   @Override
+  public long getNearHits() {
+    return stats.nearHits();
+  }
+
+  @Override
   public long getMisses() {
     return stats.count(CacheEventType.MISS);
   }

@@ -1,6 +1,7 @@
 package io.depcache.agent.monitor;
 
 import io.depcache.CacheEventType;
+import io.depcache.CacheLevel;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +14,7 @@ public final class ManagerStats {
 
   private final LongAdder[] counts = new LongAdder[TYPES.length];
   private final LongAdder entriesRemoved = new LongAdder();
+  private final LongAdder nearHits = new LongAdder();
 
   public ManagerStats() {
     for (int i = 0; i < counts.length; i++) {
@@ -26,6 +28,19 @@ public final class ManagerStats {
     if ((type == CacheEventType.DELETE || type == CacheEventType.INVALIDATE) && removed > 0) {
       entriesRemoved.add(removed);
     }
+  }
+
+  /** Counts a hit, and apart the near cache's among them. */
+  void recordHit(CacheLevel level) {
+    counts[CacheEventType.HIT.ordinal()].increment();
+    if (level == CacheLevel.NEAR) {
+      nearHits.increment();
+    }
+  }
+
+  /** The hits among {@code count(HIT)} that the near cache served. */
+  public long nearHits() {
+    return nearHits.sum();
   }
 
   /** How many events of that type the manager has had since the last reset. */
@@ -48,6 +63,7 @@ public final class ManagerStats {
       count.reset();
     }
     entriesRemoved.reset();
+    nearHits.reset();
   }
 
   static double ratio(long hits, long misses) {

@@ -14,6 +14,11 @@ final class MethodMonitor implements CachedMethodMBean {
   }
 
   @Override
+  public long getNearHits() {
+    return stats.nearHits();
+  }
+
+  @Override
   public long getMisses() {
     return stats.misses();
   }

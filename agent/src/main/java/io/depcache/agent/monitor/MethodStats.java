@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class MethodStats {
   private final LongAdder hits = new LongAdder();
+  private final LongAdder nearHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder hitNanos = new LongAdder();
@@ -20,6 +21,17 @@ public final class MethodStats {
   public void hit(long nanos) {
     hits.increment();
     hitNanos.add(nanos);
+  }
+
+  /** A lookup answered by the near cache, which took {@code nanos}: a hit of its own level. */
+  public void nearHit(long nanos) {
+    hit(nanos);
+    nearHits.increment();
+  }
+
+  /** The hits among {@link #hits()} that the near cache served. */
+  public long nearHits() {
+    return nearHits.sum();
   }
 
   /** A lookup that found nothing (or could not read the store: then also an error). */
@@ -75,6 +87,7 @@ public final class MethodStats {
 
   public void reset() {
     hits.reset();
+    nearHits.reset();
     misses.reset();
     errors.reset();
     hitNanos.reset();

@@ -2,6 +2,7 @@ package io.depcache.agent.near;
 
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -13,9 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * the prefix's invalidations is provably live, and every invalidation, delete and clear published
  * to every JVM before it returns (see the package javadoc).
  *
- * <p>A near hit returns the same bytes a Redis hit would, which the caller decodes as usual: every
- * hit is a fresh copy of the value, and its dependencies reach the enclosing frame as a Redis hit's
- * do.
+ * <p>A near hit returns the same bytes a Redis hit would, and the entry's slot ({@link
+ * CacheStore.Lookup#decoded()}) where the runtime keeps what it decoded from them: the runtime
+ * decides whether a hit shares that ({@code near-cache.copy=false}) or decodes a fresh copy; either
+ * way the entry's dependencies reach the enclosing frame as a Redis hit's do. This store never
+ * looks inside the slot.
  */
 public final class NearCacheStore implements CacheStore {
   private final CacheStore delegate;
@@ -57,7 +60,7 @@ public final class NearCacheStore implements CacheStore {
 
   @Override
   public Lookup lookup(String entryKey) {
-    Lookup near = near(entryKey);
+    Lookup near = near(entryKey, "");
     if (near != null) {
       return near;
     }
@@ -68,7 +71,7 @@ public final class NearCacheStore implements CacheStore {
   @Override
   public Lookup lookup(byte[] entryKey) {
     String key = new String(entryKey, StandardCharsets.UTF_8);
-    Lookup near = near(key);
+    Lookup near = near(key, "");
     if (near != null) {
       return near;
     }
@@ -76,16 +79,32 @@ public final class NearCacheStore implements CacheStore {
     return filled(key, delegate.lookup(entryKey), epoch);
   }
 
-  private Lookup near(String entryKey) {
+  /** The hit path: a near hit makes no store key, and returns the lookup its entry holds. */
+  @Override
+  public Lookup lookup(String entryKeys, byte[] entryKeysUtf8, String key) {
+    boolean plain = KeyLayout.plainUserText(key);
+    Lookup near = plain ? near(entryKeys, key) : near(KeyLayout.entryKeyAt(entryKeys, key), "");
+    if (near != null) {
+      return near;
+    }
+    long epoch = entries.epoch();
+    Lookup found = delegate.lookup(entryKeys, entryKeysUtf8, key);
+    if (found.value() == null || !coherence.subscribed()) {
+      return found;
+    }
+    return filled(KeyLayout.entryKeyAt(entryKeys, key), found, epoch);
+  }
+
+  private Lookup near(String head, String tail) {
     if (!coherence.serving()) {
       return null;
     }
-    NearEntries.Near near = entries.get(entryKey);
+    NearEntries.Near near = entries.get(head, tail);
     if (near == null) {
       return null;
     }
     nearHits.increment();
-    return new Lookup(near.value(), 0);
+    return near.lookup;
   }
 
   private Lookup filled(String entryKey, Lookup found, long epoch) {

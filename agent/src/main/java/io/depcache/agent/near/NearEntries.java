@@ -2,6 +2,7 @@ package io.depcache.agent.near;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.depcache.agent.store.CacheStore;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The near entries of one store and their dependency index, bounded by Caffeine, with the two
@@ -19,10 +21,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * one step against a drop; a hit takes no lock.
  */
 final class NearEntries {
-  /** A near entry: the stored bytes and the store keys of the dependency sets it is in. */
-  record Near(byte[] value, String[] dependencyKeys) {}
+  /**
+   * A near entry: the stored bytes and the store keys of the dependency sets it is in, and the
+   * lookup that every near hit of it returns (with the slot where the runtime keeps what it decoded
+   * from the bytes), made once at the fill so that a hit allocates nothing.
+   */
+  static final class Near {
+    final String[] dependencyKeys;
+    final CacheStore.Lookup lookup;
 
-  private final Cache<String, Near> cache;
+    Near(byte[] value, String[] dependencyKeys) {
+      this.dependencyKeys = dependencyKeys;
+      this.lookup = new CacheStore.Lookup(value, 0, new AtomicReference<>());
+    }
+
+    byte[] value() {
+      return lookup.value();
+    }
+  }
+
+  private final Cache<NearKey, Near> cache;
 
   /** Dependency store key to the near entry keys registered in it; only entries still cached. */
   private final Map<String, Set<String>> index = new ConcurrentHashMap<>();
@@ -41,13 +59,23 @@ final class NearEntries {
             // on the caller's thread: an evicted entry leaves the index before the call returns
             .executor(Runnable::run)
             .evictionListener(
-                (String key, Near near, com.github.benmanes.caffeine.cache.RemovalCause cause) ->
-                    unindex(key, near))
+                (NearKey key, Near near, com.github.benmanes.caffeine.cache.RemovalCause cause) ->
+                    unindex(key.text(), near))
             .build();
   }
 
   Near get(String key) {
-    return cache.getIfPresent(key);
+    return get(key, "");
+  }
+
+  /** The near entry of store key {@code head + tail}, without making that key. */
+  Near get(String head, String tail) {
+    NearKey probe = NearKey.probe(head, tail);
+    try {
+      return cache.getIfPresent(probe);
+    } finally {
+      probe.release();
+    }
   }
 
   long epoch() {
@@ -91,18 +119,18 @@ final class NearEntries {
             return s;
           });
     }
-    cache.put(key, new Near(value, keys));
+    cache.put(NearKey.of(key), new Near(value, keys));
   }
 
   private void drop(String key) {
-    Near old = cache.asMap().remove(key);
+    Near old = cache.asMap().remove(NearKey.of(key));
     if (old != null) {
       unindex(key, old);
     }
   }
 
   private void unindex(String key, Near near) {
-    for (String dep : near.dependencyKeys()) {
+    for (String dep : near.dependencyKeys) {
       index.computeIfPresent(
           dep,
           (d, set) -> {
@@ -136,8 +164,8 @@ final class NearEntries {
 
   synchronized void dropNamespace(String namespace, long sequence) {
     epoch++;
-    for (Iterator<String> it = cache.asMap().keySet().iterator(); it.hasNext(); ) {
-      String key = it.next();
+    for (Iterator<NearKey> it = cache.asMap().keySet().iterator(); it.hasNext(); ) {
+      String key = it.next().text();
       if (key.startsWith(namespace)) {
         drop(key);
       }

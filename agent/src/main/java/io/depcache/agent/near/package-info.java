@@ -10,14 +10,19 @@
  *
  * <h2>What it keeps</h2>
  *
- * A near entry is the stored bytes of a Redis entry and the store keys of its dependency sets. A
- * near hit returns those bytes to the runtime, which decodes them as it decodes a Redis hit: the
- * value is a fresh copy ({@code copy=true} by construction; a {@code copy=false} that returns the
- * stored instance is not built), and the entry's dependencies, with their sequences, reach the
- * enclosing frame exactly as a Redis hit's do. Fills come from a Redis lookup hit or a fenced write
- * that succeeded, never from an unfenced one; Caffeine bounds the entries ({@code
- * near-cache.max-entries}, {@code near-cache.ttl}), and an entry leaves the dependency index when
- * it leaves the cache, so the index holds only the dependencies of cached entries.
+ * A near entry is the stored bytes of a Redis entry, the store keys of its dependency sets, and an
+ * opaque slot. A near hit returns the entry's one {@link io.depcache.agent.store.CacheStore.Lookup}
+ * (made at the fill: the hit allocates nothing, and asks with a per-thread probe key rather than
+ * making the store key) carrying the bytes and the slot. The runtime owns decoding: with {@code
+ * near-cache.copy=true} it decodes the bytes as it decodes a Redis hit (a fresh copy); with {@code
+ * copy=false} it keeps in the slot what it decoded at the entry's first near hit and returns that
+ * to every later one. Either way the entry's dependencies, with their sequences, reach the
+ * enclosing frame exactly as a Redis hit's do. The slot lives and dies with its entry, so every
+ * drop below takes the decoded instance with it; nothing here reads it. Fills come from a Redis
+ * lookup hit or a fenced write that succeeded, never from an unfenced one; Caffeine bounds the
+ * entries ({@code near-cache.max-entries}, {@code near-cache.ttl}), and an entry leaves the
+ * dependency index when it leaves the cache, so the index holds only the dependencies of cached
+ * entries.
  *
  * <h2>The protocol</h2>
  *

@@ -1,5 +1,6 @@
 package io.depcache.agent.runtime;
 
+import io.depcache.CacheLevel;
 import io.depcache.DepCacheException;
 import io.depcache.agent.serial.EntryDependencies;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +105,11 @@ final class CachedCalls {
           : new Hit(null, e);
     }
     if (found instanceof Hit hit) {
-      method.stats.hit(System.nanoTime() - asked);
+      if (hit.level() == CacheLevel.NEAR) {
+        method.stats.nearHit(System.nanoTime() - asked);
+      } else {
+        method.stats.hit(System.nanoTime() - asked);
+      }
       return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
     }
     method.stats.miss();
@@ -179,7 +184,7 @@ final class CachedCalls {
         hit.exception() != null
             ? method.async.failed(hit.exception(), type)
             : method.async.completed(hit.value(), type);
-    return new Hit(result, null, hit.dependencies());
+    return new Hit(result, null, hit.dependencies(), hit.level());
   }
 
   /**

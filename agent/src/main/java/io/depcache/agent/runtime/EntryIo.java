@@ -1,6 +1,7 @@
 package io.depcache.agent.runtime;
 
 import io.depcache.CacheEventType;
+import io.depcache.CacheLevel;
 import io.depcache.agent.serial.CorruptEntryException;
 import io.depcache.agent.serial.EntryCodec;
 import io.depcache.agent.serial.EntryDependencies;
@@ -59,27 +60,25 @@ final class EntryIo {
     CacheStore.Lookup found = manager.lookup(key);
     if (found != null && found.value() != null) {
       try {
-        StoredEntry entry =
-            EntryCodec.decode(
-                // the store key is made only to check a signature: a hit makes none otherwise
-                manager.signing.signs()
-                    ? manager.signing.open(manager.entryKey(key), found.value())
-                    : found.value(),
-                manager.serializer,
-                loader,
-                manager.config.maxEntryBytes());
-        Hit hit = toHit(entry, method, owner, loader);
+        Hit hit = found.near() ? nearHit(manager, key, found, method, owner, loader) : null;
+        if (hit == null) {
+          hit =
+              toHit(
+                  decode(manager, key, found, loader),
+                  method,
+                  owner,
+                  loader,
+                  found.near() ? CacheLevel.NEAR : CacheLevel.STORE);
+        }
         if (parent != null) {
-          parent.consume(entry.dependencies());
+          parent.consume(hit.dependencies());
         }
         // Counted always; the dependencies' names are built for a listener only.
-        manager.events.fire(
-            CacheEventType.HIT,
+        manager.events.fireHit(
             key,
             methodName,
-            manager.events.wants(CacheEventType.HIT) ? names(entry.dependencies()) : null,
-            -1,
-            1);
+            manager.events.wants(CacheEventType.HIT) ? names(hit.dependencies()) : null,
+            hit.level());
         return hit;
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);
@@ -91,6 +90,46 @@ final class EntryIo {
       manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
     }
     return new Lookup.Miss(found == null ? Lookup.UNFENCED : found.sequence());
+  }
+
+  private static StoredEntry decode(
+      ManagerCore manager, String key, CacheStore.Lookup found, ClassLoader loader) {
+    return EntryCodec.decode(
+        // the store key is made only to check a signature: a hit makes none otherwise
+        manager.signing.signs()
+            ? manager.signing.open(manager.entryKey(key), found.value())
+            : found.value(),
+        manager.serializer,
+        loader,
+        manager.config.maxEntryBytes());
+  }
+
+  /**
+   * A near hit that shares the instance decoded at the entry's first near hit ({@code
+   * near-cache.copy=false}): the hit kept in the near entry's slot, when it was made for the same
+   * method, owner and class loader (what {@link #toHit} checked it against); else one decoded now
+   * and kept for the next. {@code null} with {@code copy=true}: the caller decodes a fresh copy.
+   */
+  private static Hit nearHit(
+      ManagerCore manager,
+      String key,
+      CacheStore.Lookup found,
+      MethodInfo method,
+      Class<?> owner,
+      ClassLoader loader) {
+    if (manager.config.nearCacheCopy()) {
+      return null;
+    }
+    if (found.decoded().get() instanceof NearHit kept && kept.fits(method, owner, loader)) {
+      return kept.hit();
+    }
+    StoredEntry entry = decode(manager, key, found, loader);
+    Hit hit = toHit(entry, method, owner, loader, CacheLevel.NEAR);
+    // A cached exception is a new instance for every hit: a thrown one is not shared.
+    if (hit.exception() == null) {
+      found.decoded().set(new NearHit(method, owner, loader, hit));
+    }
+    return hit;
   }
 
   /** The names of an entry's dependencies, for events. */
@@ -106,22 +145,22 @@ final class EntryIo {
   }
 
   private static Hit toHit(
-      StoredEntry entry, MethodInfo method, Class<?> owner, ClassLoader loader) {
+      StoredEntry entry, MethodInfo method, Class<?> owner, ClassLoader loader, CacheLevel level) {
+    EntryDependencies deps = entry.dependencies();
     switch (entry.kind()) {
       case NULL:
         if (method != null && method.primitiveReturn()) {
           throw new CorruptEntryException("a null entry for a method returning a primitive");
         }
-        return new Hit(null, null, entry.dependencies());
+        return new Hit(null, null, deps, level);
       case EXCEPTION:
-        return new Hit(null, rebuild(entry, method, loader), entry.dependencies());
+        return new Hit(null, rebuild(entry, method, loader), deps, level);
       case OPTIONAL_EMPTY:
-        return new Hit(returnable(Optional.empty(), method, owner), null, entry.dependencies());
+        return new Hit(returnable(Optional.empty(), method, owner), null, deps, level);
       case OPTIONAL:
-        return new Hit(
-            returnable(Optional.of(entry.value()), method, owner), null, entry.dependencies());
+        return new Hit(returnable(Optional.of(entry.value()), method, owner), null, deps, level);
       default:
-        return new Hit(returnable(entry.value(), method, owner), null, entry.dependencies());
+        return new Hit(returnable(entry.value(), method, owner), null, deps, level);
     }
   }
 

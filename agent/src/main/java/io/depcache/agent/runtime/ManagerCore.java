@@ -89,7 +89,7 @@ final class ManagerCore {
   CacheStore.Lookup lookup(String key) {
     // guard's work without its lambda: the hit path allocates nothing it can avoid
     try {
-      return store.lookup(KeyLayout.entryKeyUtf8(entryKeys, entryKeysUtf8, key));
+      return store.lookup(entryKeys, entryKeysUtf8, key);
     } catch (StoreException e) {
       return failed("get", key, e, null);
     }

@@ -3,6 +3,7 @@ package io.depcache.agent.runtime;
 import io.depcache.AsyncCacheManager;
 import io.depcache.CacheEventType;
 import io.depcache.CacheEvents;
+import io.depcache.CacheLevel;
 import io.depcache.CacheManager;
 import io.depcache.DepCacheException;
 import io.depcache.agent.serial.CorruptEntryException;
@@ -57,7 +58,8 @@ final class ManagerRuntime implements CacheManager {
               core.serializer,
               contextLoader(),
               core.config.maxEntryBytes());
-      core.events.fire(CacheEventType.HIT, key, null, EntryIo.names(entry.dependencies()), -1, 1);
+      // read with GET from the store: the near cache serves lookups of cached calls only
+      core.events.fireHit(key, null, EntryIo.names(entry.dependencies()), CacheLevel.STORE);
       return switch (entry.kind()) {
         case VALUE -> (T) entry.value();
         case OPTIONAL -> (T) Optional.of(entry.value());

@@ -2,6 +2,7 @@ package io.depcache.agent.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where entries and their dependency registrations live: Redis, or the JVM's memory.
@@ -60,8 +61,23 @@ public interface CacheStore extends AutoCloseable {
    *
    * @param value the entry's bytes, or {@code null} when absent
    * @param sequence the number of invalidations and deletes the store has fenced so far
+   * @param decoded {@code null} unless a near cache served the lookup from this JVM's memory: then
+   *     the slot of that near entry, where the caller may keep what it decoded from {@code value}
+   *     (the store never looks inside it), so that the next near hits of the same entry decode
+   *     nothing; it leaves with the entry. The same {@code Lookup} may be returned to every near
+   *     hit of the entry
    */
-  record Lookup(byte[] value, long sequence) {}
+  record Lookup(byte[] value, long sequence, AtomicReference<Object> decoded) {
+    /** A lookup that the store answered (no near cache). */
+    public Lookup(byte[] value, long sequence) {
+      this(value, sequence, null);
+    }
+
+    /** Whether a near cache served it. */
+    public boolean near() {
+      return decoded != null;
+    }
+  }
 
   /**
    * Reads an entry and the invalidation sequence in one round trip: a hit costs no more than {@link
@@ -81,6 +97,19 @@ public interface CacheStore extends AutoCloseable {
    */
   default Lookup lookup(byte[] entryKey) {
     return lookup(new String(entryKey, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * As {@link #lookup(byte[])}, with the store key in its two parts: a store that can answer
+   * without the whole key (a near cache) makes none; others make the UTF-8 key once.
+   *
+   * @param entryKeys from {@link KeyLayout#entryKeysOf(String)}
+   * @param entryKeysUtf8 the same in UTF-8
+   * @param key the entry's key as users see it
+   * @return the entry (or {@code null}) and the sequence
+   */
+  default Lookup lookup(String entryKeys, byte[] entryKeysUtf8, String key) {
+    return lookup(KeyLayout.entryKeyUtf8(entryKeys, entryKeysUtf8, key));
   }
 
   /**

@@ -279,6 +279,23 @@ public final class KeyLayout {
    * \0}, and bounded (see the class comment). Text with neither {@code \0} nor {@code \1} and of at
    * most {@value #MAX_USER_TEXT} characters is returned as it is.
    */
+  /**
+   * Whether a user's key needs no escaping nor bounding: then its store key is {@code entryKeys +
+   * key}, as {@link #entryKeyAt} gives it.
+   */
+  public static boolean plainUserText(String text) {
+    int length = text.length();
+    if (length > MAX_USER_TEXT) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(i) <= ESCAPE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String userText(String text) {
     int i = 0;
     while (i < text.length() && text.charAt(i) > ESCAPE) {

@@ -185,6 +185,7 @@ class AgentConfigProblemsTest {
         "depcache.near-cache.max-entries|0|a whole number of entries >= 1",
         "depcache.near-cache.ttl|1m|a whole number of seconds >= 1",
         "depcache.manager.hot.near-cache.ttl|0|a whole number of seconds >= 1",
+        "depcache.near-cache.copy|yes|true or false",
         "depcache.single-flight.wait-ms|-5|a whole number of milliseconds 0-2147483647",
         "depcache.lease.enabled|maybe|true or false",
         "depcache.lease.wait-ms|3000000000|a whole number of milliseconds 0-2147483647",

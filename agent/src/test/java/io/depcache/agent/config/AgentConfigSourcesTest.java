@@ -48,7 +48,8 @@ class AgentConfigSourcesTest {
                 TlsSettings.DEFAULT,
                 null,
                 10_000,
-                60));
+                60,
+                false));
     assertThat(config.configuredManagerNames()).isEmpty();
     assertThat(config.targets()).isEmpty();
     assertThat(config.invalidations()).isEmpty();
@@ -169,7 +170,8 @@ class AgentConfigSourcesTest {
                 + "depcache.manager.reports.redis.url=redis://reports:6379/1\n"
                 + "depcache.manager.default.near-cache.enabled=true\n"
                 + "depcache.near-cache.max-entries=500\n"
-                + "depcache.manager.reports.near-cache.ttl=9\n");
+                + "depcache.manager.reports.near-cache.ttl=9\n"
+                + "depcache.manager.reports.near-cache.copy=true\n");
     Map<String, String> env = Map.of("DEPCACHE_MANAGER_REPORTS_TTL", "7");
 
     AgentConfig config = AgentConfig.load("config=" + path, Map.of(), env);
@@ -188,6 +190,8 @@ class AgentConfigSourcesTest {
     assertThat(defaults.nearCacheTtlSeconds()).isEqualTo(60);
     assertThat(reports.nearCacheMaxEntries()).isEqualTo(500);
     assertThat(reports.nearCacheTtlSeconds()).isEqualTo(9);
+    assertThat(reports.nearCacheCopy()).isTrue();
+    assertThat(defaults.nearCacheCopy()).isFalse();
     assertThat(config.manager("")).isEqualTo(defaults);
     assertThat(config.manager(null)).isEqualTo(defaults);
     ManagerConfig other = config.manager("audit");

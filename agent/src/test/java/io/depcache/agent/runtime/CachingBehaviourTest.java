@@ -14,6 +14,7 @@ import com.example.fixtures.Team;
 import com.example.fixtures.User;
 import com.example.fixtures.UserService;
 import io.depcache.CacheEvent;
+import io.depcache.CacheEventListener;
 import io.depcache.CacheEventType;
 import io.depcache.CacheManager;
 import io.depcache.DepCache;
@@ -334,21 +335,23 @@ abstract class CachingBehaviourTest {
     CacheManager manager = DepCache.manager();
     List<CacheEvent> seen = new CopyOnWriteArrayList<>();
     StatsCollector stats = new StatsCollector();
-    manager.events().onAll(seen::add);
+    CacheEventListener all = seen::add;
+    CacheEventListener broken =
+        e -> {
+          throw new IllegalStateException("listener bug");
+        };
+    manager.events().onAll(all);
     manager.events().onAll(stats);
-    manager
-        .events()
-        .on(
-            CacheEventType.HIT,
-            e -> {
-              throw new IllegalStateException("listener bug");
-            });
+    manager.events().on(CacheEventType.HIT, broken);
     try {
       users.user(21);
       users.user(21);
       manager.invalidateDependency("user:21");
     } finally {
-      manager.events().offAll(seen::add);
+      // the same instances: a new method reference would remove nothing and leave them listening
+      manager.events().offAll(all);
+      manager.events().offAll(stats);
+      manager.events().offAll(broken);
     }
     assertThat(seen)
         .extracting(CacheEvent::type)

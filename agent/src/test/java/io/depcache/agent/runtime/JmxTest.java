@@ -76,6 +76,7 @@ class JmxTest {
     awaitRegistered(manager());
     awaitRegistered(method());
     assertThat(get(manager(), "Hits")).isEqualTo(3L);
+    assertThat(get(manager(), "NearHits")).isEqualTo(0L); // no near cache: every hit is the store's
     assertThat(get(manager(), "Misses")).isEqualTo(2L);
     assertThat(get(manager(), "Sets")).isEqualTo(2L);
     assertThat(get(manager(), "Errors")).isEqualTo(0L);
@@ -83,6 +84,7 @@ class JmxTest {
     assertThat(get(manager(), "StoreAvailable")).isEqualTo(true);
     assertThat(get(manager(), "PendingInvalidations")).isEqualTo(0L);
     assertThat(get(method(), "Hits")).isEqualTo(3L);
+    assertThat(get(method(), "NearHits")).isEqualTo(0L);
     assertThat(get(method(), "Misses")).isEqualTo(2L);
     assertThat(get(method(), "Errors")).isEqualTo(0L);
     assertThat(get(method(), "HitRatio")).isEqualTo(0.6);

@@ -3,10 +3,25 @@ package io.depcache.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.fixtures.Calls;
+import com.example.fixtures.Team;
+import com.example.fixtures.User;
+import io.depcache.CacheEvent;
+import io.depcache.CacheEventListener;
+import io.depcache.CacheEventType;
+import io.depcache.CacheLevel;
+import io.depcache.CacheManager;
 import io.depcache.DepCache;
+import io.depcache.StatsCollector;
+import io.depcache.agent.monitor.MethodStats;
 import io.depcache.agent.near.NearCacheStore;
 import io.depcache.testing.TestRedis;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * its dependencies to the enclosing entry, as a Redis hit does.
  */
 class RedisNearCachingTest extends CachingBehaviourTest {
+  private static final String METHOD_SIGNATURE = "com.example.fixtures.UserService#user(long)";
+
   @Override
   Map<String, String> settings() {
     return Map.of(
@@ -22,6 +39,9 @@ class RedisNearCachingTest extends CachingBehaviourTest {
         "depcache.prefix",
         AgentTestSupport.uniquePrefix(),
         "depcache.near-cache.enabled",
+        "true",
+        // the default manager shares decoded instances (the default), reports copies
+        "depcache.manager.reports.near-cache.copy",
         "true");
   }
 
@@ -68,5 +88,138 @@ class RedisNearCachingTest extends CachingBehaviourTest {
     DepCache.manager().invalidateDependency("user:6");
     dashboard.dashboard(6);
     assertThat(Calls.count("dashboard")).isEqualTo(2);
+  }
+
+  @Test
+  void nearHitsShareTheInstanceDecodedAtTheFirstWithCopyOff() throws Exception {
+    NearCacheStore near = near();
+    User computed = users.user(8);
+    long before = near.nearHits();
+    User first = users.user(8);
+    User second = users.user(8);
+    assertThat(near.nearHits()).isEqualTo(before + 2);
+    assertThat(first).isEqualTo(computed).isNotSameAs(computed);
+    assertThat(second).isSameAs(first);
+    assertThat(Calls.count("user")).isEqualTo(1);
+  }
+
+  @Test
+  void nearHitsAreFreshCopiesWithCopyOn() throws Exception {
+    NearCacheStore near = near();
+    CacheManager reports = DepCache.manager("reports");
+    Callable<User> loader = () -> new User(3, "report", new Team(1, "t"));
+    User computed = reports.getOrCompute("copied", 60, loader);
+    long before = near.nearHits();
+    User first = reports.getOrCompute("copied", 60, loader);
+    User second = reports.getOrCompute("copied", 60, loader);
+    assertThat(near.nearHits()).isEqualTo(before + 2);
+    assertThat(first).isEqualTo(computed).isEqualTo(second);
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.team()).isNotSameAs(first.team());
+  }
+
+  @Test
+  void anInvalidatedNearEntryTakesItsSharedInstanceWithIt() throws Exception {
+    NearCacheStore near = near();
+    users.user(9);
+    User shared = users.user(9);
+    assertThat(users.user(9)).isSameAs(shared);
+
+    users.nameSuffix = "-renamed";
+    DepCache.manager().invalidateDependency("user:9");
+    User recomputed = users.user(9);
+    long before = near.nearHits();
+    User next = users.user(9);
+    assertThat(near.nearHits()).isEqualTo(before + 1);
+    assertThat(recomputed.name()).isEqualTo("user9-renamed");
+    assertThat(next).isEqualTo(recomputed).isNotSameAs(shared);
+    assertThat(Calls.count("user")).isEqualTo(2);
+  }
+
+  @Test
+  void aNearHitWithCopyOffAllocatesNothing() throws Exception {
+    NearCacheStore near = near();
+    CacheManager manager = DepCache.manager();
+    Callable<User> loader = () -> new User(4, "alloc", new Team(0, "t"));
+    String key = "allocation:4";
+    User computed = manager.getOrCompute(key, 60, loader);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = near.nearHits();
+    int calls = 200_000;
+    for (int i = 0; i < calls; i++) { // warm up, so that the measure is of compiled code
+      manager.getOrCompute(key, 60, loader);
+    }
+    long allocated = threads.getThreadAllocatedBytes(id);
+    User last = null;
+    for (int i = 0; i < calls; i++) {
+      last = manager.getOrCompute(key, 60, loader);
+    }
+    allocated = threads.getThreadAllocatedBytes(id) - allocated;
+    // a lease that lapsed on a loaded machine sends a few to Redis, which allocate: rare enough
+    assertThat(near.nearHits()).isGreaterThan(before + 2L * calls - calls / 100);
+    assertThat(last).isEqualTo(computed);
+    // below one byte per hit: an allocation of any object on the path would be 16 B or more
+    assertThat((double) allocated / calls).as("bytes per near hit").isLessThan(1.0);
+  }
+
+  @Test
+  void hitEventsStatsAndJmxSayWhichLevelServedEachHit() throws Exception {
+    NearCacheStore near = near();
+    CacheManager manager = DepCache.manager();
+    List<CacheEvent> seen = new CopyOnWriteArrayList<>();
+    CacheEventListener hits = seen::add;
+    StatsCollector stats = new StatsCollector();
+    ManagerCore core = installation.managers().core("default");
+    long nearBefore = core.events.stats().nearHits();
+    long hitsBefore = core.events.stats().count(CacheEventType.HIT);
+    manager.events().on(CacheEventType.HIT, hits);
+    manager.events().onAll(stats);
+    long nearHitsBefore = near.nearHits();
+    try {
+      users.user(12); // miss, written, so kept near
+      users.user(12); // near hit
+      manager.get("com.example.fixtures.UserService#user(12)"); // a GET of the store
+      users.user(12); // near hit
+    } finally {
+      manager.events().offAll(hits);
+      manager.events().offAll(stats);
+    }
+    assertThat(near.nearHits()).isEqualTo(nearHitsBefore + 2);
+    assertThat(seen)
+        .extracting(CacheEvent::level)
+        .containsExactly(CacheLevel.NEAR, CacheLevel.STORE, CacheLevel.NEAR);
+    assertThat(seen.get(0).dependencies()).containsExactly("user:12");
+    assertThat(stats.getStats().hits()).isEqualTo(3);
+    assertThat(stats.getStats().nearHits()).isEqualTo(2);
+    assertThat(stats.getStats().misses()).isEqualTo(1);
+    assertThat(core.events.stats().nearHits() - nearBefore).isEqualTo(2);
+    assertThat(core.events.stats().count(CacheEventType.HIT) - hitsBefore).isEqualTo(3);
+
+    ObjectName mbean = new ObjectName("io.depcache:type=CacheManager,name=\"default\"");
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!server.isRegistered(mbean)) {
+      assertThat(System.nanoTime()).as("MBean registered").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    assertThat((Long) server.getAttribute(mbean, "NearHits"))
+        .isEqualTo(core.events.stats().nearHits());
+    assertThat((Long) server.getAttribute(mbean, "NearHits"))
+        .isLessThan((Long) server.getAttribute(mbean, "Hits"));
+  }
+
+  @Test
+  void aMethodCountsItsNearHitsAmongItsHits() throws Exception {
+    near();
+    users.user(13); // miss, so that the method's counters exist
+    MethodStats method = installation.managers().methodStats().get("default").get(METHOD_SIGNATURE);
+    long hits = method.hits();
+    long nearHits = method.nearHits();
+    users.user(13);
+    users.user(13);
+    assertThat(method.hits() - hits).isEqualTo(2);
+    assertThat(method.nearHits() - nearHits).isEqualTo(2);
   }
 }

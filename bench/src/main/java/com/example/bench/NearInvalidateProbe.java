@@ -1,0 +1,233 @@
+package com.example.bench;
+
+import io.depcache.CacheManager;
+import io.depcache.DepCache;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * What the near cache's coherence costs an invalidation: {@code invalidateDependency} of one
+ * dependency with {@value #DEPENDENTS} dependents, timed in a JVM whose agent has the near cache on
+ * while {@value #PEERS} other JVMs (separate processes, each with the agent and the near cache on,
+ * on the same prefix) are subscribed, against the same in a JVM whose agent has the near cache off.
+ * With the near cache on, the invalidation returns once every registered JVM (the {@value #PEERS}
+ * peers and the invalidator itself) has acknowledged it.
+ *
+ * <p>Run without the agent: {@code java -cp benchmarks.jar com.example.bench.NearInvalidateProbe
+ * JAVA AGENT_JAR URL [rounds [trials]]} (default 3 rounds of 30 trials). It starts the peers, waits
+ * until each serves near hits, then runs, per round, one timing JVM with the near cache off (its
+ * own prefix) and one with it on (the peers' prefix), each timing its trials after 10 unmeasured
+ * ones. The peers keep no entry of the timed dependency near: what is measured is the protocol's
+ * round trips and waits, not the drops. A probe, not a test: it fails when an invalidation did not
+ * remove every dependent or a JVM does not come up.
+ */
+public final class NearInvalidateProbe {
+  static final int PEERS = 3;
+  static final int DEPENDENTS = 10;
+  private static final int WARM_UP = 10;
+  private static final String PREFIX = "bench-near-inv";
+
+  private NearInvalidateProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length >= 1 && args[0].equals("peer")) {
+      peer();
+      return;
+    }
+    if (args.length >= 2 && args[0].equals("time")) {
+      time(Integer.parseInt(args[1]), Boolean.getBoolean("depcache.near-cache.enabled"));
+      return;
+    }
+    if (args.length < 3) {
+      System.err.println("usage: NearInvalidateProbe JAVA AGENT_JAR URL [rounds [trials]]");
+      System.exit(2);
+    }
+    String java = args[0];
+    String agent = args[1];
+    String url = args[2];
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    int trials = args.length > 4 ? Integer.parseInt(args[4]) : 30;
+    String classPath = System.getProperty("java.class.path");
+    List<Process> peers = new ArrayList<>();
+    List<Double> without = new ArrayList<>();
+    List<Double> with = new ArrayList<>();
+    try {
+      for (int i = 0; i < PEERS; i++) {
+        Process peer =
+            start(java, agent, url, classPath, PREFIX, true, "-Xmx128m", List.of("peer"));
+        peers.add(peer);
+        expect(peer, "serving", "peer " + i);
+      }
+      for (int round = 0; round < rounds; round++) {
+        without.addAll(
+            timed(
+                start(
+                    java,
+                    agent,
+                    url,
+                    classPath,
+                    PREFIX + "-off",
+                    false,
+                    "-Xmx256m",
+                    time(trials))));
+        with.addAll(
+            timed(start(java, agent, url, classPath, PREFIX, true, "-Xmx256m", time(trials))));
+      }
+    } finally {
+      for (Process peer : peers) {
+        peer.getOutputStream().close(); // a peer ends when its standard input does
+      }
+      for (Process peer : peers) {
+        if (!peer.waitFor(10, TimeUnit.SECONDS)) {
+          peer.destroyForcibly();
+        }
+      }
+    }
+    double withMedian = median(with);
+    double withoutMedian = median(without);
+    figure("invalidate_without_near_ms", withoutMedian);
+    figure("invalidate_with_near_ms", withMedian);
+    figure("invalidate_with_near_p90_ms", percentile(with, 90));
+    figure("invalidate_without_near_p90_ms", percentile(without, 90));
+    figure("invalidate_with_near_peers", PEERS);
+    figure("invalidate_with_near_vs_without_ratio", withMedian / withoutMedian);
+  }
+
+  private static List<String> time(int trials) {
+    return List.of("time", Integer.toString(trials));
+  }
+
+  private static Process start(
+      String java,
+      String agent,
+      String url,
+      String classPath,
+      String prefix,
+      boolean near,
+      String heap,
+      List<String> what)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                heap,
+                "-javaagent:" + agent,
+                "-Ddepcache.redis.url=" + url,
+                "-Ddepcache.prefix=" + prefix,
+                "-Ddepcache.near-cache.enabled=" + near,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                classPath,
+                NearInvalidateProbe.class.getName()));
+    command.addAll(what);
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static void expect(Process process, String line, String what) throws IOException {
+    BufferedReader out = reader(process);
+    String read = out.readLine();
+    if (!line.equals(read)) {
+      throw new IllegalStateException(what + " did not come up: " + read);
+    }
+  }
+
+  /** The times a timing JVM printed, one {@code ms: x} line per trial. */
+  private static List<Double> timed(Process process) throws Exception {
+    List<Double> times = new ArrayList<>();
+    BufferedReader out = reader(process);
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith("ms: ")) {
+        times.add(Double.parseDouble(line.substring(4)));
+      }
+    }
+    if (process.waitFor() != 0 || times.isEmpty()) {
+      throw new IllegalStateException("a timing JVM failed (exit " + process.exitValue() + ")");
+    }
+    return times;
+  }
+
+  private static BufferedReader reader(Process process) {
+    return new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** A subscribed JVM: serves near hits until its standard input ends. */
+  private static void peer() throws Exception {
+    CacheManager manager = DepCache.manager();
+    awaitNear(manager, "peer");
+    System.out.println("serving");
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // until the probe closes it
+    }
+  }
+
+  /** Times {@code trials} invalidations after {@value #WARM_UP} unmeasured ones. */
+  private static void time(int trials, boolean near) throws Exception {
+    CacheManager manager = DepCache.manager();
+    if (near) {
+      awaitNear(manager, "timer");
+    }
+    String run = Long.toString(System.nanoTime(), 36);
+    for (int trial = -WARM_UP; trial < trials; trial++) {
+      String dependency = "inv:" + run + ":" + trial;
+      for (int i = 0; i < DEPENDENTS; i++) {
+        manager.set("entry:" + run + ":" + trial + ":" + i, "v", 600, List.of(dependency));
+      }
+      long started = System.nanoTime();
+      long removed = manager.invalidateDependency(dependency);
+      long nanos = System.nanoTime() - started;
+      if (removed != DEPENDENTS) {
+        throw new IllegalStateException("removed " + removed + " of " + DEPENDENTS + " dependents");
+      }
+      if (trial >= 0) {
+        System.out.println(String.format(Locale.ROOT, "ms: %.3f", nanos / 1e6));
+      }
+    }
+  }
+
+  /** Waits until this JVM's near cache serves: its manager's MBean counts a near hit. */
+  private static void awaitNear(CacheManager manager, String key) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name = new ObjectName("io.depcache:type=CacheManager,name=\"default\"");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!server.isRegistered(name) || (Long) server.getAttribute(name, "NearHits") == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no near hit within 30 s: is the near cache on?");
+      }
+      manager.getOrCompute("near-warm:" + key, 600, () -> "warm");
+      Thread.sleep(20);
+    }
+  }
+
+  private static double median(List<Double> values) {
+    return percentile(values, 50);
+  }
+
+  private static double percentile(List<Double> values, double p) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int at = (int) Math.ceil(p / 100 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, at)));
+  }
+
+  private static void figure(String name, double value) {
+    System.out.println(
+        name
+            + ": "
+            + (Math.abs(value) >= 100
+                ? String.format(Locale.ROOT, "%.0f", value)
+                : String.format(Locale.ROOT, "%.3f", value)));
+  }
+}

@@ -6,7 +6,9 @@
 # and without, alternately), in one run. Prints a table, then one `name: value` line per figure. A
 # benchmark, not a test: nothing in scripts/test.sh runs it.
 #
-# Usage: scripts/bench.sh [--quick]     (full: about 8 minutes on 2 cores; --quick: about 2)
+# Usage: scripts/bench.sh [--quick]     (full: about 25 minutes on 2 cores; --quick: about 8)
+# The Redis Cluster figures always come from six local redis-server processes of their own
+# (redis-server and redis-cli on the PATH or in /usr/bin), started and stopped by ClusterProbe.
 # Redis: REDIS_URL when set (keys go under the prefixes "bench" and "bench-startup" there, the
 # invalidation of a million dependents needs about 600 MB of it for a moment, and the invalidation
 # probe briefly sets slowlog-log-slower-than 1000, then restores it); otherwise a redis-server of
@@ -96,6 +98,12 @@ near_rounds=3
 echo "bench: invalidations with 3 other JVMs subscribed to the near cache, against none ($near_rounds rounds)" >&2
 run_java -cp "$bench_jar" com.example.bench.NearInvalidateProbe "$java_cmd" "$agent_jar" "$url" \
   "$near_rounds" 30 >"$out_dir/near-invalidate.out" 2>"$out_dir/near-invalidate.log"
+cluster_rounds=20
+cluster_trials=3
+[ -n "$quick" ] && cluster_rounds=5 && cluster_trials=1
+echo "bench: a hit and 100k dependents invalidated on a local Redis Cluster of six nodes ($cluster_rounds rounds, $cluster_trials trials)" >&2
+run_java -cp "$bench_jar" com.example.bench.ClusterProbe "$java_cmd" "$agent_jar" \
+  "$cluster_rounds" "$cluster_trials" >"$out_dir/cluster.out" 2>"$out_dir/cluster.log"
 startup_runs=10
 [ -n "$quick" ] && startup_runs=5
 echo "bench: start-up of the demo service, $startup_runs runs with and without the agent" >&2
@@ -117,7 +125,7 @@ details="$out_dir/details.txt"
 {
   sed '1,/^$/d' "$out_dir/jmh.out"
   cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/near-invalidate.out" \
-    "$out_dir/startup.out" \
+    "$out_dir/cluster.out" "$out_dir/startup.out" \
     "$out_dir/startup-spring-boot.out"
 } >"$details"
 printf '%-44s %s\n' "measure" "value"
@@ -135,7 +143,8 @@ for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_r
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns \
     near_hit_ns_p50 near_hit_alloc_bytes_per_op near_vs_redis_hit_ratio \
-    invalidate_with_near_vs_without_ratio; do
+    invalidate_with_near_vs_without_ratio cluster_hit_vs_raw_get_p50_ratio \
+    cluster_invalidate_100k_ms; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -165,6 +165,14 @@ public final class RedisClusterStore implements CacheStore {
   }
 
   /**
+   * The name a key of {@link KeyLayout} has on the cluster, its hash tag first: for tools and
+   * benchmarks that read or fill the cluster beside the store.
+   */
+  public static byte[] storedName(String key) {
+    return ClusterKeys.of(key);
+  }
+
+  /**
    * The store of a manager's settings: its cluster nodes and timeout, and its ACL user, password
    * and TLS ({@link RedisClients#clusterNodeConfig}). Nothing connects before the first call.
    */

@@ -1,0 +1,152 @@
+package com.example.bench;
+
+import io.depcache.DepCache;
+import io.depcache.agent.serial.AllowList;
+import io.depcache.agent.serial.EntryCodec;
+import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.serial.Serializers;
+import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.store.RedisClusterStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.params.ZAddParams;
+
+/**
+ * Run by {@link ClusterProbe} in a JVM whose agent caches on a Redis Cluster. Two figures:
+ *
+ * <ul>
+ *   <li>{@code cluster_hit_vs_raw_get_p50_ratio}: a {@code @DepCached} hit against a raw {@code
+ *       GET} of the same entry with Jedis' own cluster client plus its decoding (what a hit cannot
+ *       avoid, as {@code hit_vs_raw_get_p50_ratio} on one Redis), interleaved block by block (and
+ *       the raw {@code GET} alone), each call timed; the ratio of the medians.
+ *   <li>{@code cluster_invalidate_100k_ms}: the median time of {@code invalidateDependency} of one
+ *       dependency with 100,000 dependents spread over the cluster, filled by a pipeline in the
+ *       form the agent's writes give them; every dependent is gone afterwards.
+ * </ul>
+ *
+ * <p>Arguments: {@code nodes [rounds [trials]]}. A probe: nothing here asserts a time.
+ */
+public final class ClusterHitProbe {
+  private static final int BLOCK = 2_000;
+  private static final int DEPENDENTS = 100_000;
+  private static volatile long sink;
+
+  private ClusterHitProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    if (!DepCache.isAgentActive()) {
+      throw new IllegalStateException("the depcache agent is not active");
+    }
+    String nodes = args[0];
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int trials = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    String prefix = System.getProperty("depcache.prefix", "depcache");
+    String namespace = KeyLayout.namespace(prefix, "default");
+    Set<HostAndPort> seeds = new HashSet<>();
+    for (String node : nodes.split(",")) {
+      seeds.add(HostAndPort.from(node));
+    }
+    try (RedisClusterClient raw = RedisClusterClient.builder().nodes(seeds).build()) {
+      hits(raw, namespace, rounds);
+      invalidations(raw, namespace, trials);
+    }
+  }
+
+  private static void hits(RedisClusterClient raw, String namespace, int rounds) {
+    Orders orders = new Orders();
+    long id = ThreadLocalRandom.current().nextLong(1_000_000, 10_000_000);
+    Order first = orders.order(id);
+    byte[] stored = RedisClusterStore.storedName(KeyLayout.entryKey(namespace, orders.lastKey()));
+    if (raw.get(stored) == null || !first.equals(orders.order(id))) {
+      throw new IllegalStateException("the entry is not on the cluster, or the call is no hit");
+    }
+    AllowList allowList = new AllowList();
+    allowList.allow(ClusterHitProbe.class.getPackageName() + ".*");
+    Serializer serializer = Serializers.named(Serializers.JAVA, allowList);
+    ClassLoader loader = ClusterHitProbe.class.getClassLoader();
+    long[][] samples = new long[3][rounds * BLOCK]; // hit, raw GET + decode, raw GET
+    long acc = 0;
+    for (int round = -3; round < rounds; round++) { // three rounds of warm-up
+      for (int i = 0; i < 3; i++) {
+        int variant = Math.floorMod(round + i, 3); // which goes first rotates
+        for (int c = 0; c < BLOCK; c++) {
+          long start = System.nanoTime();
+          acc +=
+              switch (variant) {
+                case 0 -> orders.order(id).createdAt();
+                case 1 ->
+                    ((Order) EntryCodec.decode(raw.get(stored), serializer, loader).value())
+                        .createdAt();
+                default -> raw.get(stored).length;
+              };
+          long elapsed = System.nanoTime() - start;
+          if (round >= 0) {
+            samples[variant][round * BLOCK + c] = elapsed;
+          }
+        }
+      }
+    }
+    sink = acc;
+    if (orders.computations() != 1) {
+      throw new IllegalStateException("the cached method ran " + orders.computations() + " times");
+    }
+    double hitP50 = median(samples[0]);
+    double getDecodeP50 = median(samples[1]);
+    figure("cluster_hit_p50_us", hitP50 / 1_000);
+    figure("cluster_raw_get_decode_p50_us", getDecodeP50 / 1_000);
+    figure("cluster_raw_get_p50_us", median(samples[2]) / 1_000);
+    // as hit_vs_raw_get_p50_ratio on one Redis: against what a hit cannot avoid, GET + decode
+    figure("cluster_hit_vs_raw_get_p50_ratio", hitP50 / getDecodeP50);
+  }
+
+  private static void invalidations(RedisClusterClient raw, String namespace, int trials) {
+    byte[] value = new byte[64];
+    List<Double> millis = new ArrayList<>();
+    for (int trial = 0; trial < trials; trial++) {
+      String name = "hot" + trial + ThreadLocalRandom.current().nextInt(1_000_000);
+      byte[] set = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, name));
+      try (AbstractPipeline pipeline = raw.pipelined()) {
+        for (int i = 0; i < DEPENDENTS; i++) {
+          String entry = KeyLayout.entryKey(namespace, name + ":" + i);
+          pipeline.set(RedisClusterStore.storedName(entry), value);
+          pipeline.zadd(set, 0, entry.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams());
+        }
+      }
+      long start = System.nanoTime();
+      long removed = DepCache.manager().invalidateDependency(name);
+      millis.add((System.nanoTime() - start) / 1e6);
+      if (removed != DEPENDENTS) {
+        throw new IllegalStateException(
+            "the invalidation removed " + removed + " of " + DEPENDENTS);
+      }
+      String last = KeyLayout.entryKey(namespace, name + ":" + (DEPENDENTS - 1));
+      if (raw.exists(RedisClusterStore.storedName(last))) {
+        throw new IllegalStateException("a dependent survived its invalidation");
+      }
+    }
+    figure(
+        "cluster_invalidate_100k_ms",
+        median(millis.stream().mapToLong(m -> Math.round(m * 1_000)).toArray()) / 1_000);
+    figure("cluster_invalidate_100k_trials", trials);
+  }
+
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+  }
+
+  private static void figure(String name, double value) {
+    System.out.println(name + ": " + String.format(Locale.ROOT, "%.3f", value));
+  }
+}

@@ -196,45 +196,27 @@ final class ClusterClients {
   private List<ConnectionPool> primaries() {
     RedisClusterClient cluster = (RedisClusterClient) client();
     Map<String, ConnectionPool> nodes = cluster.getClusterNodes();
-    StoreException last = new StoreException("no node of " + description + " answers");
-    for (ConnectionPool asked : nodes.values()) {
-      List<Object> slots;
-      try {
-        slots =
-            RedisCalls.run(
-                description,
-                "CLUSTER SLOTS",
-                () -> {
-                  try (Jedis jedis = new Jedis(asked.getResource())) {
-                    return jedis.clusterSlots();
-                  }
-                });
-      } catch (StoreException e) {
-        last = e;
-        continue;
-      }
-      Set<String> addresses = new LinkedHashSet<>();
-      for (Object range : slots) {
-        List<?> served = (List<?>) range;
-        List<?> primary = (List<?>) served.get(2);
-        String host = new String((byte[]) primary.get(0), StandardCharsets.UTF_8);
-        addresses.add(host + ":" + primary.get(1));
-      }
-      List<ConnectionPool> primaries = new ArrayList<>();
-      for (String address : addresses) {
-        ConnectionPool pool = nodes.get(address);
-        if (pool == null) {
-          cluster.refreshClusterTopology();
-          pool = cluster.getClusterNodes().get(address);
-        }
-        if (pool == null) {
-          throw new StoreException("primary " + address + " of " + description + " is unknown");
-        }
-        primaries.add(pool);
-      }
-      return primaries;
+    List<Object> slots = ClusterTopology.slotsOfAnyNode(nodes.values(), description);
+    Set<String> addresses = new LinkedHashSet<>();
+    for (Object range : slots) {
+      List<?> served = (List<?>) range;
+      List<?> primary = (List<?>) served.get(2);
+      String host = new String((byte[]) primary.get(0), StandardCharsets.UTF_8);
+      addresses.add(host + ":" + primary.get(1));
     }
-    throw last;
+    List<ConnectionPool> primaries = new ArrayList<>();
+    for (String address : addresses) {
+      ConnectionPool pool = nodes.get(address);
+      if (pool == null) {
+        cluster.refreshClusterTopology();
+        pool = cluster.getClusterNodes().get(address);
+      }
+      if (pool == null) {
+        throw new StoreException("primary " + address + " of " + description + " is unknown");
+      }
+      primaries.add(pool);
+    }
+    return primaries;
   }
 
   /** Scripts run on many keys at once, through the cluster client. */

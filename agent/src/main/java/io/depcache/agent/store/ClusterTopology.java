@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,38 +100,44 @@ final class ClusterTopology {
    * @throws StoreException when none does
    */
   Snapshot refresh() {
+    List<Object> slots = slotsOfAnyNode(client.getClusterNodes().values(), description);
+    String[] primaryOfSlot = new String[SLOTS];
+    Map<String, Integer> replicas = new HashMap<>();
+    for (Object range : slots) {
+      List<?> served = (List<?>) range;
+      String primary = address((List<?>) served.get(2));
+      int from = ((Long) served.get(0)).intValue();
+      int to = ((Long) served.get(1)).intValue();
+      for (int slot = from; slot <= to; slot++) {
+        primaryOfSlot[slot] = primary;
+      }
+      replicas.put(primary, served.size() - 3);
+    }
+    Snapshot fresh = new Snapshot(primaryOfSlot, Map.copyOf(replicas), System.nanoTime());
+    snapshot = fresh;
+    return fresh;
+  }
+
+  /**
+   * {@code CLUSTER SLOTS} as the first of {@code nodes} that answers says it.
+   *
+   * @throws StoreException when none answers
+   */
+  static List<Object> slotsOfAnyNode(Collection<ConnectionPool> nodes, String description) {
     StoreException last = new StoreException("no node of " + description + " answers");
-    for (ConnectionPool asked : client.getClusterNodes().values()) {
-      List<Object> slots;
+    for (ConnectionPool asked : nodes) {
       try {
-        slots =
-            RedisCalls.run(
-                description,
-                "CLUSTER SLOTS",
-                () -> {
-                  try (Jedis jedis = new Jedis(asked.getResource())) {
-                    return jedis.clusterSlots();
-                  }
-                });
+        return RedisCalls.run(
+            description,
+            "CLUSTER SLOTS",
+            () -> {
+              try (Jedis jedis = new Jedis(asked.getResource())) {
+                return jedis.clusterSlots();
+              }
+            });
       } catch (StoreException e) {
         last = e;
-        continue;
       }
-      String[] primaryOfSlot = new String[SLOTS];
-      Map<String, Integer> replicas = new HashMap<>();
-      for (Object range : slots) {
-        List<?> served = (List<?>) range;
-        String primary = address((List<?>) served.get(2));
-        int from = ((Long) served.get(0)).intValue();
-        int to = ((Long) served.get(1)).intValue();
-        for (int slot = from; slot <= to; slot++) {
-          primaryOfSlot[slot] = primary;
-        }
-        replicas.put(primary, served.size() - 3);
-      }
-      Snapshot fresh = new Snapshot(primaryOfSlot, Map.copyOf(replicas), System.nanoTime());
-      snapshot = fresh;
-      return fresh;
     }
     throw last;
   }

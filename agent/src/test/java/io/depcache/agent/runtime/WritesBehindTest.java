@@ -73,6 +73,12 @@ class WritesBehindTest {
         behind.add(call);
       }
       awaitAllWaitingForTheirWrites(tag, threads);
+      // A caller waits for its write from when it handed it over; the write reaches the store
+      // once it has a connection (opened behind it, a few at a time, through the slow proxy).
+      long writesDeadline = System.nanoTime() + TIMEOUT_MS / 2 * 1_000_000L;
+      while (proxy.heldWrites() == 0 && System.nanoTime() < writesDeadline) {
+        Thread.sleep(5);
+      }
       assertThat(proxy.heldWrites()).as(tag + "writes hanging in the store").isPositive();
 
       for (int i = 0; i < BEYOND; i++) {

@@ -139,6 +139,11 @@ final class Coherence implements AutoCloseable {
     return subscribed;
   }
 
+  /** How many subscriptions were made so far: one more after each loss. */
+  long subscriptionsMade() {
+    return generation;
+  }
+
   private void subscribeLoop() {
     while (!closed) {
       long gen = ++generation;

@@ -217,6 +217,11 @@ public final class NearCacheStore implements CacheStore {
     return entries.size();
   }
 
+  /** How many subscriptions this store made: one more after each one it lost. */
+  long subscriptionsMadeForTests() {
+    return coherence.subscriptionsMade();
+  }
+
   int indexedDependencies() {
     return entries.indexedDependencies();
   }

@@ -137,43 +137,40 @@ public final class RedisCluster implements AutoCloseable {
     if (secured == null) {
       return List.of();
     }
-    TestCertificates certs = secured.certs();
-    return List.of(
-        "--port",
-        "0",
-        "--tls-port",
-        Integer.toString(port),
-        "--tls-cluster",
-        "yes",
-        "--tls-replication",
-        "yes",
-        "--tls-cert-file",
-        certs.serverCertPem().toString(),
-        "--tls-key-file",
-        certs.serverKeyPem().toString(),
-        "--tls-ca-cert-file",
-        certs.caCertPem().toString(),
-        "--tls-auth-clients",
-        "no",
-        "--cluster-announce-hostname",
-        "localhost",
-        "--cluster-preferred-endpoint-type",
-        "hostname",
-        // an option's words are arguments of their own: "default off" would be one user name
-        "--user",
-        "default",
-        "off",
-        "--user",
-        secured.user(),
-        "on",
-        ">" + secured.password(),
-        "~*",
-        "&*",
-        "+@all",
-        "--masteruser",
-        secured.user(),
-        "--masterauth",
-        secured.password());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--tls-cluster",
+                "yes",
+                "--tls-replication",
+                "yes"));
+    args.addAll(secured.certs().serverArgs(false));
+    args.addAll(
+        List.of(
+            "--cluster-announce-hostname",
+            "localhost",
+            "--cluster-preferred-endpoint-type",
+            "hostname",
+            // an option's words are arguments of their own: "default off" would be one user name
+            "--user",
+            "default",
+            "off",
+            "--user",
+            secured.user(),
+            "on",
+            ">" + secured.password(),
+            "~*",
+            "&*",
+            "+@all",
+            "--masteruser",
+            secured.user(),
+            "--masterauth",
+            secured.password()));
+    return args;
   }
 
   private void launch(String server, String cli) {

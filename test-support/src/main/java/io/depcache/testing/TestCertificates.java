@@ -45,6 +45,22 @@ public record TestCertificates(
     Path otherTruststore,
     Path otherClientKeystore) {
 
+  /**
+   * What {@code redis-server} needs to speak TLS with these certificates: the server's certificate
+   * and key, the CA it trusts, and whether clients must show a certificate of that CA.
+   */
+  public List<String> serverArgs(boolean clientCertificates) {
+    return List.of(
+        "--tls-cert-file",
+        serverCertPem.toString(),
+        "--tls-key-file",
+        serverKeyPem.toString(),
+        "--tls-ca-cert-file",
+        caCertPem.toString(),
+        "--tls-auth-clients",
+        clientCertificates ? "yes" : "no");
+  }
+
   private static final String PASSWORD = "test-store-pw";
   private static TestCertificates shared;
 

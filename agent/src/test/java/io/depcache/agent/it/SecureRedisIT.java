@@ -64,14 +64,6 @@ class SecureRedisIT {
                           "",
                           "--appendonly",
                           "no",
-                          "--tls-cert-file",
-                          certs.serverCertPem().toString(),
-                          "--tls-key-file",
-                          certs.serverKeyPem().toString(),
-                          "--tls-ca-cert-file",
-                          certs.caCertPem().toString(),
-                          "--tls-auth-clients",
-                          "yes",
                           "--user",
                           "default",
                           "off",
@@ -81,6 +73,7 @@ class SecureRedisIT {
                           ">" + ADMIN_PASSWORD,
                           "allcommands",
                           "allkeys"));
+              arguments.addAll(certs.serverArgs(true));
               // the README's rules, as a config directive
               arguments.add("--user");
               arguments.add("depcache");

@@ -47,26 +47,21 @@ class TlsStoreIT {
   }
 
   private static List<String> tlsServer(int port, boolean clientCertificates) {
-    return new ArrayList<>(
-        List.of(
-            "--port",
-            "0", // no plain port: every connection that works is TLS
-            "--tls-port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--tls-cert-file",
-            certs.serverCertPem().toString(),
-            "--tls-key-file",
-            certs.serverKeyPem().toString(),
-            "--tls-ca-cert-file",
-            certs.caCertPem().toString(),
-            "--tls-auth-clients",
-            clientCertificates ? "yes" : "no"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                "0", // no plain port: every connection that works is TLS
+                "--tls-port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no"));
+    args.addAll(certs.serverArgs(clientCertificates));
+    return args;
   }
 
   private static ManagerConfig settings(String url, String... keyValues) throws Exception {

@@ -32,10 +32,8 @@ public final class ManagerStats {
 
   /** Counts a hit, and apart the near cache's among them. */
   void recordHit(CacheLevel level) {
-    counts[CacheEventType.HIT.ordinal()].increment();
-    if (level == CacheLevel.NEAR) {
-      nearHits.increment();
-    }
+    // one addition a hit: count(HIT) adds the near hits to the store's
+    (level == CacheLevel.NEAR ? nearHits : counts[CacheEventType.HIT.ordinal()]).increment();
   }
 
   /** The hits among {@code count(HIT)} that the near cache served. */
@@ -45,7 +43,8 @@ public final class ManagerStats {
 
   /** How many events of that type the manager has had since the last reset. */
   public long count(CacheEventType type) {
-    return counts[type.ordinal()].sum();
+    long count = counts[type.ordinal()].sum();
+    return type == CacheEventType.HIT ? count + nearHits.sum() : count;
   }
 
   /** Entries removed by deletes and invalidations. */

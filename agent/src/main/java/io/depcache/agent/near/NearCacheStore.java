@@ -60,7 +60,7 @@ public final class NearCacheStore implements CacheStore {
 
   @Override
   public Lookup lookup(String entryKey) {
-    Lookup near = near(entryKey, "");
+    Lookup near = near(entryKey);
     if (near != null) {
       return near;
     }
@@ -71,7 +71,7 @@ public final class NearCacheStore implements CacheStore {
   @Override
   public Lookup lookup(byte[] entryKey) {
     String key = new String(entryKey, StandardCharsets.UTF_8);
-    Lookup near = near(key, "");
+    Lookup near = near(key);
     if (near != null) {
       return near;
     }
@@ -82,11 +82,11 @@ public final class NearCacheStore implements CacheStore {
   /** The hit path: a near hit makes no store key, and returns the lookup its entry holds. */
   @Override
   public Lookup lookup(String entryKeys, byte[] entryKeysUtf8, String key) {
-    boolean plain = KeyLayout.plainUserText(key);
-    Lookup near = plain ? near(entryKeys, key) : near(KeyLayout.entryKeyAt(entryKeys, key), "");
+    Lookup near = nearAt(entryKeys, key);
     if (near != null) {
       return near;
     }
+    entries.knowHead(entryKeys);
     long epoch = entries.epoch();
     Lookup found = delegate.lookup(entryKeys, entryKeysUtf8, key);
     if (found.value() == null || !coherence.subscribed()) {
@@ -95,11 +95,32 @@ public final class NearCacheStore implements CacheStore {
     return filled(KeyLayout.entryKeyAt(entryKeys, key), found, epoch);
   }
 
-  private Lookup near(String head, String tail) {
+  /**
+   * The near hit of the user's {@code key} in a namespace, asked with the two parts as they are.
+   * Found split at the same place with a plain user's key, the key was that plain key: its store
+   * key is the two parts. Otherwise (rare) a key that is not plain asks again with its store key,
+   * whose text escaping made; a plain key's miss stands.
+   */
+  private Lookup nearAt(String entryKeys, String key) {
     if (!coherence.serving()) {
       return null;
     }
-    NearEntries.Near near = entries.get(head, tail);
+    NearEntries.Near near = entries.get(entryKeys, key);
+    if ((near == null || near.plainSplit != entryKeys.length()) && !KeyLayout.plainUserText(key)) {
+      near = entries.get(KeyLayout.entryKeyAt(entryKeys, key), "");
+    }
+    if (near == null) {
+      return null;
+    }
+    nearHits.increment();
+    return near.lookup;
+  }
+
+  private Lookup near(String entryKey) {
+    if (!coherence.serving()) {
+      return null;
+    }
+    NearEntries.Near near = entries.get(entryKey);
     if (near == null) {
       return null;
     }

@@ -3,7 +3,9 @@ package io.depcache.agent.near;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.depcache.agent.store.CacheStore;
+import io.depcache.agent.store.KeyLayout;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,9 +32,17 @@ final class NearEntries {
     final String[] dependencyKeys;
     final CacheStore.Lookup lookup;
 
-    Near(byte[] value, String[] dependencyKeys) {
+    /**
+     * Where its key is split when the part after is a user's key stored as it is ({@link
+     * KeyLayout#plainUserText}), else -1: a probe split at the same place that equals it asked with
+     * that very user's key, which needs no escaping.
+     */
+    final int plainSplit;
+
+    Near(byte[] value, String[] dependencyKeys, int plainSplit) {
       this.dependencyKeys = dependencyKeys;
       this.lookup = new CacheStore.Lookup(value, 0, new AtomicReference<>());
+      this.plainSplit = plainSplit;
     }
 
     byte[] value() {
@@ -44,6 +54,15 @@ final class NearEntries {
 
   /** Dependency store key to the near entry keys registered in it; only entries still cached. */
   private final Map<String, Set<String>> index = new ConcurrentHashMap<>();
+
+  /**
+   * The starts of entry keys (one per namespace) that lookups asked with: a stored key is split
+   * after the longest that it starts with, as a lookup's probe is (see {@link NearKey}). A few at
+   * most; beyond {@value #MAX_HEADS} keys are stored whole, which is only slower to compare.
+   */
+  private volatile String[] heads = new String[0];
+
+  private static final int MAX_HEADS = 64;
 
   /** Raised by every drop and clear: a lookup fill read before it is refused. */
   private volatile long epoch;
@@ -80,6 +99,41 @@ final class NearEntries {
 
   long epoch() {
     return epoch;
+  }
+
+  /**
+   * Notes the start of a namespace's entry keys that lookups ask with; cheap when already known.
+   */
+  void knowHead(String head) {
+    for (String known : heads) {
+      if (known == head) {
+        return;
+      }
+    }
+    synchronized (this) {
+      String[] now = heads;
+      for (String known : now) {
+        if (known.equals(head)) {
+          return;
+        }
+      }
+      if (now.length < MAX_HEADS) {
+        String[] more = Arrays.copyOf(now, now.length + 1);
+        more[now.length] = head;
+        heads = more;
+      }
+    }
+  }
+
+  /** The key of a stored entry, split after the longest known head it starts with. */
+  private NearKey storedKey(String key) {
+    String head = "";
+    for (String known : heads) {
+      if (known.length() > head.length() && key.startsWith(known)) {
+        head = known;
+      }
+    }
+    return head.isEmpty() ? NearKey.of(key) : NearKey.of(head, key.substring(head.length()));
   }
 
   /** Fills from a lookup hit, unless something was dropped since {@code epochSeen}. */
@@ -119,7 +173,10 @@ final class NearEntries {
             return s;
           });
     }
-    cache.put(NearKey.of(key), new Near(value, keys));
+    NearKey stored = storedKey(key);
+    int split = stored.splitAt();
+    boolean plain = split > 0 && KeyLayout.plainUserText(stored.tail());
+    cache.put(stored, new Near(value, keys, plain ? split : -1));
   }
 
   private void drop(String key) {

@@ -2,9 +2,12 @@ package io.depcache.agent.near;
 
 /**
  * The key of a near entry: a store key as two parts, the start of a namespace's entry keys and the
- * user's key, equal (and hashing alike) to any other split of the same text. Stored keys hold the
- * whole store key; a lookup asks with one mutable probe per thread, so that a near hit makes no
- * store key.
+ * user's key, equal (and hashing alike) to any other split of the same text. A stored key is split
+ * where a lookup's probe is (after the namespace's entry keys) whenever its store knows that start,
+ * so that comparing the two is comparing the same start (most often the same instance) and the two
+ * users' keys, with {@link String#equals}; keys split elsewhere are compared character by
+ * character. A lookup asks with one mutable probe per thread, so that a near hit makes no store
+ * key.
  */
 final class NearKey {
   private static final ThreadLocal<NearKey> PROBE = ThreadLocal.withInitial(NearKey::new);
@@ -18,8 +21,13 @@ final class NearKey {
 
   /** The key of a near entry under its whole store key. */
   static NearKey of(String entryKey) {
+    return of(entryKey, "");
+  }
+
+  /** The key of a near entry under store key {@code head + tail}. */
+  static NearKey of(String head, String tail) {
     NearKey key = new NearKey();
-    key.set(entryKey, "");
+    key.set(head, tail);
     return key;
   }
 
@@ -44,7 +52,18 @@ final class NearKey {
     this.tail = tail;
     this.length = head.length() + tail.length();
     // String.hashCode of head + tail, from the two cached hashes
-    this.hash = head.hashCode() * pow31(tail.length()) + tail.hashCode();
+    int n = tail.length();
+    this.hash = head.hashCode() * (n < POWERS.length ? POWERS[n] : pow31(n)) + tail.hashCode();
+  }
+
+  /** 31 to the power of the index, for the tails of most keys. */
+  private static final int[] POWERS = new int[257];
+
+  static {
+    POWERS[0] = 1;
+    for (int i = 1; i < POWERS.length; i++) {
+      POWERS[i] = POWERS[i - 1] * 31;
+    }
   }
 
   private static int pow31(int n) {
@@ -58,6 +77,16 @@ final class NearKey {
       n >>= 1;
     }
     return result;
+  }
+
+  /** The length of the key's first part: where it is split, 0 when it is whole. */
+  int splitAt() {
+    return tail.isEmpty() ? 0 : head.length();
+  }
+
+  /** The key's second part, empty when it is whole. */
+  String tail() {
+    return tail;
   }
 
   /** The whole store key (stored keys hold it as it is). */
@@ -76,6 +105,10 @@ final class NearKey {
     }
     if (!(other instanceof NearKey k) || k.hash != hash || k.length != length) {
       return false;
+    }
+    if (k.head.length() == head.length()) {
+      // split at the same place: the same text exactly when both parts are
+      return (k.head == head || k.head.equals(head)) && k.tail.equals(tail);
     }
     if (k.tail.isEmpty()) {
       return k.head.startsWith(head) && k.head.regionMatches(head.length(), tail, 0, tail.length());

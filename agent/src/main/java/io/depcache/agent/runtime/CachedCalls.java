@@ -106,7 +106,7 @@ final class CachedCalls {
     }
     if (found instanceof Hit hit) {
       if (hit.level() == CacheLevel.NEAR) {
-        method.stats.nearHit(System.nanoTime() - asked);
+        method.stats.nearHit();
       } else {
         method.stats.hit(System.nanoTime() - asked);
       }

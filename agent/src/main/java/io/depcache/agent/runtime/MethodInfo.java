@@ -108,8 +108,24 @@ final class MethodInfo {
     return base.toString();
   }
 
-  /** The key of one call: the key template, or class, method and arguments in key form. */
+  /** The keys of recent calls, so that a repeated call renders nothing. */
+  private final KeyMemo keys = new KeyMemo();
+
+  /**
+   * The key of one call: the key template, or class, method and arguments in key form; a call
+   * repeated with arguments of value types takes the key remembered from an earlier one.
+   */
   String key(Object[] args) {
+    String known = keys.get(args);
+    if (known != null) {
+      return known;
+    }
+    String key = render(args);
+    keys.put(args, key);
+    return key;
+  }
+
+  private String render(Object[] args) {
     if (keyTemplate != null) {
       return KeyForms.bound(keyTemplate.render(args, null));
     }

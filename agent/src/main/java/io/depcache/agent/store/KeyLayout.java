@@ -284,16 +284,8 @@ public final class KeyLayout {
    * key}, as {@link #entryKeyAt} gives it.
    */
   public static boolean plainUserText(String text) {
-    int length = text.length();
-    if (length > MAX_USER_TEXT) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (text.charAt(i) <= ESCAPE) {
-        return false;
-      }
-    }
-    return true;
+    // the characters up to ESCAPE are two: two searches the JIT vectorizes beat a loop of charAt
+    return text.length() <= MAX_USER_TEXT && text.indexOf('\u0000') < 0 && text.indexOf(ESCAPE) < 0;
   }
 
   static String userText(String text) {

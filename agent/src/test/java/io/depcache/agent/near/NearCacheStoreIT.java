@@ -137,6 +137,23 @@ class NearCacheStoreIT {
   }
 
   @Test
+  void aUserKeyThatNeedsEscapingIsServedNearByItsStoreKeyAndItsEscapedTextIsAnotherKey() {
+    String entryKeys = ns + "e:";
+    byte[] entryKeysUtf8 = entryKeys.getBytes(UTF_8);
+    String raw = "k\u0000(1)";
+    String escaped = KeyLayout.entryKeyAt(entryKeys, raw).substring(entryKeys.length());
+    assertThat(escaped).isNotEqualTo(raw);
+    write(a, escaped, "escaped", "d");
+    assertThat(value(b.lookup(entryKeys, entryKeysUtf8, raw))).isEqualTo("escaped"); // kept near
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entryKeys, entryKeysUtf8, raw))).isEqualTo("escaped");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+    // the escaped text, asked as a user's key of its own, is another entry: it was never written
+    assertThat(value(b.lookup(entryKeys, entryKeysUtf8, escaped))).isNull();
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+  }
+
+  @Test
   void anInvalidationInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
     assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), false);
   }

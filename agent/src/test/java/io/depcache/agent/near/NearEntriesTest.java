@@ -45,4 +45,29 @@ class NearEntriesTest {
     assertThat(entries.fillWritten("k", new byte[] {1}, List.of("d"), 41)).isFalse();
     assertThat(entries.fillWritten("k", new byte[] {1}, List.of("d"), 42)).isTrue();
   }
+
+  @Test
+  void keysUnderAKnownHeadAreStoredSplitThereAndDroppedByTheirWholeKey() {
+    String head = "p:default:e:";
+    entries.knowHead(head);
+    assertThat(entries.fillWritten(head + "k(1)", new byte[] {1}, List.of("d"), 0)).isTrue();
+    NearEntries.Near near = entries.get(head, "k(1)");
+    assertThat(near).isNotNull();
+    assertThat(near.plainSplit).isEqualTo(head.length());
+    assertThat(entries.get(head + "k(1)")).isSameAs(near);
+
+    // a user's key with an escaped character is split too, but not marked plain
+    String escaped = head + "k\u0001(2)";
+    assertThat(entries.fillWritten(escaped, new byte[] {2}, List.of("d"), 0)).isTrue();
+    assertThat(entries.get(escaped).plainSplit).isEqualTo(-1);
+    // a key under no known head is whole
+    assertThat(entries.fillWritten("q:default:e:k", new byte[] {3}, List.of("d"), 0)).isTrue();
+    assertThat(entries.get("q:default:e:k").plainSplit).isEqualTo(-1);
+
+    entries.dropKeys(List.of(head + "k(1)"), 1);
+    assertThat(entries.get(head, "k(1)")).isNull();
+    entries.dropDependencies(List.of("d"), 2);
+    assertThat(entries.size()).isZero();
+    assertThat(entries.indexedDependencies()).isZero();
+  }
 }

@@ -48,4 +48,19 @@ class NearKeyTest {
     assertThat(NearKey.probe("ab", "cdef")).isEqualTo(other[0]);
     assertThat(NearKey.probe("ab", "cdeg")).isNotEqualTo(other[0]);
   }
+
+  @Test
+  void keysSplitAtTheSamePlaceCompareByTheirParts() {
+    String head = "depcache:default:e:";
+    NearKey stored = NearKey.of(new String(head), "k(1)");
+    assertThat(stored.splitAt()).isEqualTo(head.length());
+    assertThat(stored.tail()).isEqualTo("k(1)");
+    assertThat(NearKey.probe(head, new String("k(1)"))).isEqualTo(stored);
+    assertThat(NearKey.probe(head, "k(2)")).isNotEqualTo(stored);
+    assertThat(NearKey.probe("depcache:defaulx:e:", "k(1)")).isNotEqualTo(stored);
+    // split elsewhere, or whole: compared by text, the same key
+    assertThat(NearKey.probe("depcache:", "default:e:k(1)")).isEqualTo(stored);
+    assertThat(NearKey.of(head + "k(1)")).isEqualTo(stored).hasSameHashCodeAs(stored);
+    assertThat(NearKey.of(head + "k(1)").splitAt()).isZero();
+  }
 }

@@ -49,6 +49,13 @@ final class KryoClassResolver implements ClassResolver {
 
   // names resolved by one loader, the last one that read through this instance
   private final Map<String, Class<?>> loaded = new HashMap<>();
+
+  /** Names read and permitted lately, as their encoded bytes, replaced in turn. */
+  static final int NAMES = 32;
+
+  private final byte[][] nameBytes = new byte[NAMES][];
+  private final String[] names = new String[NAMES];
+  private int nextName;
   private ClassLoader loadedBy;
 
   // one value's names, both ways
@@ -167,14 +174,7 @@ final class KryoClassResolver implements ClassResolver {
     if (index != nextRead) {
       throw new KryoException("class reference " + index + " before its name");
     }
-    String name = input.readString();
-    if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
-      throw new KryoException("malformed class name");
-    }
-    String why = refusal(name);
-    if (why != null) {
-      throw new KryoRefusal(why);
-    }
+    String name = readPermittedName(input);
     boolean fingerprinted = KryoShapes.fingerprinted(name);
     int fingerprint = fingerprinted ? input.readInt() : 0;
     Class<?> type = load(name);
@@ -191,6 +191,40 @@ final class KryoClassResolver implements ClassResolver {
     }
     read[nextRead++] = registration;
     return registration;
+  }
+
+  /**
+   * The next class name, checked against the allowlist. A name this resolver read and permitted
+   * before is recognised by its bytes in the entry (the string encoding is self-delimiting, so
+   * equal bytes are the same name), and neither decoded nor checked again: the allowlist only ever
+   * grows, so a name it permitted stays permitted.
+   */
+  private String readPermittedName(Input input) {
+    byte[] buffer = input.getBuffer();
+    int at = input.position();
+    int limit = input.limit();
+    for (int i = 0; i < NAMES && nameBytes[i] != null; i++) {
+      byte[] known = nameBytes[i];
+      int end = at + known.length;
+      if (end <= limit && Arrays.equals(buffer, at, end, known, 0, known.length)) {
+        input.setPosition(end);
+        return names[i];
+      }
+    }
+    String name = input.readString();
+    if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
+      throw new KryoException("malformed class name");
+    }
+    String why = refusal(name);
+    if (why != null) {
+      throw new KryoRefusal(why);
+    }
+    if (input.getBuffer() == buffer && input.position() > at) {
+      nameBytes[nextName] = Arrays.copyOfRange(buffer, at, input.position());
+      names[nextName] = name;
+      nextName = (nextName + 1) % NAMES;
+    }
+    return name;
   }
 
   /**

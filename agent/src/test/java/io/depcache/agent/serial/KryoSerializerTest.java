@@ -228,6 +228,38 @@ class KryoSerializerTest {
   }
 
   @Test
+  void namesRememberedFromPermittedReadsNeverLetAnotherNameThrough() {
+    allowList.allow("io.depcache.agent.serial.KryoSerializerTest$Item");
+    Item pen = new Item("pen", 2, new BigDecimal("1.99"));
+    byte[] bytes = kryo.serialize(pen);
+    for (int i = 0; i < 3 * KryoClassResolver.NAMES; i++) {
+      assertThat(kryo.deserialize(bytes, LOADER)).isEqualTo(pen);
+    }
+    // a name that starts as the permitted one, and a gadget, each read twice: refused every time
+    for (String name :
+        List.of(
+            "io.depcache.agent.serial.KryoSerializerTest$ItemX",
+            "io.depcache.agent.serial.KryoSerializerTest$Ite",
+            "javax.management.BadAttributeValueExpException")) {
+      for (int i = 0; i < 2; i++) {
+        Output out = new Output(128, -1);
+        out.writeByte(KryoSerializer.FORMAT);
+        out.writeByte(1);
+        out.writeVarInt(0, true);
+        out.writeString(name);
+        out.writeBytes(new byte[16]);
+        RecordingLoader loader = new RecordingLoader(LOADER);
+        assertThatThrownBy(() -> kryo.deserialize(out.toBytes(), loader))
+            .as(name + ", read " + (i + 1))
+            .isInstanceOf(CorruptEntryException.class)
+            .hasMessageContaining("class " + name + " is not allowed for deserialization");
+        assertThat(loader.asked).isEmpty();
+      }
+    }
+    assertThat(kryo.deserialize(bytes, LOADER)).isEqualTo(pen);
+  }
+
+  @Test
   void forgedSizesAreRefusedBeforeAnythingIsAllocated() {
     assertTimeoutPreemptively(
         Duration.ofSeconds(2),

@@ -142,7 +142,12 @@ class SecuredSentinelStoreIT extends CacheStoreContract {
       assertThat(asked.sentinelGetMasterAddrByName(MASTER)).isNotEmpty();
       // such a sentinel knows no user depcache-app: it refuses the login the primary takes
       SecuredRedis security = SecuredRedis.of(certs, USER, PASSWORD);
-      assertThatThrownBy(() -> security.jedis(open.sentinels().get(0).port(), 2000).ping())
+      assertThatThrownBy(
+              () -> {
+                try (Jedis refused = security.jedis(open.sentinels().get(0).port(), 2000)) {
+                  refused.ping();
+                }
+              })
           .hasMessageContaining("WRONGPASS");
       Map<String, String> properties = new HashMap<>();
       properties.put("depcache.redis.sentinel.master", MASTER);

@@ -3,13 +3,10 @@ package io.depcache.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,11 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -46,17 +38,13 @@ public final class RedisCluster implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
   private final Path dir;
   private final int replicasPerPrimary;
-  private final Secured secured;
+  private final SecuredRedis secured;
   private final Thread shutdownHook;
 
   /** One process of the cluster. */
   private record Node(int port, Process process) {}
 
-  /** TLS on every port, the cluster bus and replication, and an ACL user instead of default. */
-  private record Secured(
-      TestCertificates certs, String user, String password, SSLSocketFactory sockets) {}
-
-  private RedisCluster(Path dir, int replicasPerPrimary, Secured secured) {
+  private RedisCluster(Path dir, int replicasPerPrimary, SecuredRedis secured) {
     this.dir = dir;
     this.replicasPerPrimary = replicasPerPrimary;
     this.secured = secured;
@@ -93,23 +81,10 @@ public final class RedisCluster implements AutoCloseable {
    * the host name of every node it is redirected to.
    */
   public static RedisCluster startSecured(TestCertificates certs, String user, String password) {
-    SSLSocketFactory sockets;
-    try (InputStream in = Files.newInputStream(certs.truststore())) {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(in, certs.password().toCharArray());
-      TrustManagerFactory trustManagers =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trustManagers.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trustManagers.getTrustManagers(), null);
-      sockets = context.getSocketFactory();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read " + certs.truststore() + ": " + e, e);
-    }
-    return start(1, new Secured(certs, user, password, sockets));
+    return start(1, SecuredRedis.of(certs, user, password));
   }
 
-  private static RedisCluster start(int replicasPerPrimary, Secured secured) {
+  private static RedisCluster start(int replicasPerPrimary, SecuredRedis secured) {
     String server = RedisServer.executable();
     String cli = Path.of(server).resolveSibling("redis-cli").toString();
     if (!Files.isExecutable(Path.of(cli))) {
@@ -132,44 +107,20 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** What a node's command line adds to be {@link Secured}. */
+  /** What a node's command line adds to be {@link SecuredRedis}. */
   private List<String> securedArgs(int port) {
     if (secured == null) {
       return List.of();
     }
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--port",
-                "0",
-                "--tls-port",
-                Integer.toString(port),
-                "--tls-cluster",
-                "yes",
-                "--tls-replication",
-                "yes"));
-    args.addAll(secured.certs().serverArgs(false));
+    List<String> args = new ArrayList<>(secured.serverArgs(port));
     args.addAll(
         List.of(
+            "--tls-cluster",
+            "yes",
             "--cluster-announce-hostname",
             "localhost",
             "--cluster-preferred-endpoint-type",
-            "hostname",
-            // an option's words are arguments of their own: "default off" would be one user name
-            "--user",
-            "default",
-            "off",
-            "--user",
-            secured.user(),
-            "on",
-            ">" + secured.password(),
-            "~*",
-            "&*",
-            "+@all",
-            "--masteruser",
-            secured.user(),
-            "--masterauth",
-            secured.password()));
+            "hostname"));
     return args;
   }
 
@@ -587,36 +538,19 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** A connection to one node, over TLS and as the ACL user for a {@link Secured} cluster. */
+  /** A connection to one node, over TLS and as the ACL user for a {@link SecuredRedis} cluster. */
   private Jedis jedis(int port, int timeoutMillis) {
     if (secured == null) {
       return new Jedis("127.0.0.1", port, timeoutMillis);
     }
-    return new Jedis(
-        new HostAndPort("localhost", port),
-        DefaultJedisClientConfig.builder()
-            .timeoutMillis(timeoutMillis)
-            .ssl(true)
-            .sslSocketFactory(secured.sockets())
-            .user(secured.user())
-            .password(secured.password())
-            .build());
+    return secured.jedis(port, timeoutMillis);
   }
 
-  /** Runs a command; {@code redis-cli} with what it needs for a {@link Secured} cluster. */
+  /** Runs a command; {@code redis-cli} with what it needs for a {@link SecuredRedis} cluster. */
   private CommandRun run(List<String> command) {
     if (secured != null) {
       List<String> flags = new ArrayList<>(List.of(command.get(0)));
-      flags.addAll(
-          List.of(
-              "--tls",
-              "--cacert",
-              secured.certs().caCertPem().toString(),
-              "--user",
-              secured.user(),
-              "--pass",
-              secured.password(),
-              "--no-auth-warning"));
+      flags.addAll(secured.cliFlags());
       flags.addAll(command.subList(1, command.size()));
       command = flags;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.PooledObjectFactory;
@@ -21,6 +22,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisCredentials;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.ConnectionProvider;
@@ -71,7 +73,7 @@ final class RedisClients {
    * A client of the primary that Redis Sentinel names ({@code depcache.redis.sentinel.master} and
    * {@code .nodes}), following failovers ({@link SentinelConnections}). The URL still gives the
    * database, the credentials and TLS ({@code rediss://}: the primary and the sentinels), not the
-   * host.
+   * host; the sentinels are asked with the same credentials and TLS ({@link #sentinelLogins}).
    *
    * @param settings a manager's settings, with a sentinel master
    * @param made given the provider, for what must happen after a failover
@@ -92,19 +94,40 @@ final class RedisClients {
               new SentinelConnections(
                   settings.sentinelMaster(),
                   sentinels,
-                  DefaultJedisClientConfig.builder()
-                      .connectionTimeoutMillis(settings.timeoutMs())
-                      .socketTimeoutMillis(settings.timeoutMs())
-                      .ssl(builder.clientConfig().isSsl())
-                      .sslSocketFactory(builder.clientConfig().getSslSocketFactory())
-                      .sslParameters(builder.clientConfig().getSslParameters())
-                      .build(),
+                  sentinelLogins(builder.clientConfig(), settings.timeoutMs()),
                   factory,
                   builder.poolConfig(),
                   settings.timeoutMs());
           made.accept(provider);
           return provider;
         });
+  }
+
+  /**
+   * How to talk to a sentinel, from what the primary's connections are made with ({@code merged},
+   * the URL merged into the settings): the same TLS, and the same credentials when there are some;
+   * then the same without credentials, for sentinels that know no such user. Not its database,
+   * which a sentinel has none of.
+   */
+  private static List<JedisClientConfig> sentinelLogins(JedisClientConfig merged, int timeoutMs) {
+    DefaultJedisClientConfig.Builder config =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(timeoutMs)
+            .socketTimeoutMillis(timeoutMs)
+            .clientName("depcache")
+            .protocol(RedisProtocol.RESP2)
+            .ssl(merged.isSsl())
+            .sslSocketFactory(merged.getSslSocketFactory())
+            .sslParameters(merged.getSslParameters())
+            .hostnameVerifier(merged.getHostnameVerifier());
+    JedisClientConfig anonymous = config.build();
+    Supplier<RedisCredentials> credentials = merged.getCredentialsProvider();
+    if (credentials == null
+        || credentials.get() == null
+        || credentials.get().getPassword() == null) {
+      return List.of(anonymous);
+    }
+    return List.of(config.credentialsProvider(credentials).build(), anonymous);
   }
 
   /** What every connection of depcache's is made with: the timeouts, its name, the protocol. */

@@ -22,6 +22,12 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * ms ({@code SENTINEL get-master-addr-by-name}); when it moved, calls go to the new one, through a
  * fresh pool of {@link DeadlineConnections}, and the old pool is closed.
  *
+ * <p>A sentinel is asked over TLS when the primary is ({@code rediss://}), and as the ACL user of
+ * the primary ({@code depcache.redis.user}, {@code .password}, or the URL's) when one is set: there
+ * is no key for credentials of the sentinels' own. A sentinel that refuses that login (one that
+ * knows no such user, as sentinels without a password of their own) is asked again without it. When
+ * no sentinel answers, a call fails naming why the last one did not.
+ *
  * <p>Callers never talk to a sentinel: they take a connection to the primary known last, under the
  * same deadline as a standalone store, and a call waits at most the timeout for the first answer of
  * the sentinels. While a failover is under way the old primary refuses writes ({@code READONLY}) or
@@ -34,7 +40,7 @@ final class SentinelConnections implements ConnectionProvider {
 
   private final String master;
   private final List<HostAndPort> sentinels;
-  private final JedisClientConfig sentinelConfig;
+  private final List<JedisClientConfig> logins;
   private final Function<HostAndPort, PooledObjectFactory<Connection>> connections;
   private final GenericObjectPoolConfig<Connection> poolConfig;
   private final int timeoutMs;
@@ -51,24 +57,28 @@ final class SentinelConnections implements ConnectionProvider {
   private Jedis sentinel;
   private int next;
 
+  /** Why the last sentinel asked did not name the primary, or {@code null} when it did. */
+  private volatile String unanswered;
+
   /**
    * Starts watching the sentinels.
    *
    * @param master the master name the sentinels monitor ({@code depcache.redis.sentinel.master})
    * @param sentinels their addresses ({@code depcache.redis.sentinel.nodes})
-   * @param sentinelConfig how to talk to a sentinel (timeouts, TLS)
+   * @param logins how to talk to a sentinel (timeouts, TLS), in the order tried: with the
+   *     credentials first, then without them, when a sentinel refuses the login
    * @param connections opens connections to a primary at an address
    */
   SentinelConnections(
       String master,
       List<HostAndPort> sentinels,
-      JedisClientConfig sentinelConfig,
+      List<JedisClientConfig> logins,
       Function<HostAndPort, PooledObjectFactory<Connection>> connections,
       GenericObjectPoolConfig<Connection> poolConfig,
       int timeoutMs) {
     this.master = master;
     this.sentinels = List.copyOf(sentinels);
-    this.sentinelConfig = sentinelConfig;
+    this.logins = List.copyOf(logins);
     this.connections = connections;
     this.poolConfig = poolConfig;
     this.timeoutMs = timeoutMs;
@@ -103,8 +113,14 @@ final class SentinelConnections implements ConnectionProvider {
       }
       current = pool;
       if (current == null) {
+        String why = unanswered;
         throw new JedisConnectionException(
-            "no sentinel of " + sentinels + " named the primary of '" + master + "' yet");
+            "no sentinel of "
+                + sentinels
+                + " named the primary of '"
+                + master
+                + "' yet"
+                + (why == null ? "" : ": " + why));
       }
     }
     return current.getConnection();
@@ -159,25 +175,67 @@ final class SentinelConnections implements ConnectionProvider {
   /** The primary's address from the first sentinel that answers, or {@code null}. */
   private HostAndPort ask() {
     for (int tried = 0; tried < sentinels.size() && !closed; tried++) {
-      try {
-        if (sentinel == null) {
-          sentinel = new Jedis(sentinels.get(next), sentinelConfig);
+      HostAndPort at = sentinels.get(next);
+      String why = null;
+      for (int login = 0; login < logins.size() && !closed; login++) {
+        try {
+          if (sentinel == null) {
+            sentinel = new Jedis(at, logins.get(login));
+          }
+          List<String> address = sentinel.sentinelGetMasterAddrByName(master);
+          if (address != null && address.size() == 2) {
+            unanswered = null;
+            return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
+          }
+          why = "sentinel " + at + " knows no master '" + master + "'";
+          LOG.debug("depcache: {}", why);
+          break;
+        } catch (RuntimeException e) {
+          closeSentinel();
+          // the first refusal says why: without the credentials, a sentinel that wants them only
+          // says NOAUTH
+          if (why == null) {
+            why = "sentinel " + at + ": " + describe(e);
+          }
+          LOG.debug("depcache: sentinel {} did not answer: {}", at, e.toString());
+          if (!ConnectFailures.isLoginRefused(e)) {
+            break;
+          }
         }
-        List<String> address = sentinel.sentinelGetMasterAddrByName(master);
-        if (address != null && address.size() == 2) {
-          return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
-        }
-        LOG.debug("depcache: sentinel {} knows no master '{}'", sentinels.get(next), master);
-      } catch (RuntimeException e) {
-        LOG.debug("depcache: sentinel {} did not answer: {}", sentinels.get(next), e.toString());
       }
-      if (sentinel != null) {
-        sentinel.close();
-        sentinel = null;
-      }
+      closeSentinel();
+      unanswered = why;
       next = (next + 1) % sentinels.size();
     }
     return null;
+  }
+
+  private boolean isTls() {
+    return logins.get(0).isSsl();
+  }
+
+  /** Why a sentinel did not answer; a plain connection it closed may be one to a TLS-only port. */
+  private String describe(RuntimeException e) {
+    String why = ConnectFailures.describe(e, isTls());
+    if (isTls()) {
+      return why;
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.SocketException
+          || String.valueOf(cause.getMessage()).contains("Unexpected end of stream")) {
+        return why
+            + " (the connection was closed unanswered: a sentinel that speaks only TLS closes plain"
+            + " connections; rediss:// in depcache.redis.url turns TLS on)";
+      }
+    }
+    return why;
+  }
+
+  private void closeSentinel() {
+    if (sentinel != null) {
+      sentinel.close();
+      sentinel = null;
+    }
   }
 
   private void switchTo(HostAndPort named) {

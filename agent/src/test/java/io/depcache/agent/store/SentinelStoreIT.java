@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.testing.RedisProcess;
+import io.depcache.testing.RedisSentinel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,53 +26,14 @@ class SentinelStoreIT {
   private static final String MASTER = "depcache-it";
   private static final String NS = KeyLayout.namespace("depcache", "m");
 
-  private RedisProcess primary;
+  private RedisSentinel deployment;
   private RedisProcess replica;
-  private final List<RedisProcess> sentinels = new ArrayList<>();
   private CacheStore store;
 
   @BeforeEach
   void start() throws Exception {
-    primary = RedisProcess.start((port, dir) -> server(port, null), RedisProcess.SERVER_READY);
-    replica =
-        RedisProcess.start((port, dir) -> server(port, primary.port()), RedisProcess.SERVER_READY);
-    await("the replica is in sync", () -> info(replica.port()).contains("master_link_status:up"));
-    for (int i = 0; i < 3; i++) {
-      sentinels.add(
-          RedisProcess.start(
-              (port, dir) -> {
-                Path conf = dir.resolve("sentinel.conf");
-                try {
-                  Files.writeString(
-                      conf,
-                      String.join(
-                          "\n",
-                          "port " + port,
-                          "bind 127.0.0.1",
-                          "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 2",
-                          "sentinel down-after-milliseconds " + MASTER + " 1000",
-                          "sentinel failover-timeout " + MASTER + " 10000",
-                          ""));
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                return List.of(conf.toString(), "--sentinel");
-              },
-              RedisProcess.SENTINEL_READY));
-    }
-    for (RedisProcess sentinel : sentinels) {
-      await(
-          "each sentinel knows the replica",
-          () -> {
-            try (Jedis s = new Jedis("127.0.0.1", sentinel.port())) {
-              return s.sentinelReplicas(MASTER).size() == 1;
-            }
-          });
-    }
-    List<String> nodes = new ArrayList<>();
-    for (RedisProcess sentinel : sentinels) {
-      nodes.add("127.0.0.1:" + sentinel.port());
-    }
+    deployment = RedisSentinel.start(MASTER);
+    replica = deployment.replica();
     store =
         StoreFactory.open(
             AgentConfig.load(
@@ -83,7 +42,7 @@ class SentinelStoreIT {
                         "depcache.redis.sentinel.master",
                         MASTER,
                         "depcache.redis.sentinel.nodes",
-                        String.join(",", nodes),
+                        deployment.nodes(),
                         "depcache.redis.timeout-ms",
                         "1000",
                         "depcache.spool-dir",
@@ -97,40 +56,13 @@ class SentinelStoreIT {
     if (store != null) {
       store.close();
     }
-    for (RedisProcess p : sentinels) {
-      p.close();
-    }
-    for (RedisProcess p : new RedisProcess[] {replica, primary}) {
-      if (p != null) {
-        p.close();
-      }
+    if (deployment != null) {
+      deployment.close();
     }
   }
 
-  private static List<String> server(int port, Integer primaryPort) {
-    List<String> arguments =
-        new ArrayList<>(
-            List.of(
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no"));
-    if (primaryPort != null) {
-      arguments.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primaryPort)));
-    }
-    return arguments;
-  }
-
-  private static String info(int port) {
-    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-      return jedis.info("replication");
-    } catch (RuntimeException e) {
-      return "";
-    }
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    awaitWithin(20, what, condition);
+  private String info(int port) {
+    return deployment.replication(port);
   }
 
   private static void awaitWithin(int seconds, String what, BooleanSupplier condition)
@@ -172,7 +104,8 @@ class SentinelStoreIT {
     store.put(entry("a"), "one".getBytes(UTF_8), 600_000, List.of(dep("user:1")));
     store.put(entry("b"), "two".getBytes(UTF_8), 600_000, List.of(dep("user:2")));
     assertThat(store.get(entry("a"))).isEqualTo("one".getBytes(UTF_8));
-    await(
+    awaitWithin(
+        20,
         "the replica has the entries",
         () -> {
           try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
@@ -180,24 +113,7 @@ class SentinelStoreIT {
           }
         });
 
-    try (Jedis sentinel = new Jedis("127.0.0.1", sentinels.get(0).port())) {
-      // A sentinel that has not yet seen the replica answer (its INFO every 10 s at first, then
-      // every second) says NOGOODSLAVE: ask again until it knows one to promote.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      String answer = null;
-      while (answer == null) {
-        try {
-          answer = sentinel.sentinelFailover(MASTER);
-        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-          if (!String.valueOf(e.getMessage()).startsWith("NOGOODSLAVE")
-              || System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(200);
-        }
-      }
-      assertThat(answer).isEqualTo("OK");
-    }
+    assertThat(deployment.failover()).isEqualTo("OK");
     long failedOver = System.nanoTime();
     // during the failover: it may fail (then it waits and is retried) or reach the old primary
     // (then it is made again on the new one)

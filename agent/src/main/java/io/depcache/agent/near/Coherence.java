@@ -239,8 +239,8 @@ final class Coherence implements AutoCloseable {
     private void onBroadcast(String message) {
       // kind | origin | message id | message number | sequence | keys separated by \0
       String[] parts = message.split("\\|", 6);
-      if (parts.length != 6) {
-        return;
+      if (parts.length != 6 || parts[1].equals(id)) {
+        return; // this JVM's own: applied by its invalidator, which waits for no acknowledgement
       }
       if (applyDelayMillis > 0) {
         sleep(applyDelayMillis);
@@ -370,39 +370,44 @@ final class Coherence implements AutoCloseable {
    */
   void publish(String kind, Collection<String> keys) {
     List<String> list = List.copyOf(keys);
-    long sequence;
-    try {
-      sequence = channel.sequence(sequenceKey);
-    } catch (StoreException e) {
-      apply(kind, 0, list);
-      later(kind, list);
-      // Without the sequence the written fills cannot be fenced: subscribe again, which empties
-      // this near cache and raises its fence to the sequence read after the subscription.
-      channel.unsubscribe();
-      return;
-    }
-    apply(kind, sequence, list);
     String messageId = id + ":" + messages.incrementAndGet();
     Set<String> acked = new HashSet<>();
     acks.put(messageId, acked);
     try {
-      long number =
-          channel.announce(
-              counter,
-              broadcast,
-              kind + "|" + id + "|" + messageId + "|",
-              "|" + sequence + "|" + String.join(String.valueOf(SEP), list));
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
-      // Read after the publication: a JVM that serves now renewed its registration with the
-      // heartbeat that let it serve, which it sent before this publication (package javadoc).
-      Map<String, String> expected = new HashMap<>();
-      for (String member : channel.registered(registry, System.currentTimeMillis() - SKEW_MILLIS)) {
-        int slash = member.lastIndexOf('/');
-        expected.put(slash < 0 ? member : member.substring(0, slash), member);
+      NearChannel.Announcement sent;
+      try {
+        sent =
+            channel.announce(
+                counter,
+                broadcast,
+                sequenceKey,
+                registry,
+                kind + "|" + id + "|" + messageId + "|",
+                "|" + String.join(String.valueOf(SEP), list),
+                System.currentTimeMillis() - SKEW_MILLIS);
+      } catch (StoreException e) {
+        apply(kind, 0, list);
+        later(kind, list);
+        // Without the sequence the written fills cannot be fenced: subscribe again, which empties
+        // this near cache and raises its fence to the sequence read after the subscription.
+        channel.unsubscribe();
+        return;
       }
-      awaitAccounted(expected, acked, number, deadline);
-    } catch (StoreException e) {
-      later(kind, list);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
+      apply(kind, sent.sequence(), list);
+      // Read in the script, right after the publication: a JVM that serves now renewed its
+      // registration with the heartbeat that let it serve, which it sent before this publication
+      // (package javadoc). This JVM dropped its own entries just above: it does not wait for
+      // itself.
+      Map<String, String> expected = new HashMap<>();
+      for (String member : sent.registered()) {
+        int slash = member.lastIndexOf('/');
+        String jvm = slash < 0 ? member : member.substring(0, slash);
+        if (!jvm.equals(id)) {
+          expected.put(jvm, member);
+        }
+      }
+      awaitAccounted(expected, acked, sent.number(), deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -49,19 +49,22 @@
  *       io.depcache.agent.near.Coherence#MARGIN_MILLIS} ms). Any other heartbeat extends nothing;
  *       one that says "not registered" makes it join again.
  *   <li><b>Invalidation.</b> {@code invalidate}, {@code delete} and {@code clear} first run on the
- *       store. Then the invalidator reads the store's sequence {@code m}, drops its own near
- *       entries (the dependents of the dependency keys, or the keys, or the namespace), and in one
- *       script takes the next message number {@code n} and publishes the message with {@code m} and
- *       {@code n} on {@code <prefix>:@near}: subscriptions receive messages in the order of their
- *       numbers. It reads the registry (after the publication) and waits until every member read
- *       has <em>accounted for</em> {@code n}, or {@code W} has passed since the script answered. A
- *       member has accounted for {@code n} when its JVM acknowledged it on the invalidator's
- *       channel, or when the registry (read every {@value
- *       io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a watermark at or
- *       above {@code n} or no longer has it (it left, joined again, or was dropped). Each
- *       subscriber applies the message (drops, and remembers {@code m}), then, in one script,
- *       raises its watermark to {@code n} if its member is still registered and acknowledges; if
- *       the member was not registered, it joins again.
+ *       store. Then the invalidator runs one script that reads the store's sequence {@code m},
+ *       takes the next message number {@code n}, publishes the message with {@code m} and {@code n}
+ *       on {@code <prefix>:@near} (subscriptions receive messages in the order of their numbers),
+ *       and reads the registry right after the publication. It drops its own near entries (the
+ *       dependents of the dependency keys, or the keys, or the namespace, remembering {@code m})
+ *       and waits until every member read, other than its own, has <em>accounted for</em> {@code
+ *       n}, or {@code W} has passed since the script answered. A member has accounted for {@code n}
+ *       when its JVM acknowledged it on the invalidator's channel (the subscriber thread that hears
+ *       the acknowledgement wakes the invalidator at once), or when the registry (read every
+ *       {@value io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a
+ *       watermark at or above {@code n} or no longer has it (it left, joined again, or was
+ *       dropped). Each subscriber applies the message (drops, and remembers {@code m}), then, in
+ *       one script, raises its watermark to {@code n} if its member is still registered and
+ *       acknowledges; if the member was not registered, it joins again. A subscriber skips its own
+ *       JVM's messages: that invalidator applied them itself before returning, and waits for no
+ *       acknowledgement of them.
  *   <li><b>Drop.</b> When the window has passed, the invalidator drops each member that has not
  *       accounted for {@code n}, in one script that removes it only if its watermark is still below
  *       {@code n} (an acknowledgement may be on its way). Later invalidations do not wait for it. A
@@ -84,9 +87,12 @@
  * <h2>Why no JVM serves what a returned invalidation removed</h2>
  *
  * Let an invalidation's script (number {@code n}) execute at time {@code P}, its registry read at
- * {@code Q > P}, and its call return at {@code R}. Take a JVM J that serves a near hit after {@code
- * R} from an entry the invalidation removed, on a lease from a heartbeat {@code h} of its current
- * subscription and registration, sent (its script executed) at {@code s}.
+ * {@code Q} (in the same script, right after the publication: nothing runs between them), and its
+ * call return at {@code R}. The invalidator's own JVM dropped the entries itself after the store
+ * had removed them and before {@code R} (a fill racing it: below); the points that follow are about
+ * every other JVM. Take a JVM J that serves a near hit after {@code R} from an entry the
+ * invalidation removed, on a lease from a heartbeat {@code h} of its current subscription and
+ * registration, sent (its script executed) at {@code s}.
  *
  * <ul>
  *   <li>If {@code s > P}: J's subscription delivered message {@code n} before {@code h} (one

@@ -191,15 +191,49 @@ public final class NearChannel implements AutoCloseable {
         == 1;
   }
 
+  /** What {@link #announce} did: the message's number, the sequence it carries, the registry. */
+  public record Announcement(long number, long sequence, List<String> registered) {}
+
   /**
-   * Publishes {@code head + number + tail}, where {@code number} is the next value of {@code
-   * counter}, in one step: subscriptions receive the messages in the order of their numbers.
+   * Publishes {@code head + number + "|" + sequence + tail} on {@code channel} and reads the
+   * registry, in one step: {@code number} is the next value of {@code counter} (subscriptions
+   * receive the messages in the order of their numbers), {@code sequence} the value of {@code
+   * sequenceKey} ({@code 0} when there is none, {@link Long#MAX_VALUE} when it is not a number),
+   * and the members of {@code registry} are those whose score is at least {@code registeredSince},
+   * read right after the publication.
    *
-   * @return the message's number
+   * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
+   * @return the message's number and sequence, and the members read
    * @throws StoreException when Redis cannot be reached
    */
-  public long announce(String counter, String channel, String head, String tail) {
-    return (Long) script("publish", ANNOUNCE, List.of(counter, channel), head, tail);
+  public Announcement announce(
+      String counter,
+      String channel,
+      String sequenceKey,
+      String registry,
+      String head,
+      String tail,
+      long registeredSince) {
+    List<?> reply =
+        (List<?>)
+            script(
+                "publish",
+                ANNOUNCE,
+                List.of(counter, channel, sequenceKey, registry),
+                head,
+                tail,
+                Long.toString(registeredSince));
+    List<?> members = (List<?>) reply.get(2);
+    List<String> registered = new ArrayList<>(members.size());
+    for (Object member : members) {
+      registered.add(text(member));
+    }
+    return new Announcement(
+        (Long) reply.get(0), Long.parseLong(text(reply.get(1))), List.copyOf(registered));
+  }
+
+  private static String text(Object reply) {
+    return new String((byte[]) reply, StandardCharsets.UTF_8);
   }
 
   /**
@@ -231,7 +265,7 @@ public final class NearChannel implements AutoCloseable {
     List<?> found = (List<?>) script("pending", PENDING, List.of(registry, watermarks), args);
     List<String> out = new ArrayList<>(found.size());
     for (Object member : found) {
-      out.add(new String((byte[]) member, StandardCharsets.UTF_8));
+      out.add(text(member));
     }
     return out;
   }
@@ -250,19 +284,6 @@ public final class NearChannel implements AutoCloseable {
       out.add(text.getBytes(StandardCharsets.UTF_8));
     }
     return out;
-  }
-
-  /**
-   * The members of a registry whose score is at least {@code min}.
-   *
-   * @throws StoreException when Redis cannot be reached
-   */
-  public List<String> registered(String registry, long min) {
-    try {
-      return redis.zrangeByScore(registry, min, Double.POSITIVE_INFINITY);
-    } catch (JedisException e) {
-      throw new StoreException("read registry failed: " + e.getMessage(), e);
-    }
   }
 
   /** Removes a member and its watermark; a failure is ignored (its score lets it expire). */

@@ -207,14 +207,17 @@ class NearCacheFaultsIT {
     String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
       channel.join(registry, watermarks, counter, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
-      long number = channel.announce(counter, prefix + ":@near:test", "m|", "|");
+      NearChannel.Announcement sent = announce(channel, registry, counter);
+      assertThat(sent.registered()).as("the registry, read with the publication").contains("x/1");
+      assertThat(sent.sequence()).as("no invalidation yet").isZero();
+      long number = sent.number();
       assertThat(channel.pending(registry, watermarks, number, List.of("x/1", "gone/1")))
           .containsExactly("x/1");
       assertThat(channel.ack(registry, watermarks, prefix + ":@near:test:o", "x/1", number, "a"))
           .isTrue();
       assertThat(channel.pending(registry, watermarks, number, List.of("x/1"))).isEmpty();
       assertThat(channel.drop(registry, watermarks, "x/1", number)).isFalse();
-      long next = channel.announce(counter, prefix + ":@near:test", "m|", "|");
+      long next = announce(channel, registry, counter).number();
       assertThat(channel.drop(registry, watermarks, "x/1", next)).isTrue();
       // dropped: its heartbeat says so and does not register it again, nor does its ack
       assertThat(channel.beat(registry, watermarks, prefix + ":@near:test:x", "x/1", 1, 0, "h"))
@@ -224,5 +227,10 @@ class NearCacheFaultsIT {
       assertThat(admin.zrange(registry, 0, -1)).isEmpty();
       assertThat(admin.hgetAll(watermarks)).isEmpty();
     }
+  }
+
+  private NearChannel.Announcement announce(NearChannel channel, String registry, String counter) {
+    return channel.announce(
+        counter, prefix + ":@near:test", prefix + ":test-sequence", registry, "m|", "|", 0);
   }
 }

@@ -17,11 +17,11 @@ import java.util.UUID;
  * taking its slot from whatever was there. A slot holds an immutable pair written with one
  * reference store, so a racing reader sees the old pair or the new one, never a mix. A call with a
  * string argument longer than {@value #MAX_TEXT} characters is not remembered (keys are bounded
- * already), which bounds what a method keeps.
+ * already), which bounds what a method keeps: a few kilobytes for keys of usual length.
  */
 final class KeyMemo {
-  static final int SLOTS = 128;
-  static final int MAX_TEXT = 256;
+  static final int SLOTS = 32;
+  static final int MAX_TEXT = 128;
 
   /** A remembered call: its arguments (a copy) and its key. */
   private record Memo(Object[] args, String key) {}

@@ -54,7 +54,9 @@ public final class Jmx implements AutoCloseable {
               "PendingInvalidations",
               "Invalidations, deletes and clears made during an outage, not yet applied"),
           Map.entry("AverageMissMillis", "Mean time of a computed miss, lookup to result, in ms"),
-          Map.entry("AverageHitMicros", "Mean time of a hit's lookup, in microseconds"),
+          Map.entry(
+              "AverageHitMicros",
+              "Mean time of a hit's lookup, in microseconds (near hits, not timed, count as 0)"),
           Map.entry("ComputedMisses", "Misses whose body ran to a result (timed)"),
           Map.entry("TotalMissMillis", "Total time of the computed misses, in ms"),
           Map.entry(

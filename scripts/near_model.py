@@ -118,6 +118,16 @@ class Conn:
             return items, pos
         raise RuntimeError("unexpected reply %r" % kind)
 
+    def drop_ready_replies(self):
+        """Reads what has arrived, without waiting, and drops the complete replies."""
+        self.sock.setblocking(False)
+        try:
+            self.buf += self.sock.recv(1 << 20)
+        except BlockingIOError:
+            pass
+        self.sock.setblocking(True)
+        self.drain_replies()
+
     def drain_replies(self):
         """Reads and drops every complete reply buffered; returns how many."""
         count = 0
@@ -211,21 +221,8 @@ def simulate(port, n, rate):
                         commands[hash(member) % len(commands)].send(
                             "EVALSHA", ack, 3, REGISTRY, WATERMARKS, INVALIDATOR, member, number,
                             b"a|" + number + b"|" + member.encode())
-            for c in commands:
-                c.sock.setblocking(False)
-                try:
-                    c.buf += c.sock.recv(1 << 20)
-                except BlockingIOError:
-                    pass
-                c.sock.setblocking(True)
-                c.drain_replies()
-            publisher.sock.setblocking(False)
-            try:
-                publisher.buf += publisher.sock.recv(1 << 20)
-            except BlockingIOError:
-                pass
-            publisher.sock.setblocking(True)
-            publisher.drain_replies()
+            for c in commands + [publisher]:
+                c.drop_ready_replies()
         return published
 
     run(1.0, 0)  # warm up: subscriptions confirmed, scripts cached

@@ -129,9 +129,14 @@ final class Coherence implements AutoCloseable {
 
   /** Whether near hits may be served now: the subscription proved itself live lately. */
   boolean serving() {
+    return servingAt(System.nanoTime());
+  }
+
+  /** {@link #serving()} at {@code now}, a {@code System.nanoTime()} the caller just read. */
+  boolean servingAt(long now) {
     // Long.MIN_VALUE means no lease: compared by subtraction, it would read as one that never ends
     long until = servingUntil;
-    return until != Long.MIN_VALUE && System.nanoTime() - until < 0 && subscribed;
+    return until != Long.MIN_VALUE && now - until < 0 && subscribed;
   }
 
   /** Whether near fills are taken: a subscription is confirmed, so no drop can be missed. */

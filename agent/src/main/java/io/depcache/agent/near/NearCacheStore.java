@@ -95,6 +95,11 @@ public final class NearCacheStore implements CacheStore {
     return filled(KeyLayout.entryKeyAt(entryKeys, key), found, epoch);
   }
 
+  @Override
+  public Lookup nearLookup(String entryKeys, String key) {
+    return nearAt(entryKeys, key);
+  }
+
   /**
    * The near hit of the user's {@code key} in a namespace, asked with the two parts as they are.
    * Found split at the same place with a plain user's key, the key was that plain key: its store
@@ -102,12 +107,13 @@ public final class NearCacheStore implements CacheStore {
    * whose text escaping made; a plain key's miss stands.
    */
   private Lookup nearAt(String entryKeys, String key) {
-    if (!coherence.serving()) {
+    long now = System.nanoTime(); // one reading for the lease and the entry's age
+    if (!coherence.servingAt(now)) {
       return null;
     }
-    NearEntries.Near near = entries.get(entryKeys, key);
+    NearEntries.Near near = entries.get(entryKeys, key, now);
     if ((near == null || near.plainSplit != entryKeys.length()) && !KeyLayout.plainUserText(key)) {
-      near = entries.get(KeyLayout.entryKeyAt(entryKeys, key), "");
+      near = entries.get(KeyLayout.entryKeyAt(entryKeys, key), "", now);
     }
     if (near == null) {
       return null;
@@ -117,10 +123,11 @@ public final class NearCacheStore implements CacheStore {
   }
 
   private Lookup near(String entryKey) {
-    if (!coherence.serving()) {
+    long now = System.nanoTime();
+    if (!coherence.servingAt(now)) {
       return null;
     }
-    NearEntries.Near near = entries.get(entryKey);
+    NearEntries.Near near = entries.get(entryKey, "", now);
     if (near == null) {
       return null;
     }

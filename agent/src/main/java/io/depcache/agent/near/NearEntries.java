@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,7 +11,9 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The near entries of one store and their dependency index, bounded by Caffeine, with the two
@@ -39,10 +40,14 @@ final class NearEntries {
      */
     final int plainSplit;
 
-    Near(byte[] value, String[] dependencyKeys, int plainSplit) {
+    /** The {@code System.nanoTime()} from which it is no longer served ({@code near-cache.ttl}). */
+    final long expiresAt;
+
+    Near(byte[] value, String[] dependencyKeys, int plainSplit, long expiresAt) {
       this.dependencyKeys = dependencyKeys;
       this.lookup = new CacheStore.Lookup(value, 0, new AtomicReference<>());
       this.plainSplit = plainSplit;
+      this.expiresAt = expiresAt;
     }
 
     byte[] value() {
@@ -70,11 +75,27 @@ final class NearEntries {
   /** The highest store sequence whose invalidation was applied here (or at the last clear). */
   private long appliedSequence;
 
+  private final long ttlNanos;
+  private final LongSupplier clock;
+
   NearEntries(int maxEntries, long ttlSeconds) {
+    this(maxEntries, ttlSeconds, System::nanoTime);
+  }
+
+  /**
+   * Entries bounded in number by Caffeine and in age by {@code ttlSeconds}: the age is checked by
+   * {@link #get(String, String, long)} against the time its caller read anyway (the lease's), not
+   * by Caffeine, whose expiry would read the clock once more on every hit. An entry past its age is
+   * no longer served, and leaves when its key is filled again or the bound evicts it.
+   *
+   * @param clock {@code System.nanoTime}, or a test's
+   */
+  NearEntries(int maxEntries, long ttlSeconds, LongSupplier clock) {
+    this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+    this.clock = clock;
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
-            .expireAfterWrite(Duration.ofSeconds(ttlSeconds))
             // on the caller's thread: an evicted entry leaves the index before the call returns
             .executor(Runnable::run)
             .evictionListener(
@@ -84,17 +105,22 @@ final class NearEntries {
   }
 
   Near get(String key) {
-    return get(key, "");
+    return get(key, "", clock.getAsLong());
   }
 
-  /** The near entry of store key {@code head + tail}, without making that key. */
-  Near get(String head, String tail) {
+  /**
+   * The near entry of store key {@code head + tail}, without making that key, unless it is older
+   * than the ttl at {@code now} ({@code System.nanoTime()}).
+   */
+  Near get(String head, String tail, long now) {
     NearKey probe = NearKey.probe(head, tail);
+    Near near;
     try {
-      return cache.getIfPresent(probe);
+      near = cache.getIfPresent(probe);
     } finally {
       probe.release();
     }
+    return near == null || now - near.expiresAt >= 0 ? null : near;
   }
 
   long epoch() {
@@ -176,7 +202,7 @@ final class NearEntries {
     NearKey stored = storedKey(key);
     int split = stored.splitAt();
     boolean plain = split > 0 && KeyLayout.plainUserText(stored.tail());
-    cache.put(stored, new Near(value, keys, plain ? split : -1));
+    cache.put(stored, new Near(value, keys, plain ? split : -1, clock.getAsLong() + ttlNanos));
   }
 
   private void drop(String key) {

@@ -60,26 +60,7 @@ final class EntryIo {
     CacheStore.Lookup found = manager.lookup(key);
     if (found != null && found.value() != null) {
       try {
-        Hit hit = found.near() ? nearHit(manager, key, found, method, owner, loader) : null;
-        if (hit == null) {
-          hit =
-              toHit(
-                  decode(manager, key, found, loader),
-                  method,
-                  owner,
-                  loader,
-                  found.near() ? CacheLevel.NEAR : CacheLevel.STORE);
-        }
-        if (parent != null) {
-          parent.consume(hit.dependencies());
-        }
-        // Counted always; the dependencies' names are built for a listener only.
-        manager.events.fireHit(
-            key,
-            methodName,
-            manager.events.wants(CacheEventType.HIT) ? names(hit.dependencies()) : null,
-            hit.level());
-        return hit;
+        return hit(manager, key, found, method, owner, loader, parent);
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);
         // The discard fenced the key: read the sequence again, or the replacement is refused.
@@ -90,6 +71,61 @@ final class EntryIo {
       manager.events.fire(CacheEventType.MISS, key, methodName, null, -1, 0);
     }
     return new Lookup.Miss(found == null ? Lookup.UNFENCED : found.sequence());
+  }
+
+  /**
+   * The near cache's hit of a call, or {@code null} when the near cache cannot serve it now: no
+   * round trip, so the caller times only the lookups that make one. An entry that cannot be read is
+   * discarded, and the caller's lookup then finds it gone.
+   */
+  Hit nearLookup(
+      ManagerCore manager,
+      String key,
+      MethodInfo method,
+      Class<?> owner,
+      ClassLoader loader,
+      Frame parent) {
+    CacheStore.Lookup found = manager.nearLookup(key);
+    if (found == null || found.value() == null) {
+      return null;
+    }
+    try {
+      return hit(manager, key, found, method, owner, loader, parent);
+    } catch (CorruptEntryException e) {
+      manager.discardCorrupt(key, method == null ? null : method.displayName, e);
+      return null;
+    }
+  }
+
+  /** The hit of a found entry: decoded, its dependencies handed to the parent, counted. */
+  private static Hit hit(
+      ManagerCore manager,
+      String key,
+      CacheStore.Lookup found,
+      MethodInfo method,
+      Class<?> owner,
+      ClassLoader loader,
+      Frame parent) {
+    Hit hit = found.near() ? nearHit(manager, key, found, method, owner, loader) : null;
+    if (hit == null) {
+      hit =
+          toHit(
+              decode(manager, key, found, loader),
+              method,
+              owner,
+              loader,
+              found.near() ? CacheLevel.NEAR : CacheLevel.STORE);
+    }
+    if (parent != null) {
+      parent.consume(hit.dependencies());
+    }
+    // Counted always; the dependencies' names are built for a listener only.
+    manager.events.fireHit(
+        key,
+        method == null ? null : method.displayName,
+        manager.events.wants(CacheEventType.HIT) ? names(hit.dependencies()) : null,
+        hit.level());
+    return hit;
   }
 
   private static StoredEntry decode(

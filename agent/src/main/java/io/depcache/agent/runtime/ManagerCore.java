@@ -95,6 +95,11 @@ final class ManagerCore {
     }
   }
 
+  /** The entry if the near cache may serve it now, else {@code null}; never a round trip. */
+  CacheStore.Lookup nearLookup(String key) {
+    return store.nearLookup(entryKeys, key);
+  }
+
   /** The stored entry's bytes, or {@code null} when absent or the store failed. */
   byte[] get(String key) {
     return guard("get", key, () -> store.get(entryKey(key)), null);

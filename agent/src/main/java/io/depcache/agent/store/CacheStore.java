@@ -113,6 +113,18 @@ public interface CacheStore extends AutoCloseable {
   }
 
   /**
+   * The entry if this JVM's memory holds it and may serve it now (a near cache), else {@code null}:
+   * never a round trip, so that a caller may try it before it starts timing a lookup. A {@code
+   * null} says nothing about Redis; {@link #lookup(String, byte[], String)} answers.
+   *
+   * @param entryKeys from {@link KeyLayout#entryKeysOf(String)}
+   * @param key the entry's key as users see it
+   */
+  default Lookup nearLookup(String entryKeys, String key) {
+    return null;
+  }
+
+  /**
    * Writes like {@link #put}, unless the entry's key was fenced (by {@link #delete}) after {@code
    * sequence}, or a dependency set was fenced (by {@link #invalidate}) after that dependency's
    * sequence: then nothing is written. Outcome for a concurrent invalidation: either this call sees

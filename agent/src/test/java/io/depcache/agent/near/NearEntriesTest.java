@@ -51,7 +51,7 @@ class NearEntriesTest {
     String head = "p:default:e:";
     entries.knowHead(head);
     assertThat(entries.fillWritten(head + "k(1)", new byte[] {1}, List.of("d"), 0)).isTrue();
-    NearEntries.Near near = entries.get(head, "k(1)");
+    NearEntries.Near near = entries.get(head, "k(1)", System.nanoTime());
     assertThat(near).isNotNull();
     assertThat(near.plainSplit).isEqualTo(head.length());
     assertThat(entries.get(head + "k(1)")).isSameAs(near);
@@ -65,9 +65,25 @@ class NearEntriesTest {
     assertThat(entries.get("q:default:e:k").plainSplit).isEqualTo(-1);
 
     entries.dropKeys(List.of(head + "k(1)"), 1);
-    assertThat(entries.get(head, "k(1)")).isNull();
+    assertThat(entries.get(head, "k(1)", System.nanoTime())).isNull();
     entries.dropDependencies(List.of("d"), 2);
     assertThat(entries.size()).isZero();
     assertThat(entries.indexedDependencies()).isZero();
+  }
+
+  @Test
+  void anEntryOlderThanTheTtlIsNotServedAndItsKeyFillsAgain() {
+    long[] now = {1_000};
+    NearEntries aging = new NearEntries(100, 2, () -> now[0]);
+    assertThat(aging.fillWritten("k", new byte[] {1}, List.of("d"), 0)).isTrue();
+    long twoSeconds = 2_000_000_000L;
+    assertThat(aging.get("k", "", now[0] + twoSeconds - 1)).isNotNull();
+    assertThat(aging.get("k", "", now[0] + twoSeconds)).isNull();
+    now[0] += twoSeconds;
+    assertThat(aging.get("k")).isNull();
+    assertThat(aging.fillWritten("k", new byte[] {2}, List.of("d"), 0)).isTrue();
+    assertThat(aging.get("k").value()).containsExactly(2);
+    assertThat(aging.size()).isEqualTo(1);
+    assertThat(aging.indexedDependencies()).isEqualTo(1);
   }
 }

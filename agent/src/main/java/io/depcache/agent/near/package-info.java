@@ -20,9 +20,10 @@
  * enclosing frame exactly as a Redis hit's do. The slot lives and dies with its entry, so every
  * drop below takes the decoded instance with it; nothing here reads it. Fills come from a Redis
  * lookup hit or a fenced write that succeeded, never from an unfenced one; Caffeine bounds the
- * entries ({@code near-cache.max-entries}, {@code near-cache.ttl}), and an entry leaves the
- * dependency index when it leaves the cache, so the index holds only the dependencies of cached
- * entries.
+ * entries ({@code near-cache.max-entries}), an entry older than {@code near-cache.ttl} is not
+ * served (checked against the clock reading that the lease check took: a hit reads the clock once)
+ * and is replaced by its next fill, and an entry leaves the dependency index when it leaves the
+ * cache, so the index holds only the dependencies of cached entries.
  *
  * <h2>The protocol</h2>
  *

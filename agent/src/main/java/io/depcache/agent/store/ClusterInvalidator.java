@@ -36,13 +36,13 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class ClusterInvalidator {
   /** Members read per {@code ZRANGE}. */
-  static final int PAGE = 1024;
+  static final int PAGE = 4096;
 
   /**
    * Members fenced and unlinked per round: read first, then grouped by slot. Entries are spread
    * over the 16,384 slots, so the more members a round has, the more share a call.
    */
-  static final int CHUNK = 65_536;
+  static final int CHUNK = 131_072;
 
   /** Entries one call of {@code cluster-unlink.lua} fences and unlinks at most (one slot's). */
   static final int GROUP = 256;
@@ -160,7 +160,7 @@ final class ClusterInvalidator {
         entries.add(new String(member, StandardCharsets.UTF_8));
       }
       if (entries.size() >= CHUNK) {
-        removed += unlink(entries, sequence);
+        removed += unlinkTagged(entries, sequence);
         entries.clear();
       }
       if (members.size() < PAGE) {
@@ -168,11 +168,64 @@ final class ClusterInvalidator {
       }
     }
     if (!entries.isEmpty()) {
-      removed += unlink(entries, sequence);
+      removed += unlinkTagged(entries, sequence);
     }
     List<byte[]> keys = List.of(set.set(), set.draining());
     call("finish script", () -> FINISH.run(client, keys, List.of()));
     return removed;
+  }
+
+  /**
+   * Fences the tags of entries and unlinks them ({@link ClusterScripts#fenceAndUnlink}): per tag
+   * (up to {@value #GROUP} of its entries) a {@code ZADD GT} of the tag's fence, its {@code
+   * PEXPIRE} and one {@code UNLINK}, the groups of each node pipelined on one connection, the nodes
+   * at once, acknowledged by a replica. A group that could not be done so (a slot that moved or is
+   * moving, a failover) is made again as a delete makes it: each entry fenced and unlinked by
+   * {@code cluster-unlink.lua}, which follows redirections.
+   *
+   * @return how many entries existed and were removed
+   */
+  private long unlinkTagged(List<String> entryKeys, byte[] sequence) {
+    Map<Integer, List<String>> byTag = new HashMap<>();
+    List<List<String>> members = new ArrayList<>();
+    List<ClusterScripts.TagGroup> groups = new ArrayList<>();
+    for (String entryKey : entryKeys) {
+      int tag = ClusterKeys.tag(entryKey);
+      List<String> keys = byTag.computeIfAbsent(tag, t -> new ArrayList<>());
+      keys.add(entryKey);
+      if (keys.size() == GROUP) {
+        members.add(keys);
+        groups.add(group(tag, keys));
+        byTag.remove(tag);
+      }
+    }
+    for (Map.Entry<Integer, List<String>> tag : byTag.entrySet()) {
+      members.add(tag.getValue());
+      groups.add(group(tag.getKey(), tag.getValue()));
+    }
+    long[] replies = scripts.fenceAndUnlink(groups, sequence, RedisClusterStore.FENCE_RETENTION);
+    long removed = 0;
+    List<String> again = new ArrayList<>();
+    for (int i = 0; i < replies.length; i++) {
+      if (replies[i] >= 0) {
+        removed += replies[i];
+      } else {
+        again.addAll(members.get(i));
+      }
+    }
+    if (!again.isEmpty()) {
+      removed += unlink(again, sequence);
+    }
+    return removed;
+  }
+
+  private ClusterScripts.TagGroup group(int tag, List<String> entryKeys) {
+    List<byte[]> names = new ArrayList<>(entryKeys.size());
+    for (String entryKey : entryKeys) {
+      names.add(ClusterKeys.of(entryKey));
+    }
+    return new ClusterScripts.TagGroup(
+        ClusterKeys.slotOfTag(tag), ClusterKeys.tagFence(tag, store.sequenceKey()), names);
   }
 
   /**

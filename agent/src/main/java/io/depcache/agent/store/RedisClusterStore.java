@@ -310,7 +310,11 @@ public final class RedisClusterStore implements CacheStore {
    * @return whether written
    */
   boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long sequence) {
-    List<byte[]> keys = List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, FENCE));
+    List<byte[]> keys =
+        List.of(
+            ClusterKeys.of(entryKey),
+            ClusterKeys.of(entryKey, FENCE),
+            ClusterKeys.tagFence(ClusterKeys.tag(entryKey), sequenceKey));
     List<byte[]> args =
         List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(sequence)));
     return (Long) call("write script", () -> WRITE.run(client(), keys, args)) > 0;

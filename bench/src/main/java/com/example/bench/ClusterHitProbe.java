@@ -17,8 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.params.ZAddParams;
+import redis.clients.jedis.resps.Slowlog;
 
 /**
  * Run by {@link ClusterProbe} in a JVM whose agent caches on a Redis Cluster. Two figures:
@@ -38,6 +40,7 @@ import redis.clients.jedis.params.ZAddParams;
 public final class ClusterHitProbe {
   private static final int BLOCK = 2_000;
   private static final int DEPENDENTS = 100_000;
+  private static final String SLOWER_THAN_MICROS = "1000";
   private static volatile long sink;
 
   private ClusterHitProbe() {}
@@ -57,7 +60,7 @@ public final class ClusterHitProbe {
     }
     try (RedisClusterClient raw = RedisClusterClient.builder().nodes(seeds).build()) {
       hits(raw, namespace, rounds);
-      invalidations(raw, namespace, trials);
+      invalidations(raw, seeds, namespace, trials);
     }
   }
 
@@ -108,9 +111,13 @@ public final class ClusterHitProbe {
     figure("cluster_hit_vs_raw_get_p50_ratio", hitP50 / getDecodeP50);
   }
 
-  private static void invalidations(RedisClusterClient raw, String namespace, int trials) {
+  private static void invalidations(
+      RedisClusterClient raw, Set<HostAndPort> nodes, String namespace, int trials) {
     byte[] value = new byte[64];
     List<Double> millis = new ArrayList<>();
+    long longestMicros = 0;
+    long overTen = 0;
+    String longest = "none of 1 ms or more";
     for (int trial = 0; trial < trials; trial++) {
       String name = "hot" + trial + ThreadLocalRandom.current().nextInt(1_000_000);
       byte[] set = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, name));
@@ -121,9 +128,36 @@ public final class ClusterHitProbe {
           pipeline.zadd(set, 0, entry.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams());
         }
       }
+      for (HostAndPort node : nodes) {
+        try (Jedis jedis = new Jedis(node)) {
+          jedis.configSet("slowlog-max-len", "100000");
+          jedis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
+          jedis.slowlogReset();
+          jedis.configResetStat();
+        }
+      }
       long start = System.nanoTime();
       long removed = DepCache.manager().invalidateDependency(name);
       millis.add((System.nanoTime() - start) / 1e6);
+      for (HostAndPort node : nodes) {
+        try (Jedis jedis = new Jedis(node)) {
+          List<Slowlog> log = jedis.slowlogGet(100_000);
+          jedis.configSet("slowlog-log-slower-than", "-1");
+          for (Slowlog entry : log) {
+            if (entry.getExecutionTime() > 10_000) {
+              overTen++;
+            }
+            if (entry.getExecutionTime() > longestMicros) {
+              longestMicros = entry.getExecutionTime();
+              longest = entry.getArgs().get(0) + " on " + node;
+            }
+          }
+          if (Boolean.getBoolean("bench.cluster.stats")) {
+            System.err.println(
+                "stats " + node + ": " + jedis.info("commandstats").replace("\r\n", " "));
+          }
+        }
+      }
       if (removed != DEPENDENTS) {
         throw new IllegalStateException(
             "the invalidation removed " + removed + " of " + DEPENDENTS);
@@ -137,6 +171,9 @@ public final class ClusterHitProbe {
         "cluster_invalidate_100k_ms",
         median(millis.stream().mapToLong(m -> Math.round(m * 1_000)).toArray()) / 1_000);
     figure("cluster_invalidate_100k_trials", trials);
+    figure("cluster_invalidate_100k_max_command_ms", longestMicros / 1_000.0);
+    System.out.println("cluster_invalidate_100k_max_command: " + longest);
+    System.out.println("cluster_invalidate_100k_commands_over_10ms: " + overTen);
   }
 
   private static double median(long[] values) {

@@ -37,6 +37,10 @@ public final class ClusterProbe {
                   System.getProperty("java.class.path"),
                   ClusterHitProbe.class.getName(),
                   cluster.nodes()));
+      String childOpts = System.getProperty("bench.child.opts", "");
+      if (!childOpts.isBlank()) {
+        command.addAll(2, List.of(childOpts.trim().split(",")));
+      }
       for (int i = 2; i < args.length; i++) {
         command.add(args[i]);
       }

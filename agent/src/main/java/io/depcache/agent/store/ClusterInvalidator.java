@@ -20,10 +20,12 @@ import redis.clients.jedis.UnifiedJedis;
  *       ({@link #detach});
  *   <li>a second sequence {@code f2};
  *   <li>each detached set read a page of {@value #PAGE} members at a time, by position (it never
- *       changes again), up to {@value #CHUNK} members; those grouped by slot, and each group (up to
- *       {@value #GROUP} entries) fenced with {@code f2} and unlinked by one script call in its
- *       slot, the calls of each node on one connection of that node and all nodes at once ({@link
- *       #drain}); a drained set goes, and off its dependency's sets being drained, in one step.
+ *       changes again), up to {@value #CHUNK} members; those grouped by hash tag, and each group
+ *       (up to {@value #GROUP} entries) fenced by its tag's fence with {@code f2} and unlinked,
+ *       three plain commands in its slot, the groups of each node on one connection of that node
+ *       and all nodes at once ({@link ClusterScripts#fenceAndUnlink}); a group that failed made
+ *       again entry by entry by {@code cluster-unlink.lua}; a drained set goes, and off its
+ *       dependency's sets being drained, in one step.
  * </ol>
  *
  * The detach and each node's fences and unlinks return only once a replica of the node has them
@@ -32,19 +34,20 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Every set on a dependency's sets being drained is drained before the invalidation returns, so
  * an invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next
  * one of the dependency, or by its own retry. No command touches more than one slot, and none runs
- * long: a page is one {@code ZRANGE}, a group one script of at most {@value #GROUP} entries.
+ * long: a page is one {@code ZRANGE}, a group a {@code ZADD}, a {@code PEXPIRE} and an {@code
+ * UNLINK} of at most {@value #GROUP} entries.
  */
 final class ClusterInvalidator {
   /** Members read per {@code ZRANGE}. */
-  static final int PAGE = 1024;
+  static final int PAGE = 4096;
 
   /**
-   * Members fenced and unlinked per round: read first, then grouped by slot. Entries are spread
-   * over the 16,384 slots, so the more members a round has, the more share a call.
+   * Members fenced and unlinked per round: read first, then grouped by tag. Entries are spread over
+   * the 16,384 slots, so the more members a round has, the more share a call.
    */
-  static final int CHUNK = 65_536;
+  static final int CHUNK = 131_072;
 
-  /** Entries one call of {@code cluster-unlink.lua} fences and unlinks at most (one slot's). */
+  /** Entries one tag group (or one call of {@code cluster-unlink.lua}) unlinks at most. */
   static final int GROUP = 256;
 
   private static final LuaScript DETACH = LuaScript.load("cluster-detach.lua");
@@ -160,7 +163,7 @@ final class ClusterInvalidator {
         entries.add(new String(member, StandardCharsets.UTF_8));
       }
       if (entries.size() >= CHUNK) {
-        removed += unlink(entries, sequence);
+        removed += unlinkTagged(entries, sequence);
         entries.clear();
       }
       if (members.size() < PAGE) {
@@ -168,11 +171,64 @@ final class ClusterInvalidator {
       }
     }
     if (!entries.isEmpty()) {
-      removed += unlink(entries, sequence);
+      removed += unlinkTagged(entries, sequence);
     }
     List<byte[]> keys = List.of(set.set(), set.draining());
     call("finish script", () -> FINISH.run(client, keys, List.of()));
     return removed;
+  }
+
+  /**
+   * Fences the tags of entries and unlinks them ({@link ClusterScripts#fenceAndUnlink}): per tag
+   * (up to {@value #GROUP} of its entries) a {@code ZADD GT} of the tag's fence, its {@code
+   * PEXPIRE} and one {@code UNLINK}, the groups of each node pipelined on one connection, the nodes
+   * at once, acknowledged by a replica. A group that could not be done so (a slot that moved or is
+   * moving, a failover) is made again as a delete makes it: each entry fenced and unlinked by
+   * {@code cluster-unlink.lua}, which follows redirections.
+   *
+   * @return how many entries existed and were removed
+   */
+  private long unlinkTagged(List<String> entryKeys, byte[] sequence) {
+    Map<Integer, List<String>> byTag = new HashMap<>();
+    List<List<String>> members = new ArrayList<>();
+    List<ClusterScripts.TagGroup> groups = new ArrayList<>();
+    for (String entryKey : entryKeys) {
+      int tag = ClusterKeys.tag(entryKey);
+      List<String> keys = byTag.computeIfAbsent(tag, t -> new ArrayList<>());
+      keys.add(entryKey);
+      if (keys.size() == GROUP) {
+        members.add(keys);
+        groups.add(group(tag, keys));
+        byTag.remove(tag);
+      }
+    }
+    for (Map.Entry<Integer, List<String>> tag : byTag.entrySet()) {
+      members.add(tag.getValue());
+      groups.add(group(tag.getKey(), tag.getValue()));
+    }
+    long[] replies = scripts.fenceAndUnlink(groups, sequence, RedisClusterStore.FENCE_RETENTION);
+    long removed = 0;
+    List<String> again = new ArrayList<>();
+    for (int i = 0; i < replies.length; i++) {
+      if (replies[i] >= 0) {
+        removed += replies[i];
+      } else {
+        again.addAll(members.get(i));
+      }
+    }
+    if (!again.isEmpty()) {
+      removed += unlink(again, sequence);
+    }
+    return removed;
+  }
+
+  private ClusterScripts.TagGroup group(int tag, List<String> entryKeys) {
+    List<byte[]> names = new ArrayList<>(entryKeys.size());
+    for (String entryKey : entryKeys) {
+      names.add(ClusterKeys.of(entryKey));
+    }
+    return new ClusterScripts.TagGroup(
+        ClusterKeys.slotOfTag(tag), ClusterKeys.tagFence(tag, store.sequenceKey()), names);
   }
 
   /**

@@ -69,6 +69,30 @@ final class ClusterKeys {
     return name;
   }
 
+  /**
+   * The fence of every entry behind one tag ({@link RedisClusterStore}'s invalidations fence a tag,
+   * not each entry): {@code {tttt}owner\0tag-fence}, in the tag's slot.
+   *
+   * @param owner the store's sequence key, so that stores of other prefixes keep their own
+   */
+  static byte[] tagFence(int tag, String owner) {
+    byte[] text = (owner + "\u0000tag-fence").getBytes(StandardCharsets.UTF_8);
+    byte[] name = new byte[TAG_LENGTH + text.length];
+    name[0] = '{';
+    name[1] = HEX[(tag >>> 12) & 0xF];
+    name[2] = HEX[(tag >>> 8) & 0xF];
+    name[3] = HEX[(tag >>> 4) & 0xF];
+    name[4] = HEX[tag & 0xF];
+    name[5] = '}';
+    System.arraycopy(text, 0, name, TAG_LENGTH, text.length);
+    return name;
+  }
+
+  /** The slot of a tag. */
+  static int slotOfTag(int tag) {
+    return SLOT_OF_TAG[tag];
+  }
+
   /** The tag of a key: 14 bits, the number of Redis Cluster's slots. */
   static int tag(String key) {
     int h = key.hashCode() * 0x9E3779B9;

@@ -1,9 +1,12 @@
 package io.depcache.agent.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -70,6 +73,126 @@ final class ClusterScripts {
 
   /** One call: its keys (all in one slot) and arguments. */
   record Call(List<byte[]> keys, List<byte[]> args) {}
+
+  /**
+   * The entries of one hash tag to fence and unlink: the tag's fence (a sorted set whose one member
+   * {@code f} scores the highest sequence it was fenced with) and the entries' names, all in one
+   * slot.
+   */
+  record TagGroup(int slot, byte[] fence, List<byte[]> entries) {}
+
+  private static final byte[] GT = {'G', 'T'};
+  private static final byte[] FENCE_MEMBER = {'f'};
+
+  /**
+   * Fences each group's tag with {@code sequence} ({@code ZADD GT}: a fence only rises), sets the
+   * fence's life, then unlinks the group's entries: three plain commands per group, in that order,
+   * pipelined on one connection of the group's node; each node in a thread of its own, all at once,
+   * followed by one {@code WAIT} per node when it has a replica. No script: a node runs them
+   * without Lua's cost, and a replica receives them as they are.
+   *
+   * @return per group, how many of its entries existed, or {@code -1} for a group that may not be
+   *     done (a redirection, {@code TRYAGAIN}, a broken connection, a {@code WAIT} cut short by a
+   *     failover): the caller makes it again another way
+   * @throws StoreException when a node's replicas do not acknowledge within half the timeout
+   */
+  long[] fenceAndUnlink(List<TagGroup> groups, byte[] sequence, byte[] retention) {
+    long[] removed = new long[groups.size()];
+    Arrays.fill(removed, -1);
+    Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      String node = topology.primaryOf(groups.get(i).slot());
+      byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(i);
+    }
+    List<CompletableFuture<Void>> nodes = new ArrayList<>(byNode.size());
+    for (Map.Entry<String, List<Integer>> node : byNode.entrySet()) {
+      Runnable task =
+          () ->
+              fenceAndUnlinkOn(
+                  node.getKey(), node.getValue(), groups, sequence, retention, removed);
+      nodes.add(CompletableFuture.runAsync(task, syncs));
+    }
+    StoreException unacknowledged = null;
+    for (CompletableFuture<Void> node : nodes) {
+      try {
+        node.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof StoreException store) {
+          unacknowledged = store;
+        } else {
+          throw e;
+        }
+      }
+    }
+    if (unacknowledged != null) {
+      throw unacknowledged;
+    }
+    return removed;
+  }
+
+  private void fenceAndUnlinkOn(
+      String node,
+      List<Integer> indices,
+      List<TagGroup> groups,
+      byte[] sequence,
+      byte[] retention,
+      long[] removed) {
+    List<Response<Object>> fences = new ArrayList<>(indices.size());
+    List<Response<Object>> lives = new ArrayList<>(indices.size());
+    List<Response<Object>> unlinks = new ArrayList<>(indices.size());
+    Response<Long> acknowledged = null;
+    int replicas;
+    Connection connection;
+    try {
+      connection = topology.pool(node).getResource();
+    } catch (RuntimeException e) {
+      return; // every group of this node is made again another way
+    }
+    boolean synced = false;
+    try {
+      Pipeline pipeline = new Pipeline(connection, false);
+      for (int i : indices) {
+        TagGroup group = groups.get(i);
+        fences.add(
+            pipeline.sendCommand(Protocol.Command.ZADD, group.fence(), GT, sequence, FENCE_MEMBER));
+        lives.add(pipeline.sendCommand(Protocol.Command.PEXPIRE, group.fence(), retention));
+        unlinks.add(
+            pipeline.sendCommand(Protocol.Command.UNLINK, group.entries().toArray(new byte[0][])));
+      }
+      replicas = Math.min(1, topology.replicasOf(node));
+      if (replicas > 0) {
+        acknowledged = pipeline.waitReplicas(replicas, waitMillis);
+      }
+      pipeline.sync();
+      synced = true;
+    } catch (RuntimeException e) {
+      return;
+    } finally {
+      if (!synced) {
+        // Replies may wait on it unread: the pool must not hand it to another call.
+        connection.setBroken();
+      }
+      connection.close();
+    }
+    if (acknowledged != null) {
+      long count;
+      try {
+        count = acknowledged.get();
+      } catch (JedisDataException e) {
+        return; // UNBLOCKED: the node became a replica while it waited; made again where it is now
+      }
+      checkAcknowledged(node, count, replicas);
+    }
+    for (int k = 0; k < indices.size(); k++) {
+      try {
+        fences.get(k).get();
+        lives.get(k).get();
+        removed[indices.get(k)] = (Long) unlinks.get(k).get();
+      } catch (RuntimeException e) {
+        // MOVED, ASK, TRYAGAIN: this group is made again another way.
+      }
+    }
+  }
 
   /**
    * Runs the script once per call, not waiting for replicas.

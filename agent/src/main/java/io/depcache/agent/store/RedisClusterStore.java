@@ -43,9 +43,9 @@ import redis.clients.jedis.params.SetParams;
  * <p><b>An invalidation</b> ({@link #invalidate}) takes a sequence {@code f1}; fences each
  * dependency with {@code f1} and renames its set away, in the dependency's slot ({@code
  * cluster-detach.lua}); takes a second sequence {@code f2}; then reads each detached set a page at
- * a time and, for each member, fences the entry with {@code f2} and unlinks it, in the entry's slot
- * ({@code cluster-unlink.lua}); it returns once every detached set of its dependencies (its own,
- * and those of invalidations running at the same time or stopped half way) is drained.
+ * a time and, for each member, fences the entry with {@code f2} and unlinks it, in the entry's
+ * slot; it returns once every detached set of its dependencies (its own, and those of invalidations
+ * running at the same time or stopped half way) is drained.
  *
  * <p><b>Why a racing write cannot land stale.</b> Take a computation {@code C} and an invalidation
  * {@code I} of one of its dependencies {@code d}, where {@code I} matters: its first sequence was
@@ -55,11 +55,11 @@ import redis.clients.jedis.params.SetParams;
  * <ul>
  *   <li>{@code I}'s detach first: {@code C} finds the fence {@code f1 > s_d} and is refused.
  *   <li>{@code C}'s registration first: the entry is in the set that {@code I} detaches, so {@code
- *       I} fences it with {@code f2} and unlinks it before it returns. {@code f2} was taken after
- *       the detach, so after {@code C} read the sequence: {@code f2 > s}. {@code C}'s step 2 and
- *       {@code I}'s unlink run in the entry's slot, one after the other: if the write comes first,
- *       the unlink removes it; if the unlink comes first, the write finds {@code f2} and is
- *       refused.
+ *       I} fences it with {@code f2} and unlinks it before it returns (see <em>Fencing an
+ *       entry</em> below). {@code f2} was taken after the detach, so after {@code C} read the
+ *       sequence: {@code f2 > s}. {@code C}'s step 2 and {@code I}'s fence and unlink run in the
+ *       entry's slot, the fence before the unlink: if the write comes before the fence, the unlink
+ *       removes it; if after, the write finds {@code f2} and is refused.
  * </ul>
  *
  * Either way, no entry of {@code C} is visible once {@code I} returned. The second sequence also
@@ -71,6 +71,25 @@ import redis.clients.jedis.params.SetParams;
  * and a delete fences and unlinks each entry as an invalidation's drain does. {@link #put} is a
  * fenced write with the sequence read at its start: racing an invalidation, it is either refused
  * (as if it had come first) or registered where that invalidation, or the next, finds it.
+ *
+ * <p><b>Fencing an entry.</b> An invalidation's drain fences the entry's <em>tag</em> ({@link
+ * ClusterKeys}: 16,384 of them, each in one slot), not the entry: the tag's fence ({@code
+ * {tttt}sequenceKey\0tag-fence}, a sorted set whose member {@code f} scores the sequence) is raised
+ * with {@code ZADD GT} (so it only rises), its life set to {@link #FENCE_RETENTION_MILLIS}, then
+ * the tag's entries are unlinked: three plain commands, sent in that order on one connection of the
+ * slot's primary, so the node runs the fence before the unlink ({@link
+ * ClusterScripts#fenceAndUnlink}). They need not be atomic: a write between them finds the fence.
+ * {@code cluster-write.lua} refuses a write when the entry's own fence or its tag's fence is above
+ * the sequence the computation read, so the argument above holds with either. The price of the
+ * shared fence: a write of another entry of the same tag whose computation read the sequence before
+ * {@code f2} is refused too (a miss, not a stale value). A group the pipeline could not complete
+ * (MOVED, ASK, {@code TRYAGAIN}, a broken connection, a {@code WAIT} cut short by a failover), some
+ * of its commands perhaps run, is made again entry by entry by {@code cluster-unlink.lua} (each
+ * entry's own fence, then the unlink, following redirections) before the invalidation returns: an
+ * entry a write put back between an unlink without its fence and that second pass is removed by it.
+ * A delete fences each entry itself ({@code cluster-unlink.lua}). An agent from before tag fences
+ * reads only the entry's fence, so it must not share a cluster with this one while invalidations
+ * run.
  *
  * <p><b>Whole entries.</b> An entry is written only after it joined every set, so one a reader sees
  * is registered in each, or in a set detached by an invalidation that has not returned yet and that
@@ -119,9 +138,9 @@ import redis.clients.jedis.params.SetParams;
  * registrations and their {@code WAIT} (so a replica's acknowledgement, on a local network well
  * under a millisecond), and one for the entry; an invalidation a round trip per node for its
  * detaches, a {@code ZRANGE} per {@value ClusterInvalidator#PAGE} dependents, and per {@value
- * ClusterInvalidator#CHUNK} dependents one round trip to every node at once (one script per slot
- * group, then a {@code WAIT}); it leaves a fence per dependent entry for {@link
- * #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
+ * ClusterInvalidator#CHUNK} dependents one round trip to every primary at once, each in a thread of
+ * its own (three plain commands per tag group, then a {@code WAIT}); it leaves a fence per tag it
+ * touched for {@link #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
  */
 public final class RedisClusterStore implements CacheStore {
   static final int BATCH = 500;
@@ -310,7 +329,11 @@ public final class RedisClusterStore implements CacheStore {
    * @return whether written
    */
   boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long sequence) {
-    List<byte[]> keys = List.of(ClusterKeys.of(entryKey), ClusterKeys.of(entryKey, FENCE));
+    List<byte[]> keys =
+        List.of(
+            ClusterKeys.of(entryKey),
+            ClusterKeys.of(entryKey, FENCE),
+            ClusterKeys.tagFence(ClusterKeys.tag(entryKey), sequenceKey));
     List<byte[]> args =
         List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(sequence)));
     return (Long) call("write script", () -> WRITE.run(client(), keys, args)) > 0;

@@ -1,5 +1,5 @@
--- Fences entries and unlinks them, all in one slot (RedisClusterStore): a delete, or an
--- invalidation removing dependents, a slot's worth of them per call. A write whose data was read
+-- Fences entries and unlinks them, all in one slot (RedisClusterStore): a delete, or the groups of
+-- an invalidation's drain that its plain commands could not complete (ClusterInvalidator). A write whose data was read
 -- before the fence's sequence is refused after it (cluster-write.lua). A fence only rises: fences
 -- of one key may arrive out of their order.
 -- KEYS: pairs, an entry then its fence. ARGV[1]: the fences' sequence; ARGV[2]: how long a fence

@@ -144,7 +144,7 @@ for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_r
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns \
     near_hit_ns_p50 near_hit_alloc_bytes_per_op near_vs_redis_hit_ratio \
     invalidate_with_near_vs_without_ratio cluster_hit_vs_raw_get_p50_ratio \
-    cluster_invalidate_100k_ms; do
+    cluster_invalidate_100k_ms cluster_invalidate_100k_max_command_ms; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"
 done

@@ -9,6 +9,10 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * JDK serialization behind an {@link AllowList}: the serializer named {@code java}.
@@ -51,6 +55,33 @@ public final class JavaSerializer implements Serializer {
    */
   public JavaSerializer(AllowList allowList) {
     this.allowList = allowList;
+    WarmUp.done();
+  }
+
+  /**
+   * Writes and reads a small value once, on the thread that makes the first serializer (a manager's
+   * creation), so that the classes of reading (the bounding pass's among them) are initialised
+   * before the first hits: thousands of virtual threads decoding their first hit at once would
+   * otherwise wait for one another's class initialisation, each pinning its carrier.
+   */
+  private static final class WarmUp {
+    static {
+      try {
+        JavaSerializer serializer = new JavaSerializer(new AllowList());
+        Map<String, Object> sample = new HashMap<>();
+        sample.put("list", new ArrayList<>(List.of("a", 1L, 2)));
+        sample.put("text", "warm-up");
+        serializer.deserialize(serializer.serialize(sample), JavaSerializer.class.getClassLoader());
+      } catch (RuntimeException | LinkageError e) {
+        // only a warm-up: the first real read initialises what this did not
+      }
+    }
+
+    private WarmUp() {}
+
+    static void done() {
+      // initialising the class ran the round trip
+    }
   }
 
   @Override

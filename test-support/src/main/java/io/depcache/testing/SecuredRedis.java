@@ -107,24 +107,19 @@ public record SecuredRedis(
   public Jedis jedis(int port, int timeoutMillis) {
     return new Jedis(
         new HostAndPort("localhost", port),
-        DefaultJedisClientConfig.builder()
-            .timeoutMillis(timeoutMillis)
-            .ssl(true)
-            .sslSocketFactory(sockets)
-            .user(user)
-            .password(password)
-            .build());
+        tls(timeoutMillis).user(user).password(password).build());
   }
 
   /** A connection to {@code localhost:port}, over TLS, without a login. */
   public Jedis tlsOnly(int port, int timeoutMillis) {
-    return new Jedis(
-        new HostAndPort("localhost", port),
-        DefaultJedisClientConfig.builder()
-            .timeoutMillis(timeoutMillis)
-            .ssl(true)
-            .sslSocketFactory(sockets)
-            .build());
+    return new Jedis(new HostAndPort("localhost", port), tls(timeoutMillis).build());
+  }
+
+  private DefaultJedisClientConfig.Builder tls(int timeoutMillis) {
+    return DefaultJedisClientConfig.builder()
+        .timeoutMillis(timeoutMillis)
+        .ssl(true)
+        .sslSocketFactory(sockets);
   }
 
   /** {@code redis-cli}'s flags for TLS with the CA and the ACL user. */

@@ -30,7 +30,7 @@ import redis.clients.jedis.Jedis;
  * and where a setting is wrong (a trust store of another CA, a wrong password) the application runs
  * uncached and the log says why in one line, without a password.
  */
-class SecureRedisIT {
+class SecureRedisIT extends SecuredDeploymentScenarios {
   private static final Pattern README_LINE =
       Pattern.compile("^ACL SETUSER depcache (.*)$", Pattern.MULTILINE);
 
@@ -90,11 +90,23 @@ class SecureRedisIT {
     }
   }
 
-  private static String javaHome() {
-    return ItSettings.javaHomes().get(0);
+  @Override
+  TestCertificates certs() {
+    return certs;
   }
 
-  private static List<String> agent(String truststore, String userPassword) throws Exception {
+  @Override
+  String password() {
+    return password;
+  }
+
+  @Override
+  String location() {
+    return "rediss://localhost:" + server.port();
+  }
+
+  @Override
+  List<String> agent(String truststore, String userPassword) throws Exception {
     return List.of(
         "-javaagent:" + ItSettings.agentJar(),
         // its own spool: what one test's JVM left waiting is not the next one's
@@ -109,17 +121,9 @@ class SecureRedisIT {
         "-Ddepcache.redis.tls.keystore-password=" + certs.password());
   }
 
-  /** The store's warnings, once the first has been logged (the log is read behind the app). */
-  private static List<String> storeWarnings(AppProcess app) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (storeWarnings(app.log()).isEmpty() && System.nanoTime() - deadline < 0) {
-      Thread.sleep(20);
-    }
-    return storeWarnings(app.log());
-  }
-
-  /** A miss's write goes on behind its call: wait until the entry is in Redis. */
-  private static void awaitEntries(int count) throws Exception {
+  /** Redis itself, as the admin user. */
+  @Override
+  Jedis entries() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(certs.truststore())) {
       trust.load(in, certs.password().toCharArray());
@@ -135,86 +139,28 @@ class SecureRedisIT {
     kmf.init(keys, certs.password().toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    try (Jedis admin =
-        new Jedis(
-            new HostAndPort("localhost", server.port()),
-            DefaultJedisClientConfig.builder()
-                .ssl(true)
-                .sslSocketFactory(tls.getSocketFactory())
-                .user("admin")
-                .password(ADMIN_PASSWORD)
-                .build())) {
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (admin.keys("depcache:default:e:*").size() < count) {
-        assertThat(System.nanoTime()).as("the entry was written").isLessThan(deadline);
-        Thread.sleep(5);
-      }
-    }
-  }
-
-  /** The WARN lines, but the one that says invalidations wait (made while the store was away). */
-  private static List<String> warnings(String log) {
-    return log.lines()
-        .filter(l -> l.contains(" WARN "))
-        .filter(l -> !l.contains("invalidations, deletes or clears wait for store"))
-        .toList();
-  }
-
-  private static List<String> storeWarnings(String log) {
-    return log.lines().filter(l -> l.contains("unavailable, bypassing it")).toList();
+    return new Jedis(
+        new HostAndPort("localhost", server.port()),
+        DefaultJedisClientConfig.builder()
+            .ssl(true)
+            .sslSocketFactory(tls.getSocketFactory())
+            .user("admin")
+            .password(ADMIN_PASSWORD)
+            .build());
   }
 
   @Test
   void cachesAndInvalidatesOverMutualTlsAsTheReadmesAclUser() throws Exception {
-    try (AppProcess app =
-        AppProcess.start(javaHome(), agent(certs.truststore().toString(), password), List.of())) {
-      assertThat(app.send("active")).isEqualTo("true");
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=1");
-      awaitEntries(1);
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=1");
-      assertThat(app.send("invalidate user:1")).isEqualTo("1");
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=2");
-      assertThat(storeWarnings(app.log())).isEmpty();
-      assertThat(app.log()).doesNotContain(password).doesNotContain(certs.password());
-    }
+    cachesAndInvalidates();
   }
 
   @Test
   void aServerCertificateOfAnotherCaIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
-    try (AppProcess app =
-        AppProcess.start(
-            javaHome(), agent(certs.otherTruststore().toString(), password), List.of())) {
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=1");
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=2");
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=3");
-
-      assertThat(storeWarnings(app))
-          .as("the store's warnings in the log:%n%s", app.log())
-          .singleElement()
-          .asString()
-          .contains("rediss://localhost:" + server.port())
-          .contains("TLS handshake failed: the server's certificate is not trusted");
-      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
-      assertThat(app.log()).doesNotContain(password).doesNotContain(certs.password());
-    }
+    aCertificateOfAnotherCaIsOneWarnLine();
   }
 
   @Test
   void aWrongPasswordIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
-    String wrong = "wrong-" + password + "-wrong";
-    try (AppProcess app =
-        AppProcess.start(javaHome(), agent(certs.truststore().toString(), wrong), List.of())) {
-      assertThat(app.send("user 7")).isEqualTo("user7 computed=1");
-      assertThat(app.send("user 7")).isEqualTo("user7 computed=2");
-      assertThat(app.send("invalidate user:7")).isEqualTo("0");
-
-      assertThat(storeWarnings(app))
-          .as("the store's warnings in the log:%n%s", app.log())
-          .singleElement()
-          .asString()
-          .contains("login refused: WRONGPASS");
-      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
-      assertThat(app.log()).doesNotContain(wrong).doesNotContain(certs.password());
-    }
+    aWrongPasswordIsOneWarnLine();
   }
 }

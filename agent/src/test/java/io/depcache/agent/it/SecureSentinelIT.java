@@ -1,7 +1,5 @@
 package io.depcache.agent.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.depcache.testing.RedisSentinel;
 import io.depcache.testing.SecuredRedis;
 import io.depcache.testing.TestCertificates;
@@ -18,7 +16,7 @@ import redis.clients.jedis.Jedis;
  * store of another CA or a wrong password, the application runs uncached and the log says why in
  * one line, without a password.
  */
-class SecureSentinelIT {
+class SecureSentinelIT extends SecuredDeploymentScenarios {
   private static final String MASTER = "depcache-e2e";
   private static final String USER = "depcache";
   private static final String PASSWORD = "e2e-sentinel-secret";
@@ -41,11 +39,23 @@ class SecureSentinelIT {
     }
   }
 
-  private static String javaHome() {
-    return ItSettings.javaHomes().get(0);
+  @Override
+  TestCertificates certs() {
+    return certs;
   }
 
-  private static List<String> agent(String truststore, String password) throws Exception {
+  @Override
+  String password() {
+    return PASSWORD;
+  }
+
+  @Override
+  String location() {
+    return "sentinel '" + MASTER + "'";
+  }
+
+  @Override
+  List<String> agent(String truststore, String password) throws Exception {
     return List.of(
         "-javaagent:" + ItSettings.agentJar(),
         "-Ddepcache.spool-dir=" + Files.createTempDirectory("depcache-spool"),
@@ -59,90 +69,24 @@ class SecureSentinelIT {
         "-Ddepcache.redis.tls.truststore-password=" + certs.password());
   }
 
-  /** The store's warnings, once the first has been logged (the log is read behind the app). */
-  private static List<String> storeWarnings(AppProcess app) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (storeWarnings(app.log()).isEmpty() && System.nanoTime() - deadline < 0) {
-      Thread.sleep(20);
-    }
-    return storeWarnings(app.log());
-  }
-
-  private static List<String> storeWarnings(String log) {
-    return log.lines().filter(l -> l.contains("unavailable, bypassing it")).toList();
-  }
-
-  /** The WARN lines, but the one that says invalidations wait (made while the store was away). */
-  private static List<String> warnings(String log) {
-    return log.lines()
-        .filter(l -> l.contains(" WARN "))
-        .filter(l -> !l.contains("invalidations, deletes or clears wait for store"))
-        .toList();
-  }
-
-  /** A miss's write goes on behind its call: wait until the entry is on the primary. */
-  private static void awaitEntries(int count) throws Exception {
-    try (Jedis primary = sentinel.jedis(sentinel.primary().port())) {
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (primary.keys("depcache:default:e:*").size() < count) {
-        assertThat(System.nanoTime()).as("the entry was written").isLessThan(deadline);
-        Thread.sleep(5);
-      }
-    }
+  /** The primary the sentinels name. */
+  @Override
+  Jedis entries() {
+    return sentinel.jedis(sentinel.primary().port());
   }
 
   @Test
   void cachesAndInvalidatesThroughTheSentinelsOverTlsAsTheAclUser() throws Exception {
-    try (AppProcess app =
-        AppProcess.start(javaHome(), agent(certs.truststore().toString(), PASSWORD), List.of())) {
-      assertThat(app.send("active")).isEqualTo("true");
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=1");
-      awaitEntries(1);
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=1");
-      assertThat(app.send("invalidate user:1")).isEqualTo("1");
-      assertThat(app.send("user 1")).isEqualTo("user1 computed=2");
-      assertThat(storeWarnings(app.log())).isEmpty();
-      assertThat(app.log()).doesNotContain(PASSWORD).doesNotContain(certs.password());
-    }
+    cachesAndInvalidates();
   }
 
   @Test
   void aCertificateOfAnotherCaIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
-    try (AppProcess app =
-        AppProcess.start(
-            javaHome(), agent(certs.otherTruststore().toString(), PASSWORD), List.of())) {
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=1");
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=2");
-      assertThat(app.send("user 6")).isEqualTo("user6 computed=3");
-
-      assertThat(storeWarnings(app))
-          .as("the store's warnings in the log:%n%s", app.log())
-          .singleElement()
-          .asString()
-          .contains("sentinel '" + MASTER + "'")
-          .contains("TLS handshake failed: the server's certificate is not trusted");
-      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
-      assertThat(app.log()).doesNotContain(PASSWORD).doesNotContain(certs.password());
-    }
+    aCertificateOfAnotherCaIsOneWarnLine();
   }
 
   @Test
   void aWrongPasswordIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
-    String wrong = "wrong-" + PASSWORD + "-wrong";
-    try (AppProcess app =
-        AppProcess.start(javaHome(), agent(certs.truststore().toString(), wrong), List.of())) {
-      assertThat(app.send("user 7")).isEqualTo("user7 computed=1");
-      assertThat(app.send("user 7")).isEqualTo("user7 computed=2");
-      assertThat(app.send("invalidate user:7")).isEqualTo("0");
-
-      assertThat(storeWarnings(app))
-          .as("the store's warnings in the log:%n%s", app.log())
-          .singleElement()
-          .asString()
-          .contains("sentinel '" + MASTER + "'")
-          .contains("login refused: WRONGPASS");
-      assertThat(warnings(app.log())).as("the only WARN line").hasSize(1);
-      assertThat(app.log()).doesNotContain(wrong).doesNotContain(certs.password());
-    }
+    aWrongPasswordIsOneWarnLine();
   }
 }

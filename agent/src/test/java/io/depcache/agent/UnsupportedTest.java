@@ -71,15 +71,24 @@ class UnsupportedTest {
   }
 
   @Test
-  void theNearCacheOnSentinelClusterOrMemoryIsRefused() throws Exception {
+  void theNearCacheOnClusterOrMemoryIsRefusedAndOnSentinelTaken() throws Exception {
+    String refusal =
+        "depcache.near-cache.enabled: the near cache works in front of a standalone Redis or a"
+            + " Sentinel-managed primary";
     assertThat(refused(Map.of("depcache.near-cache.enabled", "true", "depcache.backend", "memory")))
-        .startsWith("depcache.near-cache.enabled: the near cache works with a standalone Redis");
+        .startsWith(refusal);
+    assertThat(
+            refused(
+                Map.of(
+                    "depcache.near-cache.enabled", "true",
+                    "depcache.redis.cluster.nodes", "127.0.0.1:7000,127.0.0.1:7001")))
+        .startsWith(refusal);
     assertThat(
             refused(
                 Map.of(
                     "depcache.near-cache.enabled", "true",
                     "depcache.redis.sentinel.master", "mymaster",
                     "depcache.redis.sentinel.nodes", "127.0.0.1:26379")))
-        .startsWith("depcache.near-cache.enabled: the near cache works with a standalone Redis");
+        .isNull();
   }
 }

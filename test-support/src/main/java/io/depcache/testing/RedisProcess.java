@@ -107,6 +107,37 @@ public final class RedisProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /**
+   * Stops the process where it is ({@code SIGSTOP}): its connections stay open and nothing on them
+   * is answered, as a server behind a partition or in a long pause. {@link #resume()} goes on.
+   */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} process go on ({@code SIGCONT}). */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    Process p = process;
+    if (p == null) {
+      throw new IllegalStateException("redis-server on port " + port + " is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling redis-server", e);
+    }
+  }
+
   /** Kills the process and waits until it is gone. */
   public synchronized void stop() {
     kill();
@@ -167,6 +198,18 @@ public final class RedisProcess implements AutoCloseable {
       return;
     }
     p.destroy();
+    try {
+      // a paused process takes SIGTERM only once it goes on
+      if (p.isAlive()) {
+        new ProcessBuilder("kill", "-CONT", Long.toString(p.pid()))
+            .start()
+            .waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (IOException e) {
+      // SIGKILL below still ends it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -68,6 +68,15 @@ final class Coherence implements AutoCloseable {
   /** Whether the store deferred invalidations at the last beat. */
   private boolean deferred;
 
+  /** The store's {@code failoverReplays()}; a rise empties every JVM's near cache. */
+  private final LongSupplier replays;
+
+  /**
+   * {@link #replays} when this JVM last published the clear that follows a failover's replay
+   * (heartbeat thread only).
+   */
+  private long replaysCleared;
+
   private final Thread subscriber;
   private final ScheduledExecutorService heartbeat;
 
@@ -99,9 +108,16 @@ final class Coherence implements AutoCloseable {
 
   private volatile boolean closed;
 
-  Coherence(NearChannel channel, NearEntries entries, String prefix, LongSupplier pending) {
+  Coherence(
+      NearChannel channel,
+      NearEntries entries,
+      String prefix,
+      LongSupplier pending,
+      LongSupplier replays) {
     this.channel = channel;
     this.pending = pending;
+    this.replays = replays;
+    this.replaysCleared = replays.getAsLong();
     this.entries = entries;
     this.broadcast = prefix + ":@near";
     this.own = broadcast + ":" + id;
@@ -201,7 +217,15 @@ final class Coherence implements AutoCloseable {
       }
       entries.clear(sequence);
       Coherence.this.subscribed = true;
-      beat();
+      heartbeat();
+    }
+
+    @Override
+    public void moving() {
+      // The store moved to a new primary (Sentinel): this subscription is to the old one, and
+      // invalidations made on the new one do not reach it. Nothing more is served from it.
+      Coherence.this.subscribed = false;
+      servingUntil = Long.MIN_VALUE;
     }
 
     @Override
@@ -335,9 +359,44 @@ final class Coherence implements AutoCloseable {
     }
   }
 
+  /**
+   * The heartbeat thread's beat: the heartbeat, then what waits to be published. Never on the
+   * subscriber thread, which must stay free to hear the acknowledgements a publication waits for.
+   */
   private void beat() {
-    if (!subscribed || closed) {
+    if (!heartbeat()) {
       return;
+    }
+    try {
+      retryUnpublished();
+      // An invalidation the store deferred (an outage) is applied later, behind the message that
+      // announced it: once the store has applied them all, every JVM empties its near cache.
+      if (pending.getAsLong() > 0) {
+        deferred = true;
+      } else if (deferred) {
+        deferred = false;
+        publish("c", List.of(prefixKeys));
+      }
+      // After a failover the store made its recent invalidations again on the new primary; other
+      // JVMs may have filled their near caches from it before that: every JVM empties its own.
+      long replayed = replays.getAsLong();
+      if (replayed != replaysCleared) {
+        replaysCleared = replayed;
+        publish("c", List.of(prefixKeys));
+      }
+    } catch (RuntimeException e) {
+      // published again at the next beat
+    }
+  }
+
+  /**
+   * Sends a heartbeat of the current subscription and registration.
+   *
+   * @return whether it was sent
+   */
+  private boolean heartbeat() {
+    if (!subscribed || closed) {
+      return false;
     }
     try {
       long wall = System.currentTimeMillis();
@@ -353,17 +412,10 @@ final class Coherence implements AutoCloseable {
           wall + REGISTERED_MILLIS,
           wall - REGISTERED_MILLIS - SKEW_MILLIS,
           "h|" + generation + "|" + reg + "|" + sent + "|");
-      retryUnpublished();
-      // An invalidation the store deferred (an outage) is applied later, behind the message that
-      // announced it: once the store has applied them all, every JVM empties its near cache.
-      if (pending.getAsLong() > 0) {
-        deferred = true;
-      } else if (deferred) {
-        deferred = false;
-        publish("c", List.of(prefixKeys));
-      }
+      return true;
     } catch (RuntimeException e) {
       // no heartbeat heard: the lease runs out by itself
+      return false;
     }
   }
 

@@ -37,7 +37,7 @@ public final class NearCacheStore implements CacheStore {
   public NearCacheStore(CacheStore delegate, ManagerConfig settings, DependencyReader reader) {
     this(
         delegate,
-        NearChannel.open(settings),
+        delegate.openNearChannel(settings),
         settings.prefix(),
         settings.nearCacheMaxEntries(),
         settings.nearCacheTtlSeconds(),
@@ -54,7 +54,9 @@ public final class NearCacheStore implements CacheStore {
     this.delegate = delegate;
     this.entries = new NearEntries(maxEntries, ttlSeconds);
     this.reader = reader;
-    this.coherence = new Coherence(channel, entries, prefix, delegate::pendingInvalidations);
+    this.coherence =
+        new Coherence(
+            channel, entries, prefix, delegate::pendingInvalidations, delegate::failoverReplays);
     coherence.start();
   }
 

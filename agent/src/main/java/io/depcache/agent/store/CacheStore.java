@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -246,6 +247,31 @@ public interface CacheStore extends AutoCloseable {
    */
   default long pendingInvalidations() {
     return 0;
+  }
+
+  /**
+   * How many times the store followed a failover of its primary and made its recent invalidations,
+   * deletes and clears again on the new one ({@code FailoverReplay}, Sentinel). A near cache in
+   * front of it empties every JVM's near cache after each: their entries may have come from the new
+   * primary before those invalidations reached it.
+   *
+   * @return 0 for a store whose server never changes
+   */
+  default long failoverReplays() {
+    return 0;
+  }
+
+  /**
+   * Opens the channel of the near cache's coherence protocol on this store's Redis: on the same
+   * server as the entries, and following it where the store follows a failover.
+   *
+   * @param settings the settings of the managers sharing this store
+   * @return the channel; nothing connects before its first use
+   * @throws UnsupportedOperationException for a store that a near cache cannot be kept coherent in
+   *     front of
+   */
+  default NearChannel openNearChannel(ManagerConfig settings) {
+    throw new UnsupportedOperationException("no near cache in front of " + describe());
   }
 
   /**

@@ -1,9 +1,11 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +30,26 @@ final class FailoverReplay implements CacheStore {
   private record Done(long atNanos, char type, List<String> keys) {}
 
   private final CacheStore delegate;
+  private final SentinelConnections primary;
   private final ArrayDeque<Done> recent = new ArrayDeque<>();
+  private final AtomicLong replays = new AtomicLong();
   private int keys;
   private boolean overflowed;
 
+  /**
+   * @param delegate the store on the primary that {@code primary} names
+   * @param primary follows the failovers; made again on its {@link SentinelConnections#onFailover}
+   */
+  FailoverReplay(CacheStore delegate, SentinelConnections primary) {
+    this.delegate = delegate;
+    this.primary = primary;
+    primary.onFailover(this::replay);
+  }
+
+  /** Replayed by hand only (tests): nothing follows a primary, and no near cache can be made. */
   FailoverReplay(CacheStore delegate) {
     this.delegate = delegate;
+    this.primary = null;
   }
 
   /**
@@ -55,6 +71,9 @@ final class FailoverReplay implements CacheStore {
         case 'd' -> delegate.delete(done.keys());
         default -> done.keys().forEach(delegate::clear);
       }
+    }
+    if (!again.isEmpty()) {
+      replays.incrementAndGet();
     }
     LOG.info(
         "depcache: {} invalidations, deletes and clears of the last {} s made again on {}{}",
@@ -162,6 +181,25 @@ final class FailoverReplay implements CacheStore {
   @Override
   public String describe() {
     return delegate.describe();
+  }
+
+  /** Counts only failovers that had something to make again. */
+  @Override
+  public long failoverReplays() {
+    return replays.get();
+  }
+
+  /**
+   * The near cache's channel on the same connections as the entries: it talks to the primary the
+   * store talks to at every moment, breaks its subscription when the store moves, and waits, as
+   * every call does, until the failover's invalidations were made again.
+   */
+  @Override
+  public NearChannel openNearChannel(ManagerConfig settings) {
+    if (primary == null) {
+      return CacheStore.super.openNearChannel(settings);
+    }
+    return NearChannel.following(primary);
   }
 
   @Override

@@ -5,9 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
  * The Redis commands of the near cache's coherence protocol: publish and subscribe under the prefix
@@ -28,6 +32,12 @@ public final class NearChannel implements AutoCloseable {
      * @param message the message
      */
     void message(String channel, String message);
+
+    /**
+     * The subscription is being broken because the store moved to another server (a failover), told
+     * on the thread that moved it, before {@link #subscribe} returns: stop relying on it now.
+     */
+    default void moving() {}
   }
 
   private static final LuaScript JOIN = LuaScript.load("near-forget.lua", "near-join.lua");
@@ -39,20 +49,83 @@ public final class NearChannel implements AutoCloseable {
   private static final LuaScript PENDING = LuaScript.load("near-pending.lua");
 
   private final UnifiedJedis redis;
+  private final ConnectionProvider connections;
   private volatile JedisPubSub current;
+  private volatile Connection subscription;
+  private volatile Listener listening;
 
-  private NearChannel(UnifiedJedis redis) {
+  private NearChannel(UnifiedJedis redis, ConnectionProvider connections) {
     this.redis = redis;
+    this.connections = connections;
   }
 
   /**
-   * A channel on the standalone Redis of a manager's settings (URL, ACL user, password, TLS).
+   * A channel on the standalone Redis of a manager's settings (URL, ACL user, password, TLS), with
+   * connections of its own: a subscription holds one for as long as it lives.
    *
    * @param settings a manager's settings, neither Cluster nor Sentinel
    * @return the channel; nothing connects before its first use
    */
   public static NearChannel open(ManagerConfig settings) {
-    return new NearChannel(RedisClients.standalone(settings));
+    ConnectionProvider[] made = new ConnectionProvider[1];
+    UnifiedJedis redis = RedisClients.standalone(settings, p -> made[0] = p);
+    return new NearChannel(redis, made[0]);
+  }
+
+  /**
+   * A channel on the connections of a store that follows Sentinel's failovers: every command and
+   * the subscription go to the primary the store talks to, and when the store moves to a new
+   * primary the subscription is broken at once (the listener is told first), so that it is made
+   * again on the new one. Closing the channel leaves the store's connections open.
+   *
+   * @param primary the store's connections
+   */
+  static NearChannel following(SentinelConnections primary) {
+    ConnectionProvider shared =
+        new ConnectionProvider() {
+          @Override
+          public Connection getConnection() {
+            return primary.getConnection();
+          }
+
+          @Override
+          public Connection getConnection(CommandArguments args) {
+            return primary.getConnection(args);
+          }
+
+          @Override
+          public void close() {
+            // the store's: it closes them
+          }
+        };
+    NearChannel channel = new NearChannel(new Shared(shared), shared);
+    primary.onMove(channel::moved);
+    return channel;
+  }
+
+  /** A client on connections it does not own. */
+  private static final class Shared extends UnifiedJedis {
+    Shared(ConnectionProvider connections) {
+      super(connections, RedisProtocol.RESP2);
+    }
+  }
+
+  /** The store moved to another server: the subscription to the old one is broken. */
+  private void moved() {
+    Listener told = listening;
+    if (told != null) {
+      told.moving();
+    }
+    breakSubscription();
+  }
+
+  private void breakSubscription() {
+    Connection held = subscription;
+    if (held != null) {
+      // not UNSUBSCRIBE: an old primary that does not answer would leave the subscription waiting
+      held.setBroken();
+      held.disconnect();
+    }
   }
 
   /**
@@ -81,12 +154,21 @@ public final class NearChannel implements AutoCloseable {
           }
         };
     current = pubSub;
+    listening = listener;
+    Connection connection = null;
     try {
-      redis.subscribe(pubSub, channels);
+      connection = connections.getConnection();
+      subscription = connection;
+      pubSub.proceed(connection, channels);
     } catch (JedisException e) {
       throw new StoreException("subscribe failed: " + e.getMessage(), e);
     } finally {
+      subscription = null;
+      listening = null;
       current = null;
+      if (connection != null) {
+        connection.close();
+      }
     }
   }
 
@@ -316,6 +398,7 @@ public final class NearChannel implements AutoCloseable {
   @Override
   public void close() {
     unsubscribe();
+    breakSubscription();
     redis.close();
   }
 }

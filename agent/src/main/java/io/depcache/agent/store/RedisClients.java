@@ -45,7 +45,7 @@ final class RedisClients {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   static UnifiedJedis standalone(String url, int timeoutMs) {
-    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT);
+    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT, provider -> {});
   }
 
   /**
@@ -61,12 +61,21 @@ final class RedisClients {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   static UnifiedJedis standalone(ManagerConfig settings) {
+    return standalone(settings, provider -> {});
+  }
+
+  /**
+   * {@link #standalone(ManagerConfig)}, handing its connections to {@code made}: a subscription
+   * takes one of them for as long as it lives.
+   */
+  static UnifiedJedis standalone(ManagerConfig settings, Consumer<ConnectionProvider> made) {
     return standalone(
         settings.redisUrl(),
         settings.timeoutMs(),
         settings.redisUser(),
         settings.redisPassword(),
-        settings.tls());
+        settings.tls(),
+        made);
   }
 
   /**
@@ -175,18 +184,27 @@ final class RedisClients {
   }
 
   private static UnifiedJedis standalone(
-      String url, int timeoutMs, String user, String password, TlsSettings tls) {
+      String url,
+      int timeoutMs,
+      String user,
+      String password,
+      TlsSettings tls,
+      Consumer<ConnectionProvider> made) {
     return client(
         url,
         timeoutMs,
         user,
         password,
         tls,
-        (builder, factory) ->
-            new DeadlineConnections(
-                factory.apply(JedisURIHelper.getHostAndPort(URI.create(url))),
-                builder.poolConfig(),
-                timeoutMs));
+        (builder, factory) -> {
+          DeadlineConnections connections =
+              new DeadlineConnections(
+                  factory.apply(JedisURIHelper.getHostAndPort(URI.create(url))),
+                  builder.poolConfig(),
+                  timeoutMs);
+          made.accept(connections);
+          return connections;
+        });
   }
 
   /**

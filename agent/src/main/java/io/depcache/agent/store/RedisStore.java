@@ -115,9 +115,7 @@ public final class RedisStore implements CacheStore {
                   + String.join(",", settings.sentinelNodes()),
               sequenceKey,
               settings.timeoutMs());
-      FailoverReplay replaying = new FailoverReplay(store);
-      provider[0].onFailover(replaying::replay);
-      return replaying;
+      return new FailoverReplay(store, provider[0]);
     }
 
     return new RedisStore(
@@ -125,6 +123,12 @@ public final class RedisStore implements CacheStore {
         settings.redactedRedisUrl(),
         sequenceKey,
         settings.timeoutMs());
+  }
+
+  /** The near cache's channel: connections of its own to the server of the settings. */
+  @Override
+  public NearChannel openNearChannel(ManagerConfig settings) {
+    return NearChannel.open(settings);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.depcache.agent.store;
 
+import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.store.CircuitBreaker.Permit;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -275,6 +276,16 @@ public final class ResilientStore implements CacheStore {
               : "their entries may stay until their ttl");
     }
     delegate.close();
+  }
+
+  @Override
+  public long failoverReplays() {
+    return delegate.failoverReplays();
+  }
+
+  @Override
+  public NearChannel openNearChannel(ManagerConfig settings) {
+    return delegate.openNearChannel(settings);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -54,6 +55,10 @@ final class SentinelConnections implements ConnectionProvider {
   private volatile boolean replaying;
 
   private volatile Runnable onFailover = () -> {};
+
+  /** Told, on the watcher thread, right after calls were moved to a new primary. */
+  private final List<Runnable> onMove = new CopyOnWriteArrayList<>();
+
   private Jedis sentinel;
   private int next;
 
@@ -93,6 +98,15 @@ final class SentinelConnections implements ConnectionProvider {
    */
   void onFailover(Runnable action) {
     this.onFailover = action;
+  }
+
+  /**
+   * What to do right after calls were moved to a new primary (a failover), on the watcher thread,
+   * before the failover's invalidations are made again there: the near cache's channel breaks its
+   * subscription to the old primary. It must not block.
+   */
+  void onMove(Runnable action) {
+    onMove.add(action);
   }
 
   @Override
@@ -247,7 +261,15 @@ final class SentinelConnections implements ConnectionProvider {
     primary = named;
     known.countDown();
     if (old != null) {
+      // idle connections only: one borrowed for a subscription is broken by whoever holds it
       old.close();
+      for (Runnable action : onMove) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.debug("depcache: after the failover of '{}': {}", master, e.toString());
+        }
+      }
     }
     if (before == null) {
       LOG.info("depcache: Redis Sentinel names {} the primary of '{}'", named, master);

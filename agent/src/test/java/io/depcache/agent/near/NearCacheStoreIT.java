@@ -7,6 +7,7 @@ import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
+import io.depcache.agent.store.NearChannel;
 import io.depcache.agent.store.RedisStore;
 import io.depcache.testing.RedisServer;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +177,26 @@ class NearCacheStoreIT {
     assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), true);
   }
 
+  @Test
+  void afterTheStoreMadeAFailoversInvalidationsAgainEveryNearCacheIsEmptied() throws Exception {
+    write(a, "k", "one", "d");
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+
+    // What a Sentinel failover leaves behind: A's store made an invalidation again on the new
+    // primary, under the near caches (B filled its entry from that primary before it did).
+    storeA.delegate.delete(List.of(entry("k")));
+    storeA.replays.incrementAndGet();
+
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (value(b.lookup(entry("k"))) != null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(value(b.lookup(entry("k")))).as("B serves the entry the replay removed").isNull();
+  }
+
   private void assertStaleAfter(Runnable removal, boolean stale) {
     // B applies messages late: the removal returns only once B has applied it
     b.applyDelayForTests(200);
@@ -277,6 +299,9 @@ class NearCacheStoreIT {
     final CacheStore delegate;
     final AtomicInteger lookups = new AtomicInteger();
 
+    /** What a store that follows Sentinel's failovers counts: raised by hand here. */
+    final AtomicLong replays = new AtomicLong();
+
     Counting(CacheStore delegate) {
       this.delegate = delegate;
     }
@@ -347,6 +372,16 @@ class NearCacheStoreIT {
     @Override
     public String describe() {
       return delegate.describe();
+    }
+
+    @Override
+    public long failoverReplays() {
+      return replays.get();
+    }
+
+    @Override
+    public NearChannel openNearChannel(ManagerConfig settings) {
+      return delegate.openNearChannel(settings);
     }
 
     @Override

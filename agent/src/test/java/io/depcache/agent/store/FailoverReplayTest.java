@@ -30,8 +30,10 @@ class FailoverReplayTest {
     newPrimary.put(other, "stale".getBytes(UTF_8), 60_000, List.of());
     long before = newPrimary.lookup(a).sequence();
 
+    assertThat(store.failoverReplays()).isZero();
     store.replay();
 
+    assertThat(store.failoverReplays()).as("a near cache in front empties every JVM's").isOne();
     assertThat(newPrimary.get(a)).isNull();
     assertThat(newPrimary.get(b)).isNull();
     assertThat(newPrimary.get(other)).isNull();

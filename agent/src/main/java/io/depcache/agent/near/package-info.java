@@ -151,6 +151,20 @@
  * (its outage handling) is followed, once the store has applied all of them, by a clear of every
  * near cache of the prefix.
  *
+ * <h2>Under Sentinel</h2>
+ *
+ * The channel runs on the store's own connections ({@code NearChannel.following}): at every moment
+ * its scripts, its publications and its subscription go to the primary the store's calls go to, so
+ * that everything above happens on one server, as it does on a standalone Redis. When the store
+ * moves to a new primary, the listener is told first (near hits stop at once) and the subscription
+ * is broken without a word to the old primary (which may not answer): the JVM subscribes on the new
+ * one, which is a loss as above. The new primary may lack invalidations that the old one took: the
+ * store makes its recent ones again there before any call may use it, and then this JVM publishes,
+ * on the new primary, a clear of every near cache of the prefix ({@code failoverReplays()}), since
+ * other JVMs may have filled theirs from the new primary before. What this cannot cover is what the
+ * Redis level cannot either: until a JVM's store learns of the failover, it serves from the old
+ * primary, near hits as Redis hits.
+ *
  * <p><b>Warning:</b> every manager on the prefix, in every JVM, must have the near cache on: an
  * invalidation made through a store without it is not published.
  */

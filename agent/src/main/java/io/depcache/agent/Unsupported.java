@@ -25,12 +25,11 @@ final class Unsupported {
     for (ManagerConfig m : managers) {
       String where =
           m.name().equals("default") ? "depcache." : "depcache.manager." + m.name() + ".";
-      if (m.nearCache() && (m.inMemory() || !m.clusterNodes().isEmpty())) {
+      if (m.nearCache() && m.inMemory()) {
         problems.add(
             where
-                + "near-cache.enabled: the near cache works in front of a standalone Redis or a"
-                + " Sentinel-managed primary in this version (not with Redis Cluster, nor with"
-                + " depcache.backend=memory, whose entries are in the JVM already)");
+                + "near-cache.enabled: the near cache works in front of Redis, not with"
+                + " depcache.backend=memory, whose entries are in the JVM already");
       }
     }
     // Managers on one Redis share one store, and so one near cache or none: they must agree.

@@ -266,6 +266,50 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
+   * Moves one slot, keys and all, from one primary to another, as {@code redis-cli --cluster
+   * reshard} moves many ({@code SETSLOT IMPORTING}/{@code MIGRATING}, {@code MIGRATE} of its keys,
+   * {@code SETSLOT NODE} on every primary), and waits until the cluster agrees again. Unsecured
+   * clusters only.
+   *
+   * @param slot the slot
+   * @param fromPort the primary that serves it now
+   * @param toPort the primary that takes it
+   */
+  public void moveSlot(int slot, int fromPort, int toPort) {
+    if (secured != null) {
+      throw new IllegalStateException("moveSlot is for unsecured clusters");
+    }
+    String from = nodeId(fromPort);
+    String to = nodeId(toPort);
+    try (Jedis source = new Jedis("127.0.0.1", fromPort);
+        Jedis target = new Jedis("127.0.0.1", toPort)) {
+      target.clusterSetSlotImporting(slot, from);
+      source.clusterSetSlotMigrating(slot, to);
+      while (true) {
+        List<byte[]> keys = source.clusterGetKeysInSlotBinary(slot, 100);
+        if (keys.isEmpty()) {
+          break;
+        }
+        source.migrate(
+            "127.0.0.1",
+            toPort,
+            0,
+            5000,
+            new redis.clients.jedis.params.MigrateParams().replace(),
+            keys.toArray(new byte[0][]));
+      }
+      target.clusterSetSlotNode(slot, to);
+      source.clusterSetSlotNode(slot, to);
+    }
+    for (int port : primaries()) {
+      if (port != fromPort && port != toPort) {
+        cli(port, "CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", to);
+      }
+    }
+    awaitReady(cli());
+  }
+
+  /**
    * Promotes a replica with {@code CLUSTER FAILOVER} (its primary hands over after the replica
    * caught up: nothing is lost) and waits until it is a primary and the cluster agrees.
    *

@@ -97,6 +97,16 @@ final class Coherence implements AutoCloseable {
 
   private volatile boolean subscribed;
 
+  /**
+   * {@code System.nanoTime()} when the current subscription last delivered one of this JVM's
+   * heartbeats (or was confirmed): a subscription silent for {@link #SILENT_MILLIS} while
+   * heartbeats are sent is broken and made again.
+   */
+  private volatile long lastHeard;
+
+  /** How long a subscription may deliver none of the heartbeats sent before it is made again. */
+  static final long SILENT_MILLIS = 3 * WINDOW_MILLIS;
+
   /** {@code System.nanoTime()} until which near hits may be served. */
   private volatile long servingUntil = Long.MIN_VALUE;
 
@@ -216,6 +226,7 @@ final class Coherence implements AutoCloseable {
         return;
       }
       entries.clear(sequence);
+      lastHeard = System.nanoTime();
       Coherence.this.subscribed = true;
       heartbeat();
     }
@@ -246,6 +257,7 @@ final class Coherence implements AutoCloseable {
             || !Coherence.this.subscribed) {
           return;
         }
+        lastHeard = System.nanoTime();
         if (parts[4].equals("1")) {
           // Timed from when the heartbeat was sent, so a late delivery shortens the lease.
           servingUntil =
@@ -365,6 +377,15 @@ final class Coherence implements AutoCloseable {
    */
   private void beat() {
     if (!heartbeat()) {
+      return;
+    }
+    if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENT_MILLIS)) {
+      // Heartbeats are sent and none comes back: the subscription is on a server that no longer
+      // gets them (a primary that stopped answering, a slot that moved without a word). It serves
+      // nothing already (no lease); made again, it is made where the heartbeats go.
+      LOG.debug("depcache: near cache subscription heard no heartbeat lately: subscribing again");
+      lastHeard = System.nanoTime();
+      channel.breakSubscription();
       return;
     }
     try {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
@@ -102,6 +103,20 @@ final class ClusterClients {
       }
       return client;
     }
+  }
+
+  /**
+   * A connection of the pool of the primary that serves {@code slot} now (as a node answers {@code
+   * CLUSTER SLOTS} at this call), for a subscription that holds it; closing it gives it back.
+   *
+   * @throws StoreException when no node answers
+   */
+  Connection connectionToSlot(int slot) {
+    client();
+    ClusterTopology known = topology;
+    // asked now: the client's own map of slots may still name the primary the slot left
+    return RedisCalls.run(
+        description, "connect", () -> known.pool(known.primaryOfNow(slot)).getResource());
   }
 
   private RedisClusterClient build() {

@@ -55,6 +55,20 @@ final class ClusterTopology {
   }
 
   /**
+   * The {@code host:port} of the primary that serves a slot, as a node answers now (not an answer
+   * kept): for a connection that stays with that primary, a subscription.
+   *
+   * @throws StoreException when no node answers, or no node serves the slot
+   */
+  String primaryOfNow(int slot) {
+    String primary = refresh().primaryOfSlot()[slot];
+    if (primary == null) {
+      throw new StoreException("no primary of " + description + " serves slot " + slot);
+    }
+    return primary;
+  }
+
+  /**
    * How many replicas a primary has that are not marked failed; 1 for a node this answer does not
    * name as a primary (a redirection's target the answer predates), so that it is asked for one.
    */

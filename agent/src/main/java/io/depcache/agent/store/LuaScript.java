@@ -50,6 +50,20 @@ final class LuaScript {
   }
 
   /**
+   * The same script with every {@code from} in its text replaced by {@code to}: a variant for
+   * another deployment (e.g. {@code SPUBLISH} for {@code PUBLISH} on a cluster).
+   *
+   * @throws IllegalStateException when the text has no {@code from}
+   */
+  LuaScript replacing(String from, String to) {
+    String text = new String(source, StandardCharsets.UTF_8);
+    if (!text.contains(from)) {
+      throw new IllegalStateException("no " + from + " in the script to replace");
+    }
+    return new LuaScript(text.replace(from, to).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
    * Runs the script with EVALSHA, and with EVAL when the server does not know it yet (a restart,
    * SCRIPT FLUSH, or a new server); EVAL also caches it there for the next EVALSHA.
    */

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisShardedPubSub;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -40,23 +42,64 @@ public final class NearChannel implements AutoCloseable {
     default void moving() {}
   }
 
-  private static final LuaScript JOIN = LuaScript.load("near-forget.lua", "near-join.lua");
-  private static final LuaScript BEAT = LuaScript.load("near-forget.lua", "near-beat.lua");
-  private static final LuaScript ACK = LuaScript.load("near-ack.lua");
-  private static final LuaScript ANNOUNCE = LuaScript.load("near-announce.lua");
-  private static final LuaScript DROP = LuaScript.load("near-drop.lua");
-  private static final LuaScript LEAVE = LuaScript.load("near-leave.lua");
-  private static final LuaScript PENDING = LuaScript.load("near-pending.lua");
+  private static final Scripts PLAIN = new Scripts(false);
+  private static final Scripts SHARDED = new Scripts(true);
 
-  private final UnifiedJedis redis;
-  private final ConnectionProvider connections;
-  private volatile JedisPubSub current;
+  /** The protocol's scripts, publishing with {@code PUBLISH}, or {@code SPUBLISH} on a cluster. */
+  private static final class Scripts {
+    final LuaScript join;
+    final LuaScript beat;
+    final LuaScript ack;
+    final LuaScript announce;
+    final LuaScript drop;
+    final LuaScript leave;
+    final LuaScript pending;
+
+    Scripts(boolean sharded) {
+      join = LuaScript.load("near-forget.lua", "near-join.lua");
+      beat = publishing(sharded, "near-forget.lua", "near-beat.lua");
+      ack = publishing(sharded, "near-ack.lua");
+      announce = publishing(sharded, "near-announce.lua");
+      drop = LuaScript.load("near-drop.lua");
+      leave = LuaScript.load("near-leave.lua");
+      pending = LuaScript.load("near-pending.lua");
+    }
+
+    /** A script that publishes: with {@code SPUBLISH} on a cluster. */
+    private static LuaScript publishing(boolean sharded, String... names) {
+      LuaScript script = LuaScript.load(names);
+      return sharded ? script.replacing("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : script;
+    }
+  }
+
+  private final Supplier<UnifiedJedis> redis;
+  private final Supplier<Connection> subscriptions;
+
+  /**
+   * Put before every key and channel name: {@code ""}, or on a cluster the hash tag of the store's
+   * sequence key, so that every key and channel of the protocol is in that key's slot.
+   */
+  private final String tag;
+
+  private final boolean sharded;
+  private final Runnable closeClient;
+  private final Scripts scripts;
+  private volatile Runnable unsubscriber;
   private volatile Connection subscription;
   private volatile Listener listening;
 
-  private NearChannel(UnifiedJedis redis, ConnectionProvider connections) {
+  private NearChannel(
+      Supplier<UnifiedJedis> redis,
+      Supplier<Connection> subscriptions,
+      String tag,
+      boolean sharded,
+      Runnable closeClient) {
     this.redis = redis;
-    this.connections = connections;
+    this.subscriptions = subscriptions;
+    this.tag = tag;
+    this.sharded = sharded;
+    this.closeClient = closeClient;
+    this.scripts = sharded ? SHARDED : PLAIN;
   }
 
   /**
@@ -69,7 +112,8 @@ public final class NearChannel implements AutoCloseable {
   public static NearChannel open(ManagerConfig settings) {
     ConnectionProvider[] made = new ConnectionProvider[1];
     UnifiedJedis redis = RedisClients.standalone(settings, p -> made[0] = p);
-    return new NearChannel(redis, made[0]);
+    ConnectionProvider connections = made[0];
+    return new NearChannel(() -> redis, connections::getConnection, "", false, redis::close);
   }
 
   /**
@@ -98,9 +142,31 @@ public final class NearChannel implements AutoCloseable {
             // the store's: it closes them
           }
         };
-    NearChannel channel = new NearChannel(new Shared(shared), shared);
+    UnifiedJedis redis = new Shared(shared);
+    NearChannel channel = new NearChannel(() -> redis, primary::getConnection, "", false, () -> {});
     primary.onMove(channel::moved);
     return channel;
+  }
+
+  /**
+   * A channel on a Redis Cluster store's client: every key and channel of the protocol carries the
+   * hash tag of the store's sequence key, so that each script runs in that key's slot, on one
+   * primary, and reads the sequence there; messages are published with {@code SPUBLISH} and heard
+   * with {@code SSUBSCRIBE} on a connection to that primary, which delivers them in the order its
+   * scripts ran. When the slot moves to another primary (a failover, a resharding), the server ends
+   * the subscription ({@code sunsubscribe}), and it is made again where the slot is. Closing the
+   * channel leaves the store's client open.
+   *
+   * @param clients the store's cluster client
+   * @param sequenceKey the store's sequence key, from {@link KeyLayout#sequenceKey(String)}
+   */
+  static NearChannel onCluster(ClusterClients clients, String sequenceKey) {
+    String tag =
+        new String(ClusterKeys.of(sequenceKey), StandardCharsets.UTF_8)
+            .substring(0, ClusterKeys.TAG_LENGTH);
+    int slot = ClusterKeys.slot(sequenceKey);
+    return new NearChannel(
+        clients::client, () -> clients.connectionToSlot(slot), tag, true, () -> {});
   }
 
   /** A client on connections it does not own. */
@@ -119,13 +185,25 @@ public final class NearChannel implements AutoCloseable {
     breakSubscription();
   }
 
-  private void breakSubscription() {
+  /**
+   * Breaks the subscription's connection, if one runs: {@link #subscribe} returns with a failure.
+   * Not {@code UNSUBSCRIBE}: a server that does not answer would leave the subscription waiting.
+   */
+  public void breakSubscription() {
     Connection held = subscription;
     if (held != null) {
-      // not UNSUBSCRIBE: an old primary that does not answer would leave the subscription waiting
       held.setBroken();
       held.disconnect();
     }
+  }
+
+  private String name(String key) {
+    return tag.isEmpty() ? key : tag + key;
+  }
+
+  /** The protocol's name of a channel the server named. */
+  private String unnamed(String channel) {
+    return tag.isEmpty() || !channel.startsWith(tag) ? channel : channel.substring(tag.length());
   }
 
   /**
@@ -137,64 +215,87 @@ public final class NearChannel implements AutoCloseable {
    * @throws StoreException when the connection breaks or cannot be made
    */
   public void subscribe(Listener listener, String... channels) {
+    String[] names = new String[channels.length];
+    for (int i = 0; i < channels.length; i++) {
+      names[i] = name(channels[i]);
+    }
+    listening = listener;
+    Connection connection = null;
+    try {
+      connection = subscriptions.get();
+      subscription = connection;
+      if (sharded) {
+        shardedSubscription(listener, channels.length).proceed(connection, names);
+      } else {
+        plainSubscription(listener, channels.length).proceed(connection, names);
+      }
+    } catch (JedisException e) {
+      throw new StoreException("subscribe failed: " + e.getMessage(), e);
+    } finally {
+      subscription = null;
+      listening = null;
+      unsubscriber = null;
+      if (connection != null) {
+        // Never back to the pool: a reply to an unsubscription may still be on its way (the
+        // server ends a sharded subscription on its own when the slot moves), and the next
+        // borrower would read it as its own.
+        connection.setBroken();
+        connection.close();
+      }
+    }
+  }
+
+  private JedisPubSub plainSubscription(Listener listener, int channels) {
     JedisPubSub pubSub =
         new JedisPubSub() {
           private int confirmed;
 
           @Override
           public void onSubscribe(String channel, int count) {
-            if (++confirmed == channels.length) {
+            if (++confirmed == channels) {
               listener.subscribed();
             }
           }
 
           @Override
           public void onMessage(String channel, String message) {
-            listener.message(channel, message);
+            listener.message(unnamed(channel), message);
           }
         };
-    current = pubSub;
-    listening = listener;
-    Connection connection = null;
-    try {
-      connection = connections.getConnection();
-      subscription = connection;
-      pubSub.proceed(connection, channels);
-    } catch (JedisException e) {
-      throw new StoreException("subscribe failed: " + e.getMessage(), e);
-    } finally {
-      subscription = null;
-      listening = null;
-      current = null;
-      if (connection != null) {
-        connection.close();
-      }
-    }
+    unsubscriber = pubSub::unsubscribe;
+    return pubSub;
+  }
+
+  private JedisShardedPubSub shardedSubscription(Listener listener, int channels) {
+    JedisShardedPubSub pubSub =
+        new JedisShardedPubSub() {
+          private int confirmed;
+
+          @Override
+          public void onSSubscribe(String channel, int count) {
+            if (++confirmed == channels) {
+              listener.subscribed();
+            }
+          }
+
+          @Override
+          public void onSMessage(String channel, String message) {
+            listener.message(unnamed(channel), message);
+          }
+        };
+    unsubscriber = pubSub::sunsubscribe;
+    return pubSub;
   }
 
   /** Ends the subscription of {@link #subscribe}, if one runs. */
   public void unsubscribe() {
-    JedisPubSub pubSub = current;
-    if (pubSub != null && pubSub.isSubscribed()) {
+    Runnable stop = unsubscriber;
+    if (stop != null) {
       try {
-        pubSub.unsubscribe();
+        stop.run();
       } catch (RuntimeException e) {
         // the connection is already broken: subscribe returns with its own failure
       }
-    }
-  }
-
-  /**
-   * Publishes a message.
-   *
-   * @return how many subscriptions received it
-   * @throws StoreException when Redis cannot be reached
-   */
-  public long publish(String channel, String message) {
-    try {
-      return redis.publish(channel, message);
-    } catch (JedisException e) {
-      throw new StoreException("publish failed: " + e.getMessage(), e);
     }
   }
 
@@ -217,7 +318,7 @@ public final class NearChannel implements AutoCloseable {
     return (Long)
         script(
             "join",
-            JOIN,
+            scripts.join,
             List.of(registry, watermarks, counter),
             member,
             old,
@@ -244,7 +345,7 @@ public final class NearChannel implements AutoCloseable {
     return (Long)
             script(
                 "heartbeat",
-                BEAT,
+                scripts.beat,
                 List.of(registry, watermarks, channel),
                 member,
                 Long.toString(score),
@@ -265,7 +366,7 @@ public final class NearChannel implements AutoCloseable {
     return (Long)
             script(
                 "acknowledgement",
-                ACK,
+                scripts.ack,
                 List.of(registry, watermarks, channel),
                 member,
                 Long.toString(number),
@@ -300,7 +401,7 @@ public final class NearChannel implements AutoCloseable {
         (List<?>)
             script(
                 "publish",
-                ANNOUNCE,
+                scripts.announce,
                 List.of(counter, channel, sequenceKey, registry),
                 head,
                 tail,
@@ -326,7 +427,9 @@ public final class NearChannel implements AutoCloseable {
    * @throws StoreException when Redis cannot be reached
    */
   public boolean drop(String registry, String watermarks, String member, long number) {
-    return (Long) script("drop", DROP, List.of(registry, watermarks), member, Long.toString(number))
+    return (Long)
+            script(
+                "drop", scripts.drop, List.of(registry, watermarks), member, Long.toString(number))
         == 1;
   }
 
@@ -344,7 +447,8 @@ public final class NearChannel implements AutoCloseable {
     for (String member : members) {
       args[i++] = member;
     }
-    List<?> found = (List<?>) script("pending", PENDING, List.of(registry, watermarks), args);
+    List<?> found =
+        (List<?>) script("pending", scripts.pending, List.of(registry, watermarks), args);
     List<String> out = new ArrayList<>(found.size());
     for (Object member : found) {
       out.add(text(member));
@@ -354,10 +458,18 @@ public final class NearChannel implements AutoCloseable {
 
   private Object script(String what, LuaScript script, List<String> keys, String... args) {
     try {
-      return script.run(redis, bytes(keys), bytes(List.of(args)));
+      return script.run(redis.get(), names(keys), bytes(List.of(args)));
     } catch (JedisException e) {
       throw new StoreException(what + " failed: " + e.getMessage(), e);
     }
+  }
+
+  private List<byte[]> names(List<String> keys) {
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      out.add(name(key).getBytes(StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   private static List<byte[]> bytes(List<String> texts) {
@@ -371,8 +483,8 @@ public final class NearChannel implements AutoCloseable {
   /** Removes a member and its watermark; a failure is ignored (its score lets it expire). */
   public void leave(String registry, String watermarks, String member) {
     try {
-      LEAVE.run(redis, bytes(List.of(registry, watermarks)), bytes(List.of(member)));
-    } catch (JedisException e) {
+      scripts.leave.run(redis.get(), names(List.of(registry, watermarks)), bytes(List.of(member)));
+    } catch (RuntimeException e) {
       // it expires by its score
     }
   }
@@ -386,7 +498,7 @@ public final class NearChannel implements AutoCloseable {
    */
   public long sequence(String sequenceKey) {
     try {
-      String value = redis.get(sequenceKey);
+      String value = redis.get().get(name(sequenceKey));
       return value == null ? 0 : Long.parseLong(value);
     } catch (NumberFormatException e) {
       return Long.MAX_VALUE;
@@ -399,6 +511,6 @@ public final class NearChannel implements AutoCloseable {
   public void close() {
     unsubscribe();
     breakSubscription();
-    redis.close();
+    closeClient.run();
   }
 }

@@ -382,6 +382,12 @@ public final class RedisClusterStore implements CacheStore {
   }
 
   /** The sequence key this store fences with, as {@link KeyLayout} names it. */
+  /** The near cache's channel, on this store's client: see {@link NearChannel#onCluster}. */
+  @Override
+  public NearChannel openNearChannel(ManagerConfig settings) {
+    return NearChannel.onCluster(clients, sequenceKey);
+  }
+
   String sequenceKey() {
     return sequenceKey;
   }

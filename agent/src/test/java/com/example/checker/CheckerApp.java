@@ -116,7 +116,9 @@ public final class CheckerApp {
                 + " invalidations="
                 + figures.invalidations()
                 + " errors="
-                + figures.errors();
+                + figures.errors()
+                + " nearHits="
+                + figures.nearHits();
       }
     } catch (Throwable t) {
       failure.compareAndSet(null, t);

@@ -122,6 +122,9 @@ class StaleReadCheckerIT {
     for (String jvmFigures : figures) {
       // the cache was really in the way: hits and misses, and no Redis errors bypassing it
       assertThat(jvmFigures).doesNotContain("hits=0 ", "misses=0 ").contains("errors=0");
+      if (store(redis).contains("-Ddepcache.near-cache.enabled=true")) {
+        assertThat(jvmFigures).as("near hits in every JVM").doesNotContain("nearHits=0");
+      }
     }
     assertThat(verdict.racing()).as("reads that raced a write to their row").isPositive();
     assertThat(verdict.examples()).isEmpty();

@@ -165,6 +165,17 @@ class ClusterNearCacheIT {
     assertThat(value(b.lookup(entry("x")))).isNull();
   }
 
+  /** The checks above can fail: with the subscriber's drop switched off, B serves what A removed. */
+  @Test
+  void withoutTheCoherenceStepTheOtherServesTheRemovedEntry() {
+    b.coherenceForTests(false);
+    write(a, "k", "one", "d");
+    assertNearHit(b, "k", "one");
+    assertThat(a.invalidate(List.of(dep("d")))).isEqualTo(1);
+    assertThat(value(a.lookup(entry("k")))).isNull();
+    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+  }
+
   /** The primary that holds the protocol's keys (its registry) now, and their slot. */
   private int[] protocolPrimaryAndSlot() {
     RedisCluster cluster = TestCluster.get();

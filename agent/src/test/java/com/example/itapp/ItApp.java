@@ -19,6 +19,9 @@ public final class ItApp {
   private static final com.example.legacy.UserDao LEGACY = new com.example.legacy.UserDao();
   private static final com.example.fixtures.Baskets BASKETS = new com.example.fixtures.Baskets();
 
+  /** Registered on the first {@code near-hits}: counts the events from then on. */
+  private static io.depcache.StatsCollector stats;
+
   private ItApp() {}
 
   public static void main(String[] args) throws Exception {
@@ -40,6 +43,13 @@ public final class ItApp {
         return String.valueOf(DepCache.manager().invalidateDependency(words[1]));
       case "active":
         return String.valueOf(DepCache.isAgentActive());
+      case "near-hits":
+        // the hits the near cache served since the first near-hits
+        if (stats == null) {
+          stats = new io.depcache.StatsCollector();
+          DepCache.manager().events().onAll(stats);
+        }
+        return String.valueOf(stats.getStats().nearHits());
       case "basket":
         return BASKETS.basket(words[1]) + " computed=" + Calls.count("basket");
       case "line":

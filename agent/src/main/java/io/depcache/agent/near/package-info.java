@@ -168,23 +168,23 @@
  * <h2>On Redis Cluster</h2>
  *
  * Every key and channel above carries the hash tag of the store's sequence key ({@code
- * NearChannel.onCluster}): all of them, and the sequence the scripts read, are in one slot, so
- * each script runs on the one primary that serves it, as on one server. Messages are published
- * with {@code SPUBLISH} and heard with {@code SSUBSCRIBE} on a connection to that primary, asked
- * for with {@code CLUSTER SLOTS} when the JVM subscribes: one server executes every publication and
+ * NearChannel.onCluster}): all of them, and the sequence the scripts read, are in one slot, so each
+ * script runs on the one primary that serves it, as on one server. Messages are published with
+ * {@code SPUBLISH} and heard with {@code SSUBSCRIBE} on a connection to that primary, asked for
+ * with {@code CLUSTER SLOTS} when the JVM subscribes: one server executes every publication and
  * delivers them in that order, which is all the argument above needs. When the slot leaves that
  * primary (a resharding, a failover), the server ends the subscription: a loss. The entries and
  * their dependencies stay spread over the cluster; the store's own invalidation has run (and
- * returned) before the message is announced, so the sequence the announcement reads is at least
- * the store's fences, as on one server.
+ * returned) before the message is announced, so the sequence the announcement reads is at least the
+ * store's fences, as on one server.
  *
  * <h2>A silent subscription</h2>
  *
  * A subscription that has delivered none of this JVM's heartbeats for {@value
- * io.depcache.agent.near.Coherence#SILENT_MILLIS} ms while they are sent is broken and made
- * again: it is on a server that no longer gets them (one that stopped answering but keeps the
- * connection open, a slot that moved without a word). It costs nothing to be wrong here: without
- * heartbeats there is no lease, so it served nothing meanwhile, and a new subscription is a loss.
+ * io.depcache.agent.near.Coherence#SILENT_MILLIS} ms while they are sent is broken and made again:
+ * it is on a server that no longer gets them (one that stopped answering but keeps the connection
+ * open, a slot that moved without a word). It costs nothing to be wrong here: without heartbeats
+ * there is no lease, so it served nothing meanwhile, and a new subscription is a loss.
  *
  * <p><b>Warning:</b> every manager on the prefix, in every JVM, must have the near cache on: an
  * invalidation made through a store without it is not published.

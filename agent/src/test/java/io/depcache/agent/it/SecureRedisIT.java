@@ -34,6 +34,9 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
   private static final Pattern README_LINE =
       Pattern.compile("^ACL SETUSER depcache (.*)$", Pattern.MULTILINE);
 
+  private static final Pattern README_NEAR_LINE =
+      Pattern.compile("^ACL SETUSER depcache (\\+subscribe .*)$", Pattern.MULTILINE);
+
   private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
 
   private static TestCertificates certs;
@@ -152,6 +155,25 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
   @Test
   void cachesAndInvalidatesOverMutualTlsAsTheReadmesAclUser() throws Exception {
     cachesAndInvalidates();
+  }
+
+  @Test
+  void servesNearHitsOverMutualTlsAsTheReadmesAclUserWithTheNearCachesRules() throws Exception {
+    Path readme = Path.of("").toAbsolutePath().resolveSibling("README.md");
+    Matcher line = README_NEAR_LINE.matcher(Files.readString(readme));
+    assertThat(line.find()).as("the README's ACL line of the near cache").isTrue();
+    List<String> rules = Arrays.asList(line.group(1).split(" "));
+    try (Jedis admin = entries()) {
+      admin.aclSetUser("depcache", rules.toArray(new String[0]));
+    }
+    try {
+      servesNearHitsAndInvalidates();
+    } finally {
+      try (Jedis admin = entries()) {
+        admin.aclSetUser(
+            "depcache", rules.stream().map(r -> "-" + r.substring(1)).toArray(String[]::new));
+      }
+    }
   }
 
   @Test

@@ -81,6 +81,11 @@ class SecureSentinelIT extends SecuredDeploymentScenarios {
   }
 
   @Test
+  void servesNearHitsThroughTheSentinelsOverTlsAsTheAclUser() throws Exception {
+    servesNearHitsAndInvalidates();
+  }
+
+  @Test
   void aCertificateOfAnotherCaIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
     aCertificateOfAnotherCaIsOneWarnLine();
   }

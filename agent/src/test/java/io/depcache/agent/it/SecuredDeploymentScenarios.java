@@ -44,6 +44,33 @@ abstract class SecuredDeploymentScenarios {
     }
   }
 
+  /**
+   * With the near cache on: hits are served from the JVM (its subscription and the protocol's
+   * scripts pass TLS and the ACL user, channels included), and an invalidation drops them.
+   */
+  final void servesNearHitsAndInvalidates() throws Exception {
+    List<String> flags =
+        new java.util.ArrayList<>(agent(certs().truststore().toString(), password()));
+    flags.add("-Ddepcache.near-cache.enabled=true");
+    try (AppProcess app = start(flags)) {
+      assertThat(app.send("active")).isEqualTo("true");
+      assertThat(app.send("near-hits")).isEqualTo("0");
+      assertThat(app.send("user 11")).isEqualTo("user11 computed=1");
+      awaitEntries(1);
+      // near hits start once the subscription's first heartbeat came back
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (app.send("near-hits").equals("0")) {
+        assertThat(System.nanoTime()).as("a near hit").isLessThan(deadline);
+        assertThat(app.send("user 11")).isEqualTo("user11 computed=1");
+        Thread.sleep(20);
+      }
+      assertThat(app.send("invalidate user:11")).isEqualTo("1");
+      assertThat(app.send("user 11")).isEqualTo("user11 computed=2");
+      assertThat(storeWarnings(app.log())).isEmpty();
+      assertThat(app.log()).doesNotContain(password()).doesNotContain(certs().password());
+    }
+  }
+
   /** A trust store of another CA: uncached, one WARN line naming the untrusted certificate. */
   final void aCertificateOfAnotherCaIsOneWarnLine() throws Exception {
     try (AppProcess app = start(agent(certs().otherTruststore().toString(), password()))) {

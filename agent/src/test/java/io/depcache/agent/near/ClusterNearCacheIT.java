@@ -165,7 +165,9 @@ class ClusterNearCacheIT {
     assertThat(value(b.lookup(entry("x")))).isNull();
   }
 
-  /** The checks above can fail: with the subscriber's drop switched off, B serves what A removed. */
+  /**
+   * The checks above can fail: with the subscriber's drop switched off, B serves what A removed.
+   */
   @Test
   void withoutTheCoherenceStepTheOtherServesTheRemovedEntry() {
     b.coherenceForTests(false);

@@ -181,7 +181,7 @@ final class Coherence implements AutoCloseable {
       try {
         channel.subscribe(new Listener(gen), broadcast, own);
       } catch (RuntimeException e) {
-        LOG.debug("depcache: near cache subscription lost: {}", e.getMessage());
+        failed(e);
       }
       boolean wasLive = subscribed;
       lost();
@@ -191,6 +191,28 @@ final class Coherence implements AutoCloseable {
       if (!closed && !wasLive) {
         sleep(HEARTBEAT_MILLIS);
       }
+    }
+  }
+
+  /**
+   * The refusal logged last, or {@code null}: one WARN line per refusal that does not heal by
+   * itself (a permission the ACL user lacks, a command the server does not know), not one per try.
+   */
+  private volatile String refusal;
+
+  private void failed(RuntimeException e) {
+    String why = String.valueOf(e.getMessage());
+    if (why.contains("NOPERM") || why.contains("unknown command")) {
+      if (!why.equals(refusal)) {
+        refusal = why;
+        LOG.warn(
+            "depcache: the near cache of {} serves nothing, its hits go to Redis, until the server"
+                + " takes its commands (see the README's ACL line of the near cache): {}",
+            broadcast,
+            why);
+      }
+    } else {
+      LOG.debug("depcache: near cache of {}: {}", broadcast, why);
     }
   }
 
@@ -215,6 +237,7 @@ final class Coherence implements AutoCloseable {
       try {
         sequence = channel.sequence(sequenceKey);
       } catch (StoreException e) {
+        failed(e);
         channel.unsubscribe();
         return;
       }
@@ -259,6 +282,10 @@ final class Coherence implements AutoCloseable {
         }
         lastHeard = System.nanoTime();
         if (parts[4].equals("1")) {
+          if (refusal != null) {
+            refusal = null;
+            LOG.info("depcache: the near cache of {} serves again", broadcast);
+          }
           // Timed from when the heartbeat was sent, so a late delivery shortens the lease.
           servingUntil =
               Long.parseLong(parts[3])
@@ -353,6 +380,7 @@ final class Coherence implements AutoCloseable {
           wall + REGISTERED_MILLIS,
           wall - REGISTERED_MILLIS - SKEW_MILLIS);
     } catch (StoreException e) {
+      failed(e);
       return false;
     }
     entries.clear(0);
@@ -436,6 +464,7 @@ final class Coherence implements AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       // no heartbeat heard: the lease runs out by itself
+      failed(e);
       return false;
     }
   }

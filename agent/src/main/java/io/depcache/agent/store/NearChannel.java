@@ -240,7 +240,12 @@ public final class NearChannel implements AutoCloseable {
         // server ends a sharded subscription on its own when the slot moves), and the next
         // borrower would read it as its own.
         connection.setBroken();
-        connection.close();
+        try {
+          connection.close();
+        } catch (RuntimeException e) {
+          // the pool could not take it back: closed here, so that it goes with nothing pending
+          connection.disconnect();
+        }
       }
     }
   }

@@ -163,6 +163,28 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
     Matcher line = README_NEAR_LINE.matcher(Files.readString(readme));
     assertThat(line.find()).as("the README's ACL line of the near cache").isTrue();
     List<String> rules = Arrays.asList(line.group(1).split(" "));
+    // without them: one WARN line that says why, and no near hit
+    try (AppProcess app =
+        AppProcess.start(
+            ItSettings.javaHomes().get(0),
+            withNearCache(agent(certs.truststore().toString(), password)),
+            List.of())) {
+      assertThat(app.send("near-hits")).isEqualTo("0");
+      assertThat(app.send("user 12")).isEqualTo("user12 computed=1");
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!app.log().contains("the near cache of depcache:@near serves nothing")) {
+        assertThat(System.nanoTime())
+            .as("the near cache's WARN line in%n%s", app.log())
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(app.send("user 12")).isEqualTo("user12 computed=1");
+      assertThat(app.send("near-hits")).isEqualTo("0");
+      assertThat(app.log().lines().filter(l -> l.contains("near cache of")).toList())
+          .singleElement()
+          .asString()
+          .contains(" WARN ", "NOPERM");
+    }
     try (Jedis admin = entries()) {
       admin.aclSetUser("depcache", rules.toArray(new String[0]));
     }

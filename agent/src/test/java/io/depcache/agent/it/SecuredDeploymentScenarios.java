@@ -71,6 +71,13 @@ abstract class SecuredDeploymentScenarios {
     }
   }
 
+  /** The agent's flags with the near cache on. */
+  static List<String> withNearCache(List<String> flags) {
+    List<String> with = new java.util.ArrayList<>(flags);
+    with.add("-Ddepcache.near-cache.enabled=true");
+    return with;
+  }
+
   /** A trust store of another CA: uncached, one WARN line naming the untrusted certificate. */
   final void aCertificateOfAnotherCaIsOneWarnLine() throws Exception {
     try (AppProcess app = start(agent(certs().otherTruststore().toString(), password()))) {

@@ -1,24 +1,21 @@
 package io.depcache.agent.near;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.depcache.agent.near.TextEntries.awaitWithin;
+import static io.depcache.agent.near.TextEntries.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
-import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreFactory;
 import io.depcache.testing.RedisCluster;
 import io.depcache.testing.TestCluster;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +33,7 @@ import redis.clients.jedis.Jedis;
 class ClusterNearCacheIT {
   private String prefix;
   private String ns;
+  private TextEntries texts;
   private NearCacheStore a;
   private NearCacheStore b;
 
@@ -43,19 +41,14 @@ class ClusterNearCacheIT {
   void start() throws Exception {
     prefix = "cn" + UUID.randomUUID().toString().substring(0, 8);
     ns = KeyLayout.namespace(prefix, "default");
-    DependencyReader reader =
-        (key, stored) -> {
-          String text = new String(stored, UTF_8);
-          String deps = text.substring(text.indexOf('|') + 1);
-          return deps.isEmpty() ? List.of() : Arrays.asList(deps.split(","));
-        };
-    a = open(reader);
-    b = open(reader);
+    texts = new TextEntries(ns);
+    a = open();
+    b = open();
     awaitWithin(10, "both near caches serve", () -> a.serving() && b.serving());
   }
 
   /** One JVM's store: the whole cluster stack of the factory, its own spool. */
-  private NearCacheStore open(DependencyReader reader) throws Exception {
+  private NearCacheStore open() throws Exception {
     ManagerConfig settings =
         AgentConfig.load(
                 null,
@@ -72,7 +65,7 @@ class ClusterNearCacheIT {
                     Files.createTempDirectory("depcache-spool").toString()),
                 Map.of())
             .defaultManager();
-    return new NearCacheStore(StoreFactory.open(settings), settings, reader);
+    return new NearCacheStore(StoreFactory.open(settings), settings, TextEntries.READER);
   }
 
   @AfterEach
@@ -85,84 +78,33 @@ class ClusterNearCacheIT {
     }
   }
 
-  private String entry(String key) {
-    return ns + "e:" + key;
-  }
-
-  private String dep(String dependency) {
-    return ns + "d:" + dependency;
-  }
-
-  private void write(NearCacheStore store, String key, String value, String... deps) {
-    long sequence = store.lookup(entry(key)).sequence();
-    List<String> depKeys = new ArrayList<>();
-    for (String d : deps) {
-      depKeys.add(dep(d));
-    }
-    byte[] bytes = (value + "|" + String.join(",", depKeys)).getBytes(UTF_8);
-    long[] sequences = new long[depKeys.size()];
-    Arrays.fill(sequences, sequence);
-    assertThat(store.putIfUnchangedSince(entry(key), bytes, 600_000, depKeys, sequence, sequences))
-        .as("write of %s", key)
-        .isTrue();
-  }
-
-  private static String value(CacheStore.Lookup found) {
-    return found.value() == null ? null : new String(found.value(), UTF_8).split("\\|")[0];
-  }
-
-  /** Fills {@code store}'s near cache with the entry, and shows the next lookup is a near hit. */
-  private void assertNearHit(NearCacheStore store, String key, String expected) {
-    assertThat(value(store.lookup(entry(key)))).isEqualTo(expected);
-    long hits = store.nearHits();
-    assertThat(value(store.lookup(entry(key)))).isEqualTo(expected);
-    assertThat(store.nearHits()).as("a near hit of %s", key).isEqualTo(hits + 1);
-  }
-
-  private static void awaitWithin(int seconds, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    while (!safely(condition)) {
-      assertThat(System.nanoTime() - deadline).as("waiting until " + what).isNegative();
-      Thread.sleep(20);
-    }
-  }
-
-  private static boolean safely(BooleanSupplier condition) {
-    try {
-      return condition.getAsBoolean();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
   /** Entries and dependencies on every primary: one invalidation, delete or clear reaches both. */
   @Test
   void invalidationsDeletesAndClearsInOneHaveRemovedTheOthersNearEntriesWhenTheyReturn() {
     for (int i = 0; i < 30; i++) {
-      write(a, "k" + i, "v" + i, "d" + i, "all");
-      assertNearHit(b, "k" + i, "v" + i);
+      texts.write(a, "k" + i, "v" + i, "d" + i, "all");
+      texts.assertNearHit(b, "k" + i, "v" + i);
     }
-    assertThat(a.invalidate(List.of(dep("d3"), dep("d17")))).isEqualTo(2);
-    assertThat(value(b.lookup(entry("k3")))).isNull();
-    assertThat(value(b.lookup(entry("k17")))).isNull();
-    assertNearHit(b, "k4", "v4");
+    assertThat(a.invalidate(List.of(texts.dep("d3"), texts.dep("d17")))).isEqualTo(2);
+    assertThat(value(b.lookup(texts.entry("k3")))).isNull();
+    assertThat(value(b.lookup(texts.entry("k17")))).isNull();
+    texts.assertNearHit(b, "k4", "v4");
 
-    assertThat(b.delete(List.of(entry("k4"), entry("k5")))).isEqualTo(2);
-    assertThat(value(a.lookup(entry("k4")))).isNull();
-    assertThat(value(a.lookup(entry("k5")))).isNull();
+    assertThat(b.delete(List.of(texts.entry("k4"), texts.entry("k5")))).isEqualTo(2);
+    assertThat(value(a.lookup(texts.entry("k4")))).isNull();
+    assertThat(value(a.lookup(texts.entry("k5")))).isNull();
 
-    assertNearHit(a, "k6", "v6");
-    assertThat(a.invalidate(List.of(dep("all")))).isEqualTo(26);
+    texts.assertNearHit(a, "k6", "v6");
+    assertThat(a.invalidate(List.of(texts.dep("all")))).isEqualTo(26);
     for (int i = 0; i < 30; i++) {
-      assertThat(value(b.lookup(entry("k" + i)))).as("k%d", i).isNull();
+      assertThat(value(b.lookup(texts.entry("k" + i)))).as("k%d", i).isNull();
     }
 
-    write(a, "x", "ex", "dx");
-    assertNearHit(b, "x", "ex");
+    texts.write(a, "x", "ex", "dx");
+    texts.assertNearHit(b, "x", "ex");
     b.clear(ns);
-    assertThat(value(a.lookup(entry("x")))).isNull();
-    assertThat(value(b.lookup(entry("x")))).isNull();
+    assertThat(value(a.lookup(texts.entry("x")))).isNull();
+    assertThat(value(b.lookup(texts.entry("x")))).isNull();
   }
 
   /**
@@ -171,11 +113,11 @@ class ClusterNearCacheIT {
   @Test
   void withoutTheCoherenceStepTheOtherServesTheRemovedEntry() {
     b.coherenceForTests(false);
-    write(a, "k", "one", "d");
-    assertNearHit(b, "k", "one");
-    assertThat(a.invalidate(List.of(dep("d")))).isEqualTo(1);
-    assertThat(value(a.lookup(entry("k")))).isNull();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    texts.write(a, "k", "one", "d");
+    texts.assertNearHit(b, "k", "one");
+    assertThat(a.invalidate(List.of(texts.dep("d")))).isEqualTo(1);
+    assertThat(value(a.lookup(texts.entry("k")))).isNull();
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
   }
 
   /** The primary that holds the protocol's keys (its registry) now, and their slot. */
@@ -222,11 +164,11 @@ class ClusterNearCacheIT {
 
   private void afterTheProtocolsSlotChangesPrimary(String what, Runnable change, int newPrimary)
       throws Exception {
-    write(a, "k1", "one", "d1");
-    write(a, "k2", "two", "d2");
-    assertNearHit(b, "k1", "one");
-    assertNearHit(b, "k2", "two");
-    assertNearHit(a, "k1", "one");
+    texts.write(a, "k1", "one", "d1");
+    texts.write(a, "k2", "two", "d2");
+    texts.assertNearHit(b, "k1", "one");
+    texts.assertNearHit(b, "k2", "two");
+    texts.assertNearHit(a, "k1", "one");
     long subscriptionsA = a.subscriptionsMadeForTests();
     long subscriptionsB = b.subscriptionsMadeForTests();
 
@@ -249,11 +191,11 @@ class ClusterNearCacheIT {
     assertThat(protocolPrimaryAndSlot()[0]).as("the protocol's keys moved").isEqualTo(newPrimary);
 
     // coherent where the protocol is now
-    assertNearHit(b, "k1", "one");
-    assertThat(a.invalidate(List.of(dep("d1")))).isEqualTo(1);
-    assertThat(value(b.lookup(entry("k1")))).isNull();
-    assertNearHit(a, "k2", "two");
-    assertThat(b.delete(List.of(entry("k2")))).isEqualTo(1);
-    assertThat(value(a.lookup(entry("k2")))).isNull();
+    texts.assertNearHit(b, "k1", "one");
+    assertThat(a.invalidate(List.of(texts.dep("d1")))).isEqualTo(1);
+    assertThat(value(b.lookup(texts.entry("k1")))).isNull();
+    texts.assertNearHit(a, "k2", "two");
+    assertThat(b.delete(List.of(texts.entry("k2")))).isEqualTo(1);
+    assertThat(value(a.lookup(texts.entry("k2")))).isNull();
   }
 }

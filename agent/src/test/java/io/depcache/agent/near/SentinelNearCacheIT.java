@@ -1,22 +1,19 @@
 package io.depcache.agent.near;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.depcache.agent.near.TextEntries.awaitWithin;
+import static io.depcache.agent.near.TextEntries.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
-import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreFactory;
 import io.depcache.testing.RedisSentinel;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +32,7 @@ class SentinelNearCacheIT {
 
   private RedisSentinel deployment;
   private String ns;
+  private TextEntries texts;
   private NearCacheStore a;
   private NearCacheStore b;
 
@@ -43,19 +41,14 @@ class SentinelNearCacheIT {
     deployment = RedisSentinel.start(MASTER);
     String prefix = "s" + UUID.randomUUID().toString().substring(0, 8);
     ns = KeyLayout.namespace(prefix, "default");
-    DependencyReader reader =
-        (key, stored) -> {
-          String text = new String(stored, UTF_8);
-          String deps = text.substring(text.indexOf('|') + 1);
-          return deps.isEmpty() ? List.of() : Arrays.asList(deps.split(","));
-        };
-    a = open(prefix, reader);
-    b = open(prefix, reader);
+    texts = new TextEntries(ns);
+    a = open(prefix);
+    b = open(prefix);
     awaitWithin(10, "both near caches serve", () -> a.serving() && b.serving());
   }
 
   /** One JVM's store: the whole Sentinel stack of the factory, its own spool. */
-  private NearCacheStore open(String prefix, DependencyReader reader) throws Exception {
+  private NearCacheStore open(String prefix) throws Exception {
     ManagerConfig settings =
         AgentConfig.load(
                 null,
@@ -74,7 +67,7 @@ class SentinelNearCacheIT {
                     Files.createTempDirectory("depcache-spool").toString()),
                 Map.of())
             .defaultManager();
-    return new NearCacheStore(StoreFactory.open(settings), settings, reader);
+    return new NearCacheStore(StoreFactory.open(settings), settings, TextEntries.READER);
   }
 
   @AfterEach
@@ -93,73 +86,22 @@ class SentinelNearCacheIT {
     }
   }
 
-  private String entry(String key) {
-    return ns + "e:" + key;
-  }
-
-  private String dep(String dependency) {
-    return ns + "d:" + dependency;
-  }
-
-  private void write(NearCacheStore store, String key, String value, String... deps) {
-    long sequence = store.lookup(entry(key)).sequence();
-    List<String> depKeys = new ArrayList<>();
-    for (String d : deps) {
-      depKeys.add(dep(d));
-    }
-    byte[] bytes = (value + "|" + String.join(",", depKeys)).getBytes(UTF_8);
-    long[] sequences = new long[depKeys.size()];
-    Arrays.fill(sequences, sequence);
-    assertThat(store.putIfUnchangedSince(entry(key), bytes, 600_000, depKeys, sequence, sequences))
-        .as("write of %s", key)
-        .isTrue();
-  }
-
-  private static String value(CacheStore.Lookup found) {
-    return found.value() == null ? null : new String(found.value(), UTF_8).split("\\|")[0];
-  }
-
-  /** Fills {@code store}'s near cache with the entry, and shows the next lookup is a near hit. */
-  private void assertNearHit(NearCacheStore store, String key, String expected) {
-    assertThat(value(store.lookup(entry(key)))).isEqualTo(expected);
-    long hits = store.nearHits();
-    assertThat(value(store.lookup(entry(key)))).isEqualTo(expected);
-    assertThat(store.nearHits()).as("a near hit of %s", key).isEqualTo(hits + 1);
-  }
-
-  private static void awaitWithin(int seconds, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    while (!safely(condition)) {
-      assertThat(System.nanoTime() - deadline).as("waiting until " + what).isNegative();
-      Thread.sleep(20);
-    }
-  }
-
-  private static boolean safely(BooleanSupplier condition) {
-    try {
-      return condition.getAsBoolean();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
   @Test
   void anInvalidationInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
-    write(a, "k", "one", "d");
-    assertNearHit(b, "k", "one");
-    assertThat(a.invalidate(List.of(dep("d")))).isEqualTo(1);
-    assertThat(value(b.lookup(entry("k")))).isNull();
-    assertThat(value(a.lookup(entry("k")))).isNull();
+    texts.write(a, "k", "one", "d");
+    texts.assertNearHit(b, "k", "one");
+    assertThat(a.invalidate(List.of(texts.dep("d")))).isEqualTo(1);
+    assertThat(value(b.lookup(texts.entry("k")))).isNull();
+    assertThat(value(a.lookup(texts.entry("k")))).isNull();
   }
 
   @Test
   void afterTheOldPrimaryStopsAnsweringBothFollowTheNewOneAndServeNothingStale() throws Exception {
-    write(a, "k1", "one", "d1");
-    write(a, "k2", "two", "d2");
-    assertNearHit(b, "k1", "one");
-    assertNearHit(b, "k2", "two");
-    assertNearHit(a, "k1", "one");
+    texts.write(a, "k1", "one", "d1");
+    texts.write(a, "k2", "two", "d2");
+    texts.assertNearHit(b, "k1", "one");
+    texts.assertNearHit(b, "k2", "two");
+    texts.assertNearHit(a, "k1", "one");
     long subscriptionsA = a.subscriptionsMadeForTests();
     long subscriptionsB = b.subscriptionsMadeForTests();
     awaitWithin(
@@ -167,7 +109,7 @@ class SentinelNearCacheIT {
         "the replica has the entries",
         () -> {
           try (var replica = deployment.jedis(deployment.replica().port())) {
-            return replica.exists(entry("k1")) && replica.exists(entry("k2"));
+            return replica.exists(texts.entry("k1")) && replica.exists(texts.entry("k2"));
           }
         });
 
@@ -175,7 +117,7 @@ class SentinelNearCacheIT {
     long paused = System.nanoTime();
     // while the primary does not answer: kept and applied later (an outage), or failed
     try {
-      a.invalidate(List.of(dep("d1")));
+      a.invalidate(List.of(texts.dep("d1")));
     } catch (RuntimeException e) {
       // the caller of an invalidation that failed knows it did
     }
@@ -199,15 +141,17 @@ class SentinelNearCacheIT {
     awaitWithin(
         5,
         "neither serves the entry invalidated while the primary was gone",
-        () -> value(a.lookup(entry("k1"))) == null && value(b.lookup(entry("k1"))) == null);
+        () ->
+            value(a.lookup(texts.entry("k1"))) == null
+                && value(b.lookup(texts.entry("k1"))) == null);
 
     // coherent on the new primary: an invalidation there has removed the other's near entry
-    assertNearHit(b, "k2", "two");
-    assertThat(a.invalidate(List.of(dep("d2")))).isEqualTo(1);
-    assertThat(value(b.lookup(entry("k2")))).isNull();
-    write(b, "k3", "three", "d3");
-    assertNearHit(a, "k3", "three");
-    assertThat(b.delete(List.of(entry("k3")))).isEqualTo(1);
-    assertThat(value(a.lookup(entry("k3")))).isNull();
+    texts.assertNearHit(b, "k2", "two");
+    assertThat(a.invalidate(List.of(texts.dep("d2")))).isEqualTo(1);
+    assertThat(value(b.lookup(texts.entry("k2")))).isNull();
+    texts.write(b, "k3", "three", "d3");
+    texts.assertNearHit(a, "k3", "three");
+    assertThat(b.delete(List.of(texts.entry("k3")))).isEqualTo(1);
+    assertThat(value(a.lookup(texts.entry("k3")))).isNull();
   }
 }

@@ -110,9 +110,8 @@ final class CachedCalls {
           : new Hit(null, e);
     }
     if (found instanceof Hit hit) {
-      if (hit.level() == CacheLevel.NEAR) {
-        method.stats.nearHit();
-      } else {
+      // a near hit was counted where it was found, once for the method, manager and store
+      if (hit.level() != CacheLevel.NEAR) {
         method.stats.hit(System.nanoTime() - asked);
       }
       return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;

@@ -222,4 +222,22 @@ class RedisNearCachingTest extends CachingBehaviourTest {
     assertThat(method.hits() - hits).isEqualTo(2);
     assertThat(method.nearHits() - nearHits).isEqualTo(2);
   }
+
+  @Test
+  void aNearHitOfGetOrComputeIsCountedOnceInEveryTotal() throws Exception {
+    NearCacheStore near = near();
+    CacheManager manager = DepCache.manager();
+    ManagerCore core = installation.managers().core("default");
+    String key = "get-or-compute-near";
+    manager.getOrCompute(key, 60, () -> "computed"); // miss, written, so kept near
+    long store = near.nearHits();
+    long nearHits = core.events.stats().nearHits();
+    long hits = core.events.stats().count(CacheEventType.HIT);
+    for (int i = 0; i < 3; i++) {
+      assertThat(manager.<String>getOrCompute(key, 60, () -> "again")).isEqualTo("computed");
+    }
+    assertThat(near.nearHits() - store).isEqualTo(3);
+    assertThat(core.events.stats().nearHits() - nearHits).isEqualTo(3);
+    assertThat(core.events.stats().count(CacheEventType.HIT) - hits).isEqualTo(3);
+  }
 }

@@ -133,6 +133,64 @@ final class CachedCalls {
   }
 
   /**
+   * {@link #start} of a call of {@code n} arguments (up to three) given one by one: a near hit of a
+   * remembered key allocates no array of them.
+   */
+  Call start(MethodInfo method, Class<?> owner, int n, Object a0, Object a1, Object a2) {
+    Call near = nearStart(method, owner, method.knownKey(n, a0, a1, a2));
+    if (near != null) {
+      return near;
+    }
+    Object[] args =
+        switch (n) {
+          case 0 -> new Object[0];
+          case 1 -> new Object[] {a0};
+          case 2 -> new Object[] {a0, a1};
+          default -> new Object[] {a0, a1, a2};
+        };
+    return start(method, owner, args);
+  }
+
+  /** {@link #start} of a call whose one argument is a {@code long} or an {@code int}, unboxed. */
+  Call start(MethodInfo method, Class<?> owner, long a0) {
+    String key;
+    try {
+      key = method.key(a0);
+    } catch (UnstableKeyException | UnresolvableException e) {
+      key = null; // the start below meets it again, and reports it
+    }
+    Call near = nearStart(method, owner, key);
+    return near != null ? near : start(method, owner, new Object[] {method.argument(a0)});
+  }
+
+  /**
+   * The near hit of a call whose key is known, or {@code null}: the caller then starts it as any
+   * other call, which asks the near cache again (a near miss is followed by a round trip anyway).
+   */
+  private Call nearStart(MethodInfo method, Class<?> owner, String key) {
+    if (key == null) {
+      return null;
+    }
+    ManagerCore manager = managers.core(method.spec.manager());
+    if (!method.stats.registered()) {
+      managers.monitor(manager, method);
+    }
+    if (!manager.enabled) {
+      return null;
+    }
+    Hit hit;
+    try {
+      hit = entries.nearLookup(manager, key, method, owner, method.loader(owner), frames.current());
+    } catch (DepCacheException e) {
+      return null; // on-error=fail: the start that follows meets it again, and fails the call
+    }
+    if (hit == null) {
+      return null;
+    }
+    return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
+  }
+
+  /**
    * Leads the computation of the frame's key in this JVM, and with leases across JVMs, or takes the
    * outcome of the computation that another thread or JVM leads.
    *

@@ -175,8 +175,8 @@ final class CachedCalls {
     if (!method.stats.registered()) {
       managers.monitor(manager, method);
     }
-    if (!manager.enabled) {
-      return null;
+    if (!manager.enabled || !manager.config.nearCache()) {
+      return null; // a store hit pays the arguments' array, as it would without the near cache
     }
     Hit hit;
     try {

@@ -61,10 +61,7 @@ final class CachedCalls {
    * @return a {@link Hit} that answers it, or the {@link Frame} of its computation
    */
   Call start(MethodInfo method, Class<?> owner, Object[] args) {
-    ManagerCore manager = managers.core(method.spec.manager());
-    if (!method.stats.registered()) {
-      managers.monitor(manager, method);
-    }
+    ManagerCore manager = managerOf(method);
     if (!manager.enabled) {
       return null; // turned off through JMX: the body runs as if uncached
     }
@@ -164,6 +161,21 @@ final class CachedCalls {
   }
 
   /**
+   * The method's manager, found by name and monitored at the method's first call, then kept in the
+   * method: managers are never replaced while the agent is installed, and a method belongs to one
+   * installation's registry.
+   */
+  private ManagerCore managerOf(MethodInfo method) {
+    ManagerCore manager = method.manager;
+    if (manager == null) {
+      manager = managers.core(method.spec.manager());
+      managers.monitor(manager, method);
+      method.manager = manager; // racy, harmlessly: every thread finds the same manager
+    }
+    return manager;
+  }
+
+  /**
    * The near hit of a call whose key is known, or {@code null}: the caller then starts it as any
    * other call, which asks the near cache again (a near miss is followed by a round trip anyway).
    */
@@ -171,10 +183,7 @@ final class CachedCalls {
     if (key == null) {
       return null;
     }
-    ManagerCore manager = managers.core(method.spec.manager());
-    if (!method.stats.registered()) {
-      managers.monitor(manager, method);
-    }
+    ManagerCore manager = managerOf(method);
     if (!manager.enabled || !manager.config.nearCache()) {
       return null; // a store hit pays the arguments' array, as it would without the near cache
     }

@@ -34,6 +34,12 @@ final class MethodInfo {
   /** Its counters, which its MBean shows. */
   final MethodStats stats = new MethodStats();
 
+  /**
+   * The method's manager once its first call found it ({@link CachedCalls}); a plain field, as the
+   * manager's are final or volatile.
+   */
+  ManagerCore manager;
+
   /** As a method pattern writes it: {@code com.example.UserService#profile(java.lang.String)}. */
   final String patternSignature;
 

@@ -38,6 +38,34 @@ public final class Bridge {
     return d == null ? null : d.enter(methodId, owner, self, args);
   }
 
+  // Cached methods of up to three arguments enter without an array of them, and one of a long or
+  // an int without boxing it: a hit then allocates nothing.
+
+  public static Object enter0(int methodId, Class<?> owner) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.enter0(methodId, owner);
+  }
+
+  public static Object enter1(int methodId, Class<?> owner, Object a0) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.enter1(methodId, owner, a0);
+  }
+
+  public static Object enterLong(int methodId, Class<?> owner, long a0) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.enterLong(methodId, owner, a0);
+  }
+
+  public static Object enter2(int methodId, Class<?> owner, Object a0, Object a1) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.enter2(methodId, owner, a0, a1);
+  }
+
+  public static Object enter3(int methodId, Class<?> owner, Object a0, Object a1, Object a2) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.enter3(methodId, owner, a0, a1, a2);
+  }
+
   public static boolean isHit(Object call) {
     Dispatcher d = dispatcher;
     return call != null && d != null && d.isHit(call);

@@ -12,6 +12,34 @@ public interface Dispatcher {
    */
   Object enter(int methodId, Class<?> owner, Object self, Object[] args);
 
+  /** {@link #enter(int, Class, Object, Object[])} of a method without arguments. */
+  default Object enter0(int methodId, Class<?> owner) {
+    return enter(methodId, owner, null, new Object[0]);
+  }
+
+  /** {@link #enter(int, Class, Object, Object[])} of a method of one argument. */
+  default Object enter1(int methodId, Class<?> owner, Object a0) {
+    return enter(methodId, owner, null, new Object[] {a0});
+  }
+
+  /**
+   * {@link #enter(int, Class, Object, Object[])} of a method whose one argument is a {@code long}
+   * or an {@code int} (widened: the method's registry entry knows which).
+   */
+  default Object enterLong(int methodId, Class<?> owner, long a0) {
+    return enter(methodId, owner, null, new Object[] {a0});
+  }
+
+  /** {@link #enter(int, Class, Object, Object[])} of a method of two arguments. */
+  default Object enter2(int methodId, Class<?> owner, Object a0, Object a1) {
+    return enter(methodId, owner, null, new Object[] {a0, a1});
+  }
+
+  /** {@link #enter(int, Class, Object, Object[])} of a method of three arguments. */
+  default Object enter3(int methodId, Class<?> owner, Object a0, Object a1, Object a2) {
+    return enter(methodId, owner, null, new Object[] {a0, a1, a2});
+  }
+
   /** Whether {@code call} from {@link #enter} is a hit whose body must be skipped. */
   boolean isHit(Object call);
 

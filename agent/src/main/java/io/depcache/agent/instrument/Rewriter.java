@@ -5,9 +5,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.depcache.agent.runtime.InvalidationSpec;
 import io.depcache.agent.runtime.MethodRegistry;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
@@ -75,7 +78,7 @@ final class Rewriter {
         if (decisions.isEmpty()) {
           return null;
         }
-        builder = cached(builder, decisions, loader);
+        builder = cached(builder, type, decisions, loader);
       }
       byte[] rewritten = builder.make(TypeResolutionStrategy.Passive.INSTANCE, pool).getBytes();
       LOG.debug("instrumented {}", name);
@@ -108,7 +111,10 @@ final class Rewriter {
   }
 
   private DynamicType.Builder<?> cached(
-      DynamicType.Builder<?> builder, Selector.Decisions decisions, ClassLoader loader) {
+      DynamicType.Builder<?> builder,
+      TypeDescription described,
+      Selector.Decisions decisions,
+      ClassLoader loader) {
     int loaderIdentity = MethodIdBinding.loaderIdentity(loader);
     Map<String, Selector.Cached> cached = decisions.cached();
     Map<String, InvalidationSpec> invalidating = decisions.invalidating();
@@ -120,12 +126,24 @@ final class Rewriter {
                 Selector.Cached c = cached.get(Selector.key(method));
                 return registry.register(c.spec(), loaderIdentity, c.origin());
               });
-      builder =
-          builder.visit(
-              Advice.withCustomMapping()
-                  .bind(ids)
-                  .to(CachedAdvice.class)
-                  .on(method -> cached.containsKey(Selector.key(method))));
+      Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ids);
+      // the advice of each shape of cached method that the class has, each read once
+      Set<Class<?>> kinds = new LinkedHashSet<>();
+      for (MethodDescription method : described.getDeclaredMethods()) {
+        if (cached.containsKey(Selector.key(method))) {
+          kinds.add(CachedAdvice.forMethod(method));
+        }
+      }
+      for (Class<?> advice : kinds) {
+        builder =
+            builder.visit(
+                mapping
+                    .to(advice)
+                    .on(
+                        method ->
+                            cached.containsKey(Selector.key(method))
+                                && CachedAdvice.forMethod(method) == advice));
+      }
     }
     if (!invalidating.isEmpty()) {
       MethodIdBinding<InvalidationId> ids =

@@ -36,7 +36,7 @@ final class WarmUp {
         .visit(
             Advice.withCustomMapping()
                 .bind(MethodId.class, 0)
-                .to(CachedAdvice.class)
+                .to(CachedAdvice.OneLong.class) // the sample's: one long
                 .on(named("profile")))
         .make()
         .getBytes();

@@ -110,7 +110,21 @@ public final class EventDispatcher implements CacheEvents {
    * @param dependencies as for {@link #fire}
    */
   public void fireHit(String key, String method, Set<String> dependencies, CacheLevel level) {
-    stats.recordHit(level);
+    fireHit(key, method, dependencies, level, false);
+  }
+
+  /**
+   * As {@link #fireHit(String, String, Set, CacheLevel)}; a near hit that the method's stats
+   * counted ({@code countedByMethod}, the method attached to this manager's stats) is not counted
+   * again.
+   */
+  public void fireHit(
+      String key,
+      String method,
+      Set<String> dependencies,
+      CacheLevel level,
+      boolean countedByMethod) {
+    stats.recordHit(level, countedByMethod);
     if (wants(CacheEventType.HIT)) {
       dispatch(CacheEventType.HIT, key, method, dependencies, -1, 1, level);
     }

@@ -11,7 +11,15 @@ public final class MethodStats {
   /** The store's hits: {@link #hits()} adds the near cache's. */
   private final LongAdder storeHits = new LongAdder();
 
+  /**
+   * Every near hit of the method since it was made, never reset: the one count of a near hit, which
+   * its manager's and its store's totals sum (see {@link ManagerStats#attach}).
+   */
   private final LongAdder nearHits = new LongAdder();
+
+  /** {@link #nearHits} at the last {@link #reset()}. */
+  private volatile long nearHitsAtReset;
+
   private final LongAdder misses = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder hitNanos = new LongAdder();
@@ -28,7 +36,7 @@ public final class MethodStats {
   /**
    * A lookup answered by the near cache: a hit of its own level, untimed. It takes well under a
    * microsecond, and counts as 0 in {@link #averageHitMicros()}; timing it would cost it more than
-   * a third again.
+   * a third again. It is the near hit's only count: its manager's and store's totals read it.
    */
   public void nearHit() {
     nearHits.increment();
@@ -36,6 +44,11 @@ public final class MethodStats {
 
   /** The hits among {@link #hits()} that the near cache served. */
   public long nearHits() {
+    return nearHits.sum() - nearHitsAtReset;
+  }
+
+  /** Every near hit since the method was made, whatever resets came in between. */
+  long nearHitsEver() {
     return nearHits.sum();
   }
 
@@ -57,7 +70,7 @@ public final class MethodStats {
 
   /** Every hit, of either level. */
   public long hits() {
-    return storeHits.sum() + nearHits.sum();
+    return storeHits.sum() + nearHits();
   }
 
   public long misses() {
@@ -94,7 +107,8 @@ public final class MethodStats {
 
   public void reset() {
     storeHits.reset();
-    nearHits.reset();
+    // never reset: the manager's and store's totals sum it
+    nearHitsAtReset = nearHits.sum();
     misses.reset();
     errors.reset();
     hitNanos.reset();

@@ -7,7 +7,9 @@ import io.depcache.agent.store.NearChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * A store with a near cache in front: hits served from this JVM's memory while its subscription to
@@ -25,7 +27,12 @@ public final class NearCacheStore implements CacheStore {
   private final NearEntries entries;
   private final Coherence coherence;
   private final DependencyReader reader;
+
+  /** The near hits of {@link #lookup}: those of {@link #nearLookup} its callers count. */
   private final LongAdder nearHits = new LongAdder();
+
+  /** The counts of the near hits of {@link #nearLookup}, one per caller that counts them. */
+  private final List<LongSupplier> nearLookupCounts = new CopyOnWriteArrayList<>();
 
   /**
    * Puts a near cache in front of a store.
@@ -97,9 +104,30 @@ public final class NearCacheStore implements CacheStore {
     return filled(KeyLayout.entryKeyAt(entryKeys, key), found, epoch);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A hit here is not counted: the caller counts it (once, where it also counts the hit for its
+   * method and manager) and reports its count through {@link #countNearLookupsWith}, which {@link
+   * #nearHits()} adds.
+   */
   @Override
   public Lookup nearLookup(String entryKeys, String key) {
-    return nearAt(entryKeys, key);
+    long now = System.nanoTime(); // one reading for the lease and the entry's age
+    if (!coherence.servingAt(now)) {
+      return null;
+    }
+    NearEntries.Near near = nearAt(entryKeys, key, now);
+    return near == null ? null : near.lookup;
+  }
+
+  /**
+   * Adds a count of the hits of {@link #nearLookup} that its caller made to {@link #nearHits()}.
+   *
+   * @param count how many near hits that caller got from {@link #nearLookup}, ever
+   */
+  public void countNearLookupsWith(LongSupplier count) {
+    nearLookupCounts.add(count);
   }
 
   /**
@@ -113,15 +141,20 @@ public final class NearCacheStore implements CacheStore {
     if (!coherence.servingAt(now)) {
       return null;
     }
-    NearEntries.Near near = entries.get(entryKeys, key, now);
-    if ((near == null || near.plainSplit != entryKeys.length()) && !KeyLayout.plainUserText(key)) {
-      near = entries.get(KeyLayout.entryKeyAt(entryKeys, key), "", now);
-    }
+    NearEntries.Near near = nearAt(entryKeys, key, now);
     if (near == null) {
       return null;
     }
     nearHits.increment();
     return near.lookup;
+  }
+
+  private NearEntries.Near nearAt(String entryKeys, String key, long now) {
+    NearEntries.Near near = entries.get(entryKeys, key, now);
+    if ((near == null || near.plainSplit != entryKeys.length()) && !KeyLayout.plainUserText(key)) {
+      near = entries.get(KeyLayout.entryKeyAt(entryKeys, key), "", now);
+    }
+    return near;
   }
 
   private Lookup near(String entryKey) {
@@ -235,7 +268,11 @@ public final class NearCacheStore implements CacheStore {
 
   /** How many lookups the near cache served. */
   public long nearHits() {
-    return nearHits.sum();
+    long sum = nearHits.sum();
+    for (LongSupplier count : nearLookupCounts) {
+      sum += count.getAsLong();
+    }
+    return sum;
   }
 
   /** Whether near hits are served now; for tests and operators. */

@@ -61,10 +61,7 @@ final class CachedCalls {
    * @return a {@link Hit} that answers it, or the {@link Frame} of its computation
    */
   Call start(MethodInfo method, Class<?> owner, Object[] args) {
-    ManagerCore manager = managers.core(method.spec.manager());
-    if (!method.stats.registered()) {
-      managers.monitor(manager, method);
-    }
+    ManagerCore manager = managerOf(method);
     if (!manager.enabled) {
       return null; // turned off through JMX: the body runs as if uncached
     }
@@ -110,9 +107,8 @@ final class CachedCalls {
           : new Hit(null, e);
     }
     if (found instanceof Hit hit) {
-      if (hit.level() == CacheLevel.NEAR) {
-        method.stats.nearHit();
-      } else {
+      // a near hit was counted where it was found, once for the method, manager and store
+      if (hit.level() != CacheLevel.NEAR) {
         method.stats.hit(System.nanoTime() - asked);
       }
       return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
@@ -131,6 +127,76 @@ final class CachedCalls {
     }
     frames.push(frame);
     return frame;
+  }
+
+  /**
+   * {@link #start} of a call of {@code n} arguments (up to three) given one by one: a near hit of a
+   * remembered key allocates no array of them.
+   */
+  Call start(MethodInfo method, Class<?> owner, int n, Object a0, Object a1, Object a2) {
+    Call near = nearStart(method, owner, method.knownKey(n, a0, a1, a2));
+    if (near != null) {
+      return near;
+    }
+    Object[] args =
+        switch (n) {
+          case 0 -> new Object[0];
+          case 1 -> new Object[] {a0};
+          case 2 -> new Object[] {a0, a1};
+          default -> new Object[] {a0, a1, a2};
+        };
+    return start(method, owner, args);
+  }
+
+  /** {@link #start} of a call whose one argument is a {@code long} or an {@code int}, unboxed. */
+  Call start(MethodInfo method, Class<?> owner, long a0) {
+    String key;
+    try {
+      key = method.key(a0);
+    } catch (UnstableKeyException | UnresolvableException e) {
+      key = null; // the start below meets it again, and reports it
+    }
+    Call near = nearStart(method, owner, key);
+    return near != null ? near : start(method, owner, new Object[] {method.argument(a0)});
+  }
+
+  /**
+   * The method's manager, found by name and monitored at the method's first call, then kept in the
+   * method: managers are never replaced while the agent is installed, and a method belongs to one
+   * installation's registry.
+   */
+  private ManagerCore managerOf(MethodInfo method) {
+    ManagerCore manager = method.manager;
+    if (manager == null) {
+      manager = managers.core(method.spec.manager());
+      managers.monitor(manager, method);
+      method.manager = manager; // racy, harmlessly: every thread finds the same manager
+    }
+    return manager;
+  }
+
+  /**
+   * The near hit of a call whose key is known, or {@code null}: the caller then starts it as any
+   * other call, which asks the near cache again (a near miss is followed by a round trip anyway).
+   */
+  private Call nearStart(MethodInfo method, Class<?> owner, String key) {
+    if (key == null) {
+      return null;
+    }
+    ManagerCore manager = managerOf(method);
+    if (!manager.enabled || !manager.config.nearCache()) {
+      return null; // a store hit pays the arguments' array, as it would without the near cache
+    }
+    Hit hit;
+    try {
+      hit = entries.nearLookup(manager, key, method, owner, method.loader(owner), frames.current());
+    } catch (DepCacheException e) {
+      return null; // on-error=fail: the start that follows meets it again, and fails the call
+    }
+    if (hit == null) {
+      return null;
+    }
+    return method.async.isAsync() ? asynchronous(hit, method, owner) : hit;
   }
 
   /**

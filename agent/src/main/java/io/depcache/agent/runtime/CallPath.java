@@ -64,6 +64,53 @@ public final class CallPath implements Dispatcher {
   }
 
   @Override
+  public Object enter0(int methodId, Class<?> owner) {
+    return enterEach(methodId, owner, 0, null, null, null);
+  }
+
+  @Override
+  public Object enter1(int methodId, Class<?> owner, Object a0) {
+    return enterEach(methodId, owner, 1, a0, null, null);
+  }
+
+  @Override
+  public Object enter2(int methodId, Class<?> owner, Object a0, Object a1) {
+    return enterEach(methodId, owner, 2, a0, a1, null);
+  }
+
+  @Override
+  public Object enter3(int methodId, Class<?> owner, Object a0, Object a1, Object a2) {
+    return enterEach(methodId, owner, 3, a0, a1, a2);
+  }
+
+  private Object enterEach(int methodId, Class<?> owner, int n, Object a0, Object a1, Object a2) {
+    try {
+      MethodInfo method = registry.get(methodId);
+      if (!active || method == null || method.problem != null) {
+        return null;
+      }
+      return calls.start(method, owner, n, a0, a1, a2);
+    } catch (Throwable t) {
+      internalError("enter", methodId, t);
+      return null;
+    }
+  }
+
+  @Override
+  public Object enterLong(int methodId, Class<?> owner, long a0) {
+    try {
+      MethodInfo method = registry.get(methodId);
+      if (!active || method == null || method.problem != null) {
+        return null;
+      }
+      return calls.start(method, owner, a0);
+    } catch (Throwable t) {
+      internalError("enter", methodId, t);
+      return null;
+    }
+  }
+
+  @Override
   public boolean isHit(Object call) {
     return call instanceof Hit;
   }

@@ -60,7 +60,8 @@ final class EntryIo {
     CacheStore.Lookup found = manager.lookup(key);
     if (found != null && found.value() != null) {
       try {
-        return hit(manager, key, found, method, owner, loader, parent);
+        // a near hit here was served, and counted, by the store's lookup
+        return hit(manager, key, found, method, owner, loader, parent, reportMiss, true);
       } catch (CorruptEntryException e) {
         manager.discardCorrupt(key, methodName, e);
         // The discard fenced the key: read the sequence again, or the replacement is refused.
@@ -90,14 +91,19 @@ final class EntryIo {
       return null;
     }
     try {
-      return hit(manager, key, found, method, owner, loader, parent);
+      return hit(manager, key, found, method, owner, loader, parent, true, false);
     } catch (CorruptEntryException e) {
       manager.discardCorrupt(key, method == null ? null : method.displayName, e);
       return null;
     }
   }
 
-  /** The hit of a found entry: decoded, its dependencies handed to the parent, counted. */
+  /**
+   * The hit of a found entry: decoded, its dependencies handed to the parent, counted. A near hit
+   * is counted once: by the method's stats when the call counts itself ({@code countMethod}: the
+   * lookup that starts it, not a lease waiter's), else by the manager's; and when the store counted
+   * it too ({@code storeCounted}), that is noted, so that the store's total counts it once.
+   */
   private static Hit hit(
       ManagerCore manager,
       String key,
@@ -105,7 +111,9 @@ final class EntryIo {
       MethodInfo method,
       Class<?> owner,
       ClassLoader loader,
-      Frame parent) {
+      Frame parent,
+      boolean countMethod,
+      boolean storeCounted) {
     Hit hit = found.near() ? nearHit(manager, key, found, method, owner, loader) : null;
     if (hit == null) {
       hit =
@@ -119,12 +127,23 @@ final class EntryIo {
     if (parent != null) {
       parent.consume(hit.dependencies());
     }
+    boolean countedByMethod = false;
+    if (hit.level() == CacheLevel.NEAR) {
+      if (method != null && countMethod) {
+        method.stats.nearHit();
+        countedByMethod = true;
+      }
+      if (storeCounted) {
+        manager.events.stats().nearHitCountedByStore();
+      }
+    }
     // Counted always; the dependencies' names are built for a listener only.
     manager.events.fireHit(
         key,
         method == null ? null : method.displayName,
         manager.events.wants(CacheEventType.HIT) ? names(hit.dependencies()) : null,
-        hit.level());
+        hit.level(),
+        countedByMethod);
     return hit;
   }
 

@@ -24,7 +24,12 @@ final class GetOrCompute {
   /** The cached value of {@code key}, or the loader's, stored unless a fence refuses it. */
   <T> T compute(ManagerCore manager, String key, long ttlSeconds, Callable<T> loader) {
     ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
-    Lookup found = entries.lookup(manager, key, null, null, classLoader, frames.current());
+    Frame parent = frames.current();
+    // a near hit first: counted once, where the store's lookup would count it twice
+    Lookup found = entries.nearLookup(manager, key, null, null, classLoader, parent);
+    if (found == null) {
+      found = entries.lookup(manager, key, null, null, classLoader, parent);
+    }
     if (found instanceof Hit hit) {
       @SuppressWarnings("unchecked")
       T value = (T) hit.value();

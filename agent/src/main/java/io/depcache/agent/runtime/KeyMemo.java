@@ -28,6 +28,11 @@ final class KeyMemo {
 
   private final Memo[] slots = new Memo[SLOTS];
 
+  /** A remembered call of one {@code long} or {@code int} argument, unboxed. */
+  private record LongMemo(long value, String key) {}
+
+  private final LongMemo[] longSlots = new LongMemo[SLOTS];
+
   /**
    * The remembered key of a call with these arguments, or {@code null}.
    *
@@ -40,6 +45,56 @@ final class KeyMemo {
     }
     Memo memo = slots[slot];
     return memo != null && sameArguments(memo.args, args) ? memo.key : null;
+  }
+
+  /**
+   * {@link #get(Object[])} of a call of {@code n} arguments (up to three) given one by one, without
+   * an array of them.
+   */
+  String get(int n, Object a0, Object a1, Object a2) {
+    int hash = 1;
+    if (n > 0) {
+      if (!remembered(a0)) {
+        return null;
+      }
+      hash = mix(hash, a0);
+    }
+    if (n > 1) {
+      if (!remembered(a1)) {
+        return null;
+      }
+      hash = mix(hash, a1);
+    }
+    if (n > 2) {
+      if (!remembered(a2)) {
+        return null;
+      }
+      hash = mix(hash, a2);
+    }
+    Memo memo = slots[spread(hash)];
+    if (memo == null || memo.args.length != n) {
+      return null;
+    }
+    Object[] known = memo.args;
+    return (n < 1 || same(known[0], a0))
+            && (n < 2 || same(known[1], a1))
+            && (n < 3 || same(known[2], a2))
+        ? memo.key
+        : null;
+  }
+
+  /**
+   * The remembered key of a call whose one argument is this {@code long} (or {@code int}, widened:
+   * a method's argument has one type, so its value says which call it was), or {@code null}.
+   */
+  String get(long value) {
+    LongMemo memo = longSlots[spread(Long.hashCode(value))];
+    return memo != null && memo.value == value ? memo.key : null;
+  }
+
+  /** Remembers the key of a call whose one argument is this {@code long} (or {@code int}). */
+  void put(long value, String key) {
+    longSlots[spread(Long.hashCode(value))] = new LongMemo(value, key);
   }
 
   /** Remembers the key that a call with these arguments rendered, if its arguments allow it. */
@@ -59,15 +114,24 @@ final class KeyMemo {
   private static int slot(Object[] args) {
     int hash = 1;
     for (Object arg : args) {
-      if (arg == null) {
-        hash *= 31;
-      } else if (valueType(arg.getClass())) {
-        hash = 31 * hash + arg.hashCode();
-      } else {
+      if (!remembered(arg)) {
         return -1;
       }
+      hash = mix(hash, arg);
     }
-    // spread the high bits, as HashMap does: ids that differ only above the mask find other slots
+    return spread(hash);
+  }
+
+  private static boolean remembered(Object arg) {
+    return arg == null || valueType(arg.getClass());
+  }
+
+  private static int mix(int hash, Object arg) {
+    return arg == null ? hash * 31 : 31 * hash + arg.hashCode();
+  }
+
+  /** Spreads the high bits, as HashMap does: ids that differ only above the mask find others. */
+  private static int spread(int hash) {
     return (hash ^ (hash >>> 16)) & (SLOTS - 1);
   }
 
@@ -87,13 +151,15 @@ final class KeyMemo {
       return false;
     }
     for (int i = 0; i < args.length; i++) {
-      Object a = remembered[i];
-      Object b = args[i];
-      // the same type too: Long 1 and Integer 1 are unequal, as their keys may be
-      if (a != b && (a == null || b == null || !a.equals(b))) {
+      if (!same(remembered[i], args[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean same(Object a, Object b) {
+    // the same type too: Long 1 and Integer 1 are unequal, as their keys may be
+    return a == b || (a != null && b != null && a.equals(b));
   }
 }

@@ -144,6 +144,10 @@ public final class Managers implements AutoCloseable {
     ManagerCore core =
         new ManagerCore(
             settings, store, serializer, repeater, commandLine || settings.failOnError());
+    if (store instanceof NearCacheStore near) {
+      // the near hits of its nearLookup, which the runtime counts (once, per method)
+      near.countNearLookupsWith(core.events.stats()::nearHitsOfNearLookups);
+    }
     if (jmx != null) {
       jmx.registerManager(name, new Control(core), core.events.stats());
       publisher.started(core);
@@ -195,6 +199,8 @@ public final class Managers implements AutoCloseable {
    * shows.
    */
   void monitor(ManagerCore manager, MethodInfo method) {
+    // before its first near hit is counted: the manager's near hits sum the method's
+    manager.events.stats().attach(method.stats);
     methods
         .computeIfAbsent(manager.name(), m -> new ConcurrentHashMap<>())
         .putIfAbsent(method.patternSignature, method.stats);

@@ -34,6 +34,12 @@ final class MethodInfo {
   /** Its counters, which its MBean shows. */
   final MethodStats stats = new MethodStats();
 
+  /**
+   * The method's manager once its first call found it ({@link CachedCalls}); a plain field, as the
+   * manager's are final or volatile.
+   */
+  ManagerCore manager;
+
   /** As a method pattern writes it: {@code com.example.UserService#profile(java.lang.String)}. */
   final String patternSignature;
 
@@ -69,6 +75,8 @@ final class MethodInfo {
     this.patternSignature =
         spec.displayName() + '(' + String.join(",", spec.parameterTypeNames()) + ')';
     this.keyBase = keyBase(spec);
+    this.intArgument =
+        spec.parameterTypeNames().size() == 1 && "int".equals(spec.parameterTypeNames().get(0));
     int count = spec.parameterTypeNames().size();
     Template key = null;
     List<Template> dependencies = new ArrayList<>();
@@ -108,6 +116,9 @@ final class MethodInfo {
     return base.toString();
   }
 
+  /** Whether the method's one argument is an {@code int}, which its advice passes widened. */
+  private final boolean intArgument;
+
   /** The keys of recent calls, so that a repeated call renders nothing. */
   private final KeyMemo keys = new KeyMemo();
 
@@ -123,6 +134,35 @@ final class MethodInfo {
     String key = render(args);
     keys.put(args, key);
     return key;
+  }
+
+  /**
+   * The key remembered for a call of {@code n} arguments (up to three) given one by one, or {@code
+   * null}: then {@link #key(Object[])} renders it.
+   */
+  String knownKey(int n, Object a0, Object a1, Object a2) {
+    return keys.get(n, a0, a1, a2);
+  }
+
+  /**
+   * The key of a call whose one argument is a {@code long} or an {@code int} ({@link
+   * #argument(long)}), remembered unboxed.
+   *
+   * @throws UnstableKeyException or {@link UnresolvableException} as {@link #key(Object[])}
+   */
+  String key(long a0) {
+    String known = keys.get(a0);
+    if (known != null) {
+      return known;
+    }
+    String key = key(new Object[] {argument(a0)});
+    keys.put(a0, key);
+    return key;
+  }
+
+  /** The one argument of a method of one {@code long} or {@code int}, as its type boxes it. */
+  Object argument(long a0) {
+    return intArgument ? (Object) Integer.valueOf((int) a0) : (Object) Long.valueOf(a0);
   }
 
   private String render(Object[] args) {

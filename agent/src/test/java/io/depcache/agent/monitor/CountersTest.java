@@ -3,6 +3,7 @@ package io.depcache.agent.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.CacheEventType;
+import io.depcache.CacheLevel;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +57,39 @@ class CountersTest {
     assertThat(manager.entriesRemoved()).isEqualTo(9);
     manager.reset();
     assertThat(manager.entriesRemoved()).isZero();
+  }
+
+  @Test
+  void aMethodsNearHitIsCountedOnceAndShownByEachTotal() {
+    MethodStats method = new MethodStats();
+    EventDispatcher events = new EventDispatcher("default");
+    ManagerStats manager = events.stats();
+    manager.attach(method);
+    manager.attach(method); // twice is once
+    method.nearHit();
+    method.nearHit();
+    events.fireHit("k", "m", null, CacheLevel.NEAR, true); // the method's: not counted again
+    events.fireHit("k", null, null, CacheLevel.NEAR); // getOrCompute's
+    events.fireHit("k", "m", null, CacheLevel.STORE);
+    assertThat(method.nearHits()).isEqualTo(2);
+    assertThat(method.hits()).isEqualTo(2);
+    assertThat(manager.nearHits()).isEqualTo(3);
+    assertThat(manager.count(CacheEventType.HIT)).isEqualTo(4);
+    assertThat(manager.nearHitsOfNearLookups()).isEqualTo(3);
+    manager.nearHitCountedByStore(); // one of them a store lookup served, and counted itself
+    assertThat(manager.nearHitsOfNearLookups()).isEqualTo(2);
+    assertThat(manager.nearHits()).isEqualTo(3);
+
+    manager.reset();
+    method.reset();
+    assertThat(manager.nearHits()).isZero();
+    assertThat(manager.count(CacheEventType.HIT)).isZero();
+    assertThat(method.nearHits()).isZero();
+    // the store's total never goes back
+    assertThat(manager.nearHitsOfNearLookups()).isEqualTo(2);
+    method.nearHit();
+    assertThat(manager.nearHits()).isEqualTo(1);
+    assertThat(method.hits()).isEqualTo(1);
+    assertThat(manager.nearHitsOfNearLookups()).isEqualTo(3);
   }
 }

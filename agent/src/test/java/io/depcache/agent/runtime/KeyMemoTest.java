@@ -108,4 +108,35 @@ class KeyMemoTest {
     String first = info.key(new Object[] {arg});
     assertThat(info.key(new Object[] {arg})).isEqualTo(first).isNotSameAs(first);
   }
+
+  @Test
+  void argumentsGivenOneByOneFindTheKeyTheirArrayRendered() {
+    MethodInfo info = method("", "java.lang.String", "long", "java.lang.Object");
+    assertThat(info.knownKey(3, "eu", 42L, null)).isNull(); // never rendered yet
+    String key = info.key(new Object[] {"eu", 42L, null});
+    assertThat(info.knownKey(3, new String("eu"), Long.valueOf(42), null)).isSameAs(key);
+    assertThat(info.knownKey(3, "eu", 42, null)).as("an Integer is not a Long").isNull();
+    assertThat(info.knownKey(3, "eu", 43L, null)).isNull();
+    assertThat(info.knownKey(2, "eu", 42L, null)).as("another count of arguments").isNull();
+    assertThat(info.knownKey(3, "eu", 42L, new Object())).as("not a value type").isNull();
+    MethodInfo none = method("");
+    String noArguments = none.key(new Object[0]);
+    assertThat(none.knownKey(0, null, null, null)).isSameAs(noArguments);
+  }
+
+  @Test
+  void aLongOrIntArgumentIsRememberedUnboxedUnderTheKeyOfItsType() {
+    MethodInfo ofLong = method("", "long");
+    String key = ofLong.key(7L);
+    assertThat(key).isEqualTo("com.example.Service#find(7)");
+    assertThat(ofLong.key(7L)).isSameAs(key);
+    assertThat(ofLong.argument(7)).isEqualTo(7L);
+    MethodInfo ofInt = method("{0}", "int");
+    assertThat(ofInt.argument(7)).isEqualTo(7);
+    for (long i = 0; i < 10 * KeyMemo.SLOTS; i++) {
+      assertThat(ofInt.key(i)).isEqualTo(String.valueOf(i));
+      assertThat(ofLong.key(-i)).isEqualTo("com.example.Service#find(" + -i + ")");
+    }
+    assertThat(ofLong.key(7L)).isEqualTo(key);
+  }
 }

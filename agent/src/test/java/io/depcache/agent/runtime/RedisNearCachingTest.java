@@ -3,6 +3,7 @@ package io.depcache.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.fixtures.Calls;
+import com.example.fixtures.Shapes;
 import com.example.fixtures.Team;
 import com.example.fixtures.User;
 import io.depcache.CacheEvent;
@@ -221,5 +222,93 @@ class RedisNearCachingTest extends CachingBehaviourTest {
     users.user(13);
     assertThat(method.hits() - hits).isEqualTo(2);
     assertThat(method.nearHits() - nearHits).isEqualTo(2);
+  }
+
+  @Test
+  void aNearHitOfGetOrComputeIsCountedOnceInEveryTotal() throws Exception {
+    NearCacheStore near = near();
+    CacheManager manager = DepCache.manager();
+    ManagerCore core = installation.managers().core("default");
+    String key = "get-or-compute-near";
+    manager.getOrCompute(key, 60, () -> "computed"); // miss, written, so kept near
+    long store = near.nearHits();
+    long nearHits = core.events.stats().nearHits();
+    long hits = core.events.stats().count(CacheEventType.HIT);
+    for (int i = 0; i < 3; i++) {
+      assertThat(manager.<String>getOrCompute(key, 60, () -> "again")).isEqualTo("computed");
+    }
+    assertThat(near.nearHits() - store).isEqualTo(3);
+    assertThat(core.events.stats().nearHits() - nearHits).isEqualTo(3);
+    assertThat(core.events.stats().count(CacheEventType.HIT) - hits).isEqualTo(3);
+  }
+
+  /** One call of a {@link Shapes} method, with the first or the second set of arguments. */
+  private static Object call(Shapes shapes, String method, boolean first) {
+    int n = first ? 1 : 2;
+    return switch (method) {
+      case "none" -> shapes.none();
+      case "ofLong" -> shapes.ofLong(first ? 10_000_000_001L : 10_000_000_002L);
+      case "ofInt" -> shapes.ofInt(first ? 70_001 : 70_002);
+      case "ofShort" -> shapes.ofShort((short) n);
+      case "ofText" -> shapes.ofText(first ? "t1" : "t2");
+      case "ofTwo" -> shapes.ofTwo("tt", n);
+      case "ofThree" -> shapes.ofThree("ttt", n, first);
+      default -> shapes.ofFour(1, 2, 3, n);
+    };
+  }
+
+  private static final List<String> SHAPES =
+      List.of("none", "ofLong", "ofInt", "ofShort", "ofText", "ofTwo", "ofThree", "ofFour");
+
+  @Test
+  void aMethodOfEachShapeOfArgumentsIsANearHitOfItsOwnKey() throws Exception {
+    NearCacheStore near = near();
+    Shapes shapes = new Shapes();
+    for (String method : SHAPES) {
+      Object first = call(shapes, method, true); // miss, written, so kept near
+      long hits = near.nearHits();
+      assertThat(call(shapes, method, true)).as(method).isEqualTo(first);
+      assertThat(near.nearHits() - hits).as(method + " near hits").isEqualTo(1);
+      assertThat(Calls.count("shapes." + method)).as(method).isEqualTo(1);
+      if (!method.equals("none")) {
+        Object second = call(shapes, method, false); // other arguments: another key
+        assertThat(second).as(method).isNotEqualTo(first);
+        assertThat(call(shapes, method, false)).as(method).isEqualTo(second);
+        assertThat(call(shapes, method, true)).as(method).isEqualTo(first);
+        assertThat(Calls.count("shapes." + method)).as(method).isEqualTo(2);
+      }
+    }
+    // the keys are those of the arguments' array: a call of the old shape finds the same entry
+    assertThat(DepCache.manager().<String>get("com.example.fixtures.Shapes#ofLong(10000000001)"))
+        .isEqualTo("long 10000000001");
+    assertThat(DepCache.manager().<String>get("com.example.fixtures.Shapes#ofInt(70001)"))
+        .isEqualTo("int 70001");
+    assertThat(DepCache.manager().<Integer>get("com.example.fixtures.Shapes#ofTwo(\"tt\",1)"))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aNearHitOfAMethodOfUpToThreeArgumentsAllocatesNothing() throws Exception {
+    near();
+    Shapes shapes = new Shapes();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    int calls = 100_000;
+    // the boxed short, int and boolean of these shapes are the JDK's cached instances
+    for (String method : List.of("none", "ofLong", "ofInt", "ofShort", "ofText", "ofThree")) {
+      call(shapes, method, true);
+      for (int i = 0; i < calls; i++) { // warm up, so that the measure is of compiled code
+        call(shapes, method, true);
+      }
+      long allocated = threads.getThreadAllocatedBytes(id);
+      for (int i = 0; i < calls; i++) {
+        call(shapes, method, true);
+      }
+      allocated = threads.getThreadAllocatedBytes(id) - allocated;
+      assertThat(Calls.count("shapes." + method)).as(method).isEqualTo(1);
+      // below one byte per hit: an array of the arguments would be 16 B or more
+      assertThat((double) allocated / calls).as(method + ": bytes per near hit").isLessThan(1.0);
+    }
   }
 }

@@ -31,7 +31,7 @@ for round in $(seq 1 "$rounds"); do
     -Ddepcache.prefix=bench -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" "100000:$trials" \
     >"$out/standalone-$round.out" 2>"$out/standalone-$round.log"
-  sed "s/^/round $round standalone /" "$out/standalone-$round.out" | grep -E '100k|max_command'
+  sed "s/^/round $round standalone /" "$out/standalone-$round.out" | grep -E '100k_(ms|unlink|vs|max|jvm|redis)'
   run_java -cp "$bench_jar" com.example.bench.ClusterProbe "$java_cmd" "$agent_jar" 1 "$trials" \
     >"$out/cluster-$round.out" 2>"$out/cluster-$round.log"
   sed "s/^/round $round cluster /" "$out/cluster-$round.out" | grep -E 'invalidate'

@@ -121,6 +121,10 @@ public final class ClusterHitProbe {
     long overTen = 0;
     String longest = "none of 1 ms or more";
     Map<String, Long> overOne = new TreeMap<>();
+    List<Long> jvmCpu = new ArrayList<>();
+    List<Long> primariesCpu = new ArrayList<>();
+    List<Long> replicasCpu = new ArrayList<>();
+    List<Long> waits = new ArrayList<>();
     Map<String, Long> overTenByCommand = new TreeMap<>();
     for (int trial = 0; trial < trials; trial++) {
       String name = "hot" + trial + ThreadLocalRandom.current().nextInt(1_000_000);
@@ -148,9 +152,33 @@ public final class ClusterHitProbe {
           jedis.configResetStat();
         }
       }
+      List<HostAndPort> order = new ArrayList<>(nodes);
+      long[] pids = new long[order.size()];
+      boolean[] primary = new boolean[order.size()];
+      for (int n = 0; n < order.size(); n++) {
+        try (Jedis jedis = new Jedis(order.get(n))) {
+          pids[n] = ServerCpu.pid(jedis);
+          primary[n] = jedis.info("replication").contains("role:master");
+        }
+      }
+      long[][] before = new long[order.size()][];
+      for (int n = 0; n < order.size(); n++) {
+        before[n] = ServerCpu.schedstat(pids[n]);
+      }
+      long jvmBefore = ServerCpu.jvmCpuNanos();
       long start = System.nanoTime();
       long removed = DepCache.manager().invalidateDependency(name);
       millis.add((System.nanoTime() - start) / 1e6);
+      jvmCpu.add(ServerCpu.jvmCpuNanos() - jvmBefore);
+      long[] spent = new long[3]; // primaries' cpu, replicas' cpu, every node's run-queue wait
+      for (int n = 0; n < order.size(); n++) {
+        long[] after = ServerCpu.schedstat(pids[n]);
+        spent[primary[n] ? 0 : 1] += after[0] - before[n][0];
+        spent[2] += after[1] - before[n][1];
+      }
+      primariesCpu.add(spent[0]);
+      replicasCpu.add(spent[1]);
+      waits.add(spent[2]);
       for (HostAndPort node : nodes) {
         try (Jedis jedis = new Jedis(node)) {
           List<Slowlog> log = jedis.slowlogGet(100_000);
@@ -190,6 +218,12 @@ public final class ClusterHitProbe {
     figure("cluster_invalidate_100k_max_command_ms", longestMicros / 1_000.0);
     System.out.println("cluster_invalidate_100k_max_command: " + longest);
     System.out.println("cluster_invalidate_100k_commands_over_10ms: " + overTen);
+    // CPU spent during the invalidation (medians of the trials), and how long the nodes' main
+    // threads were runnable but waiting for a core (/proc/<pid>/schedstat: ServerCpu)
+    figure("cluster_invalidate_100k_jvm_cpu_ms", medianMillis(jvmCpu));
+    figure("cluster_invalidate_100k_primaries_cpu_ms", medianMillis(primariesCpu));
+    figure("cluster_invalidate_100k_replicas_cpu_ms", medianMillis(replicasCpu));
+    figure("cluster_invalidate_100k_nodes_runqueue_wait_ms", medianMillis(waits));
     // SLOWLOG times a command from its start to its end: on cores that six nodes and this JVM
     // share, that includes the time its node waited for a core, which the counts by command and
     // role (a replica applying what its primary sent) tell apart from a long command.
@@ -206,6 +240,10 @@ public final class ClusterHitProbe {
       shown = shown.substring(0, 120) + "...";
     }
     return entry.getExecutionTime() + " us: " + shown + " (" + args.size() + " arguments)";
+  }
+
+  private static double medianMillis(List<Long> nanos) {
+    return median(nanos.stream().mapToLong(Long::longValue).toArray()) / 1e6;
   }
 
   private static double median(long[] values) {

@@ -6,12 +6,13 @@
 # bench/target/benchmarks.jar (mvn package -DskipTests -pl bench -am) and redis-server/redis-cli.
 #
 # Usage: scripts/bench-cluster-invalidate.sh [ROUNDS [TRIALS]]   (default 2 rounds of 3 trials)
+# AGENT_JAR=path times another build of the agent (an earlier commit) with the same probes.
 # Prints each probe's lines, prefixed by its round, then the medians of the rounds' medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-2}"
 trials="${2:-3}"
-agent_jar=agent/target/depcache-agent.jar
+agent_jar="${AGENT_JAR:-agent/target/depcache-agent.jar}"
 bench_jar=bench/target/benchmarks.jar
 for needed in "$agent_jar" "$bench_jar"; do
   [ -e "$needed" ] || { echo "missing $needed: mvn package -DskipTests -pl bench -am" >&2; exit 1; }

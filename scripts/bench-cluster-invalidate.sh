@@ -6,8 +6,10 @@
 # bench/target/benchmarks.jar (mvn package -DskipTests -pl bench -am) and redis-server/redis-cli.
 #
 # Usage: scripts/bench-cluster-invalidate.sh [ROUNDS [TRIALS]]   (default 2 rounds of 3 trials)
-# AGENT_JAR=path times another build of the agent (an earlier commit) with the same probes.
-# Prints each probe's lines, prefixed by its round, then the medians of the rounds' medians.
+# AGENT_JAR=path times another build of the agent; BASELINE_JAR=path also times that build (an
+# earlier commit) in each round, after the current one, with the same probes.
+# Prints each probe's lines, prefixed by its round and build, then per build the medians of the
+# rounds' medians and their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-2}"
@@ -27,20 +29,31 @@ run_java() {
     -u DEP_CACHE_ENABLED -u DEP_CACHE_PREFIX "$java_cmd" "$@"
 }
 out="$(mktemp -d -t bench-cluster-invalidate.XXXXXX)"
+builds=(current)
+[ -n "${BASELINE_JAR:-}" ] && builds+=(baseline)
 for round in $(seq 1 "$rounds"); do
-  run_java -Xms512m -Xmx512m "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
-    -Ddepcache.prefix=bench -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" "100000:$trials" \
-    >"$out/standalone-$round.out" 2>"$out/standalone-$round.log"
-  sed "s/^/round $round standalone /" "$out/standalone-$round.out" | grep -E '100k_(ms|unlink|vs|max|jvm|redis)'
-  run_java -cp "$bench_jar" com.example.bench.ClusterProbe "$java_cmd" "$agent_jar" 1 "$trials" \
-    >"$out/cluster-$round.out" 2>"$out/cluster-$round.log"
-  sed "s/^/round $round cluster /" "$out/cluster-$round.out" | grep -E 'invalidate'
+  for build in "${builds[@]}"; do
+    jar="$agent_jar"
+    [ "$build" = baseline ] && jar="$BASELINE_JAR"
+    run_java -Xms512m -Xmx512m "-javaagent:$jar" "-Ddepcache.redis.url=$url" \
+      -Ddepcache.prefix=bench -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp "$bench_jar" com.example.bench.InvalidateProbe "$url" "100000:$trials" \
+      >"$out/$build-standalone-$round.out" 2>"$out/$build-standalone-$round.log"
+    sed "s/^/round $round $build standalone /" "$out/$build-standalone-$round.out" \
+      | grep -a -E '100k_(ms|unlink|vs|max|jvm|redis)'
+    run_java -cp "$bench_jar" com.example.bench.ClusterProbe "$java_cmd" "$jar" 1 "$trials" \
+      >"$out/$build-cluster-$round.out" 2>"$out/$build-cluster-$round.log"
+    sed "s/^/round $round $build cluster /" "$out/$build-cluster-$round.out" \
+      | grep -a -E 'invalidate'
+  done
 done
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-standalone="$(cat "$out"/standalone-*.out | sed -n 's/^invalidate_100k_ms: //p' | median)"
-cluster="$(cat "$out"/cluster-*.out | sed -n 's/^cluster_invalidate_100k_ms: //p' | median)"
-echo "invalidate_100k_ms: $standalone"
-echo "cluster_invalidate_100k_ms: $cluster"
-echo "cluster_vs_standalone_100k_ratio: $(awk -v c="$cluster" -v s="$standalone" 'BEGIN {printf "%.2f", c / s}')"
+for build in "${builds[@]}"; do
+  standalone="$(cat "$out/$build"-standalone-*.out | sed -n 's/^invalidate_100k_ms: //p' | median)"
+  cluster="$(cat "$out/$build"-cluster-*.out | sed -n 's/^cluster_invalidate_100k_ms: //p' | median)"
+  ratio="$(awk -v c="$cluster" -v s="$standalone" 'BEGIN {printf "%.2f", c / s}')"
+  echo "$build invalidate_100k_ms: $standalone"
+  echo "$build cluster_invalidate_100k_ms: $cluster"
+  echo "$build cluster_vs_standalone_100k_ratio: $ratio"
+done
 echo "logs: $out" >&2

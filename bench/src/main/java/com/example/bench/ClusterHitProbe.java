@@ -39,7 +39,9 @@ import redis.clients.jedis.resps.Slowlog;
  *       and the JVM spent are read around each measured one ({@link ServerCpu}).
  * </ul>
  *
- * <p>Arguments: {@code nodes [rounds [trials]]}. A probe: nothing here asserts a time.
+ * <p>Arguments: {@code nodes [rounds [trials]]}. A probe: nothing here asserts a time. With {@code
+ * -Dbench.cluster.fifo=true} (root), the nodes run under {@code SCHED_FIFO} during the
+ * invalidations: a diagnosis of the commands over 10 ms, whose times are then not comparable.
  */
 public final class ClusterHitProbe {
   private static final int BLOCK = 2_000;
@@ -174,6 +176,9 @@ public final class ClusterHitProbe {
           primary[n] = jedis.info("replication").contains("role:master");
         }
       }
+      if (Boolean.getBoolean("bench.cluster.fifo")) {
+        realTime(pids);
+      }
       long[][] before = new long[order.size()][];
       for (int n = 0; n < order.size(); n++) {
         before[n] = ServerCpu.schedstat(pids[n]);
@@ -255,6 +260,28 @@ public final class ClusterHitProbe {
       shown = shown.substring(0, 120) + "...";
     }
     return entry.getExecutionTime() + " us: " + shown + " (" + args.size() + " arguments)";
+  }
+
+  /**
+   * A diagnosis, not a figure: puts the nodes under {@code SCHED_FIFO} ({@code chrt}, root only),
+   * so that neither this JVM nor another node takes a node's core in the middle of a command.
+   * SLOWLOG then shows how long the commands take by their work.
+   */
+  private static void realTime(long[] pids) {
+    for (long pid : pids) {
+      try {
+        Process chrt =
+            new ProcessBuilder("chrt", "-f", "-p", "1", Long.toString(pid)).inheritIO().start();
+        if (chrt.waitFor() != 0) {
+          throw new IllegalStateException("chrt -f -p 1 " + pid + " failed");
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static double medianMillis(List<Long> nanos) {

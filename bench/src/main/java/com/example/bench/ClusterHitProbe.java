@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.HostAndPort;
@@ -32,10 +34,14 @@ import redis.clients.jedis.resps.Slowlog;
  *       the raw {@code GET} alone), each call timed; the ratio of the medians.
  *   <li>{@code cluster_invalidate_100k_ms}: the median time of {@code invalidateDependency} of one
  *       dependency with 100,000 dependents spread over the cluster, filled by a pipeline in the
- *       form the agent's writes give them; every dependent is gone afterwards.
+ *       form the agent's writes give them; every dependent is gone afterwards. One invalidation of
+ *       10,000 goes first, unmeasured, as in {@link InvalidateProbe}; SLOWLOG and the CPU the nodes
+ *       and the JVM spent are read around each measured one ({@link ServerCpu}).
  * </ul>
  *
- * <p>Arguments: {@code nodes [rounds [trials]]}. A probe: nothing here asserts a time.
+ * <p>Arguments: {@code nodes [rounds [trials]]}. A probe: nothing here asserts a time. With {@code
+ * -Dbench.cluster.fifo=true} (root), the nodes run under {@code SCHED_FIFO} during the
+ * invalidations: a diagnosis of the commands over 10 ms, whose times are then not comparable.
  */
 public final class ClusterHitProbe {
   private static final int BLOCK = 2_000;
@@ -118,6 +124,23 @@ public final class ClusterHitProbe {
     long longestMicros = 0;
     long overTen = 0;
     String longest = "none of 1 ms or more";
+    Map<String, Long> overOne = new TreeMap<>();
+    List<Long> jvmCpu = new ArrayList<>();
+    List<Long> primariesCpu = new ArrayList<>();
+    List<Long> replicasCpu = new ArrayList<>();
+    List<Long> waits = new ArrayList<>();
+    Map<String, Long> overTenByCommand = new TreeMap<>();
+    // Unmeasured, as InvalidateProbe's first trial: the JIT, the scripts, the pools.
+    String warm = "warm" + ThreadLocalRandom.current().nextInt(1_000_000);
+    byte[] warmSet = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, warm));
+    try (AbstractPipeline pipeline = raw.pipelined()) {
+      for (int i = 0; i < DEPENDENTS / 10; i++) {
+        String entry = KeyLayout.entryKey(namespace, warm + ":" + i);
+        pipeline.set(RedisClusterStore.storedName(entry), value);
+        pipeline.zadd(warmSet, 0, entry.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams());
+      }
+    }
+    DepCache.manager().invalidateDependency(warm);
     for (int trial = 0; trial < trials; trial++) {
       String name = "hot" + trial + ThreadLocalRandom.current().nextInt(1_000_000);
       byte[] set = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, name));
@@ -130,26 +153,67 @@ public final class ClusterHitProbe {
       }
       for (HostAndPort node : nodes) {
         try (Jedis jedis = new Jedis(node)) {
+          if (jedis.info("replication").contains("role:master")) {
+            // the fill has reached the replicas before anything is timed
+            jedis.waitReplicas(1, 5_000);
+          }
+        }
+      }
+      for (HostAndPort node : nodes) {
+        try (Jedis jedis = new Jedis(node)) {
           jedis.configSet("slowlog-max-len", "100000");
           jedis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
           jedis.slowlogReset();
           jedis.configResetStat();
         }
       }
+      List<HostAndPort> order = new ArrayList<>(nodes);
+      long[] pids = new long[order.size()];
+      boolean[] primary = new boolean[order.size()];
+      for (int n = 0; n < order.size(); n++) {
+        try (Jedis jedis = new Jedis(order.get(n))) {
+          pids[n] = ServerCpu.pid(jedis);
+          primary[n] = jedis.info("replication").contains("role:master");
+        }
+      }
+      if (Boolean.getBoolean("bench.cluster.fifo")) {
+        realTime(pids);
+      }
+      long[][] before = new long[order.size()][];
+      for (int n = 0; n < order.size(); n++) {
+        before[n] = ServerCpu.schedstat(pids[n]);
+      }
+      // The garbage of the fill is collected now, not in the middle of what is timed.
+      System.gc();
+      long jvmBefore = ServerCpu.jvmCpuNanos();
       long start = System.nanoTime();
       long removed = DepCache.manager().invalidateDependency(name);
       millis.add((System.nanoTime() - start) / 1e6);
+      jvmCpu.add(ServerCpu.jvmCpuNanos() - jvmBefore);
+      long[] spent = new long[3]; // primaries' cpu, replicas' cpu, every node's run-queue wait
+      for (int n = 0; n < order.size(); n++) {
+        long[] after = ServerCpu.schedstat(pids[n]);
+        spent[primary[n] ? 0 : 1] += after[0] - before[n][0];
+        spent[2] += after[1] - before[n][1];
+      }
+      primariesCpu.add(spent[0]);
+      replicasCpu.add(spent[1]);
+      waits.add(spent[2]);
       for (HostAndPort node : nodes) {
         try (Jedis jedis = new Jedis(node)) {
           List<Slowlog> log = jedis.slowlogGet(100_000);
           jedis.configSet("slowlog-log-slower-than", "-1");
+          String role = jedis.info("replication").contains("role:master") ? "primary" : "replica";
           for (Slowlog entry : log) {
+            String command = entry.getArgs().get(0).toUpperCase(Locale.ROOT) + " (" + role + ")";
+            overOne.merge(command, 1L, Long::sum);
             if (entry.getExecutionTime() > 10_000) {
               overTen++;
+              overTenByCommand.merge(command, 1L, Long::sum);
             }
             if (entry.getExecutionTime() > longestMicros) {
               longestMicros = entry.getExecutionTime();
-              longest = entry.getArgs().get(0) + " on " + node;
+              longest = describe(entry) + " on the " + role + " " + node;
             }
           }
           if (Boolean.getBoolean("bench.cluster.stats")) {
@@ -174,6 +238,54 @@ public final class ClusterHitProbe {
     figure("cluster_invalidate_100k_max_command_ms", longestMicros / 1_000.0);
     System.out.println("cluster_invalidate_100k_max_command: " + longest);
     System.out.println("cluster_invalidate_100k_commands_over_10ms: " + overTen);
+    // CPU spent during the invalidation (medians of the trials), and how long the nodes' main
+    // threads were runnable but waiting for a core (/proc/<pid>/schedstat: ServerCpu)
+    figure("cluster_invalidate_100k_jvm_cpu_ms", medianMillis(jvmCpu));
+    figure("cluster_invalidate_100k_primaries_cpu_ms", medianMillis(primariesCpu));
+    figure("cluster_invalidate_100k_replicas_cpu_ms", medianMillis(replicasCpu));
+    figure("cluster_invalidate_100k_nodes_runqueue_wait_ms", medianMillis(waits));
+    // SLOWLOG times a command from its start to its end: on cores that six nodes and this JVM
+    // share, that includes the time its node waited for a core, which the counts by command and
+    // role (a replica applying what its primary sent) tell apart from a long command.
+    System.out.println("cluster_invalidate_100k_commands_over_1ms_by_command: " + overOne);
+    System.out.println(
+        "cluster_invalidate_100k_commands_over_10ms_by_command: " + overTenByCommand);
+  }
+
+  /** A SLOWLOG entry: its time, command and first arguments. */
+  private static String describe(Slowlog entry) {
+    List<String> args = entry.getArgs();
+    String shown = String.join(" ", args.subList(0, Math.min(4, args.size())));
+    if (shown.length() > 120) {
+      shown = shown.substring(0, 120) + "...";
+    }
+    return entry.getExecutionTime() + " us: " + shown + " (" + args.size() + " arguments)";
+  }
+
+  /**
+   * A diagnosis, not a figure: puts the nodes under {@code SCHED_FIFO} ({@code chrt}, root only),
+   * so that neither this JVM nor another node takes a node's core in the middle of a command.
+   * SLOWLOG then shows how long the commands take by their work.
+   */
+  private static void realTime(long[] pids) {
+    for (long pid : pids) {
+      try {
+        Process chrt =
+            new ProcessBuilder("chrt", "-f", "-p", "1", Long.toString(pid)).inheritIO().start();
+        if (chrt.waitFor() != 0) {
+          throw new IllegalStateException("chrt -f -p 1 " + pid + " failed");
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static double medianMillis(List<Long> nanos) {
+    return median(nanos.stream().mapToLong(Long::longValue).toArray()) / 1e6;
   }
 
   private static double median(long[] values) {

@@ -48,6 +48,7 @@ public final class InvalidateProbe {
   private final String namespace =
       KeyLayout.namespace(System.getProperty("depcache.prefix", "depcache"), "default");
   private final Jedis redis;
+  private final long pid;
   private final byte[] value;
   private long longestMicros;
   private String longest = "none of 1 ms or more";
@@ -57,6 +58,7 @@ public final class InvalidateProbe {
 
   private InvalidateProbe(Jedis redis, byte[] value) {
     this.redis = redis;
+    this.pid = ServerCpu.pid(redis);
     this.value = value;
   }
 
@@ -115,7 +117,13 @@ public final class InvalidateProbe {
     return stored;
   }
 
-  private record Times(long invalidateNanos, long unlinkNanos, long scripts, long maxMicros) {}
+  private record Times(
+      long invalidateNanos,
+      long unlinkNanos,
+      long scripts,
+      long maxMicros,
+      long jvmCpuNanos,
+      long redisCpuNanos) {}
 
   private void measure(int dependents, int trials) {
     List<Times> runs = new ArrayList<>();
@@ -143,6 +151,18 @@ public final class InvalidateProbe {
             + "_scripts: "
             + median(runs.stream().mapToLong(Times::scripts).toArray()));
     System.out.println("invalidate_" + label + "_max_command_ms: " + millis(max));
+    // CPU spent during the invalidation: this JVM's, and the Redis main thread's when Redis is a
+    // process of this machine (ServerCpu; 0 otherwise)
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_jvm_cpu_ms: "
+            + millis(median(runs.stream().mapToLong(Times::jvmCpuNanos).toArray()) / 1000.0));
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_redis_cpu_ms: "
+            + millis(median(runs.stream().mapToLong(Times::redisCpuNanos).toArray()) / 1000.0));
   }
 
   /** Fills a dependency and invalidates it, and (when asked) fills another and unlinks its keys. */
@@ -153,6 +173,8 @@ public final class InvalidateProbe {
     long unlink = 0;
     long scripts = 0;
     long max = 0;
+    long jvmCpu = 0;
+    long redisCpu = 0;
     for (boolean invalidating : order) {
       String dependency = "bench-invalidate:" + UUID.randomUUID().toString().substring(0, 8);
       String dependencyKey = KeyLayout.dependencyKey(namespace, dependency);
@@ -161,9 +183,15 @@ public final class InvalidateProbe {
         redis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
         redis.slowlogReset();
         long scriptsBefore = scriptCalls();
+        long[] redisBefore = ServerCpu.schedstat(pid);
+        // The garbage of the fill is collected now, not in the middle of what is timed.
+        System.gc();
+        long jvmBefore = ServerCpu.jvmCpuNanos();
         long start = System.nanoTime();
         long removed = manager.invalidateDependency(dependency);
         invalidate = System.nanoTime() - start;
+        jvmCpu = ServerCpu.jvmCpuNanos() - jvmBefore;
+        redisCpu = ServerCpu.schedstat(pid)[0] - redisBefore[0];
         scripts = scriptCalls() - scriptsBefore;
         scriptsInAll += scripts;
         List<Slowlog> log = redis.slowlogGet(100_000);
@@ -186,6 +214,7 @@ public final class InvalidateProbe {
         }
       } else {
         // In the order they were written, as an application that knew them would remove them.
+        System.gc(); // as before the invalidation
         long start = System.nanoTime();
         long removed = redis.unlink(keys);
         unlink = System.nanoTime() - start;
@@ -195,7 +224,7 @@ public final class InvalidateProbe {
         }
       }
     }
-    return new Times(invalidate, unlink, scripts, max);
+    return new Times(invalidate, unlink, scripts, max, jvmCpu, redisCpu);
   }
 
   /**

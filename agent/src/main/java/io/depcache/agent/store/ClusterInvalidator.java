@@ -2,6 +2,7 @@ package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,12 +21,12 @@ import redis.clients.jedis.UnifiedJedis;
  *       ({@link #detach});
  *   <li>a second sequence {@code f2};
  *   <li>each detached set read a page of {@value #PAGE} members at a time, by position (it never
- *       changes again), up to {@value #CHUNK} members; those grouped by hash tag, and each group
- *       (up to {@value #GROUP} entries) fenced by its tag's fence with {@code f2} and unlinked,
- *       three plain commands in its slot, the groups of each node on one connection of that node
- *       and all nodes at once ({@link ClusterScripts#fenceAndUnlink}); a group that failed made
- *       again entry by entry by {@code cluster-unlink.lua}; a drained set goes, and off its
- *       dependency's sets being drained, in one step.
+ *       changes again), up to {@value #CHUNK} members; those grouped by slot, and each group (up to
+ *       {@value #GROUP} entries) fenced by the fences of its entries' tags with {@code f2} and
+ *       unlinked, three plain commands in its slot, the groups of each node on one connection of
+ *       that node and all nodes at once ({@link ClusterScripts#fenceAndUnlink}); a group that
+ *       failed made again entry by entry by {@code cluster-unlink.lua}; a drained set goes, and off
+ *       its dependency's sets being drained, in one step.
  * </ol>
  *
  * The detach and each node's fences and unlinks return only once a replica of the node has them
@@ -34,8 +35,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Every set on a dependency's sets being drained is drained before the invalidation returns, so
  * an invalidation that stopped half way (a crash, a timeout, a failover) is finished by the next
  * one of the dependency, or by its own retry. No command touches more than one slot, and none runs
- * long: a page is one {@code ZRANGE}, a group a {@code ZADD}, a {@code PEXPIRE} and an {@code
- * UNLINK} of at most {@value #GROUP} entries.
+ * long: a page is one {@code ZRANGE}, a group a {@code ZADD} of at most five tags, a {@code
+ * PEXPIRE} and an {@code UNLINK} of at most {@value #GROUP} entries.
  */
 final class ClusterInvalidator {
   /** Members read per {@code ZRANGE}. */
@@ -47,8 +48,11 @@ final class ClusterInvalidator {
    */
   static final int CHUNK = 131_072;
 
-  /** Entries one tag group (or one call of {@code cluster-unlink.lua}) unlinks at most. */
+  /** Entries one slot group (or one call of {@code cluster-unlink.lua}) unlinks at most. */
   static final int GROUP = 256;
+
+  /** Redis Cluster's slots. */
+  private static final int SLOTS = 16_384;
 
   private static final LuaScript DETACH = LuaScript.load("cluster-detach.lua");
   private static final LuaScript FINISH = LuaScript.load("cluster-finish.lua");
@@ -154,14 +158,12 @@ final class ClusterInvalidator {
   long drain(Detached set, long fence) {
     byte[] sequence = bytes(Long.toString(fence));
     long removed = 0;
-    List<String> entries = new ArrayList<>();
+    List<byte[]> entries = new ArrayList<>();
     for (long from = 0; ; from += PAGE) {
       long first = from;
       List<byte[]> members =
           call("ZRANGE", () -> client.zrange(set.set(), first, first + PAGE - 1));
-      for (byte[] member : members) {
-        entries.add(new String(member, StandardCharsets.UTF_8));
-      }
+      entries.addAll(members);
       if (entries.size() >= CHUNK) {
         removed += unlinkTagged(entries, sequence);
         entries.clear();
@@ -179,56 +181,74 @@ final class ClusterInvalidator {
   }
 
   /**
-   * Fences the tags of entries and unlinks them ({@link ClusterScripts#fenceAndUnlink}): per tag
-   * (up to {@value #GROUP} of its entries) a {@code ZADD GT} of the tag's fence, its {@code
-   * PEXPIRE} and one {@code UNLINK}, the groups of each node pipelined on one connection, the nodes
-   * at once, acknowledged by a replica. A group that could not be done so (a slot that moved or is
-   * moving, a failover) is made again as a delete makes it: each entry fenced and unlinked by
-   * {@code cluster-unlink.lua}, which follows redirections.
+   * Fences the tags of entries and unlinks them ({@link ClusterScripts#fenceAndUnlink}): per slot
+   * (up to {@value #GROUP} of its entries) one {@code ZADD GT} of the fences of their tags, its
+   * {@code PEXPIRE} and one {@code UNLINK}, the groups of each node pipelined on one connection,
+   * the nodes at once, acknowledged by a replica. A group that could not be done so (a slot that
+   * moved or is moving, a failover) is made again as a delete makes it: each entry fenced and
+   * unlinked by {@code cluster-unlink.lua}, which follows redirections.
    *
+   * @param members entry keys as a dependency set holds them (UTF-8)
    * @return how many entries existed and were removed
    */
-  private long unlinkTagged(List<String> entryKeys, byte[] sequence) {
-    Map<Integer, List<String>> byTag = new HashMap<>();
-    List<List<String>> members = new ArrayList<>();
-    List<ClusterScripts.TagGroup> groups = new ArrayList<>();
-    for (String entryKey : entryKeys) {
-      int tag = ClusterKeys.tag(entryKey);
-      List<String> keys = byTag.computeIfAbsent(tag, t -> new ArrayList<>());
-      keys.add(entryKey);
-      if (keys.size() == GROUP) {
-        members.add(keys);
-        groups.add(group(tag, keys));
-        byTag.remove(tag);
-      }
+  private long unlinkTagged(List<byte[]> members, byte[] sequence) {
+    int n = members.size();
+    int[] tags = new int[n];
+    int[] starts = new int[SLOTS + 1];
+    for (int i = 0; i < n; i++) {
+      tags[i] = ClusterKeys.tag(members.get(i));
+      starts[ClusterKeys.slotOfTag(tags[i]) + 1]++;
     }
-    for (Map.Entry<Integer, List<String>> tag : byTag.entrySet()) {
-      members.add(tag.getValue());
-      groups.add(group(tag.getKey(), tag.getValue()));
+    for (int slot = 0; slot < SLOTS; slot++) {
+      starts[slot + 1] += starts[slot];
+    }
+    // The members in the order of their slots (a counting sort), each slot's in the order read.
+    int[] bySlot = new int[n];
+    int[] next = Arrays.copyOf(starts, SLOTS);
+    for (int i = 0; i < n; i++) {
+      bySlot[next[ClusterKeys.slotOfTag(tags[i])]++] = i;
+    }
+    List<ClusterScripts.SlotGroup> groups = new ArrayList<>();
+    List<int[]> ranges = new ArrayList<>(); // of bySlot, per group: the members to make again
+    String owner = store.sequenceKey();
+    for (int slot = 0; slot < SLOTS; slot++) {
+      for (int from = starts[slot]; from < starts[slot + 1]; from += GROUP) {
+        int to = Math.min(from + GROUP, starts[slot + 1]);
+        List<byte[]> names = new ArrayList<>(to - from);
+        List<Integer> distinct = new ArrayList<>(4);
+        for (int k = from; k < to; k++) {
+          int i = bySlot[k];
+          names.add(ClusterKeys.ofMember(members.get(i), tags[i]));
+          if (!distinct.contains(tags[i])) {
+            distinct.add(tags[i]);
+          }
+        }
+        List<byte[]> fenced = new ArrayList<>(distinct.size());
+        for (int tag : distinct) {
+          fenced.add(ClusterKeys.tagMember(tag));
+        }
+        groups.add(
+            new ClusterScripts.SlotGroup(
+                slot, ClusterKeys.tagFences(distinct.get(0), owner), fenced, names));
+        ranges.add(new int[] {from, to});
+      }
     }
     long[] replies = scripts.fenceAndUnlink(groups, sequence, RedisClusterStore.FENCE_RETENTION);
     long removed = 0;
     List<String> again = new ArrayList<>();
-    for (int i = 0; i < replies.length; i++) {
-      if (replies[i] >= 0) {
-        removed += replies[i];
+    for (int g = 0; g < replies.length; g++) {
+      if (replies[g] >= 0) {
+        removed += replies[g];
       } else {
-        again.addAll(members.get(i));
+        for (int k = ranges.get(g)[0]; k < ranges.get(g)[1]; k++) {
+          again.add(new String(members.get(bySlot[k]), StandardCharsets.UTF_8));
+        }
       }
     }
     if (!again.isEmpty()) {
       removed += unlink(again, sequence);
     }
     return removed;
-  }
-
-  private ClusterScripts.TagGroup group(int tag, List<String> entryKeys) {
-    List<byte[]> names = new ArrayList<>(entryKeys.size());
-    for (String entryKey : entryKeys) {
-      names.add(ClusterKeys.of(entryKey));
-    }
-    return new ClusterScripts.TagGroup(
-        ClusterKeys.slotOfTag(tag), ClusterKeys.tagFence(tag, store.sequenceKey()), names);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -28,12 +29,22 @@ final class ClusterKeys {
   /** The slot of each tag: CRC16 of its four hex digits, as Redis Cluster hashes a tag. */
   private static final int[] SLOT_OF_TAG = new int[1 << 14];
 
+  /**
+   * The smallest tag of each slot, -1 for a slot no tag hashes to (CRC16 of four hex digits reaches
+   * 6,768 of the 16,384 slots, one to five tags each).
+   */
+  private static final int[] FIRST_TAG_OF_SLOT = new int[1 << 14];
+
   static {
+    Arrays.fill(FIRST_TAG_OF_SLOT, -1);
     for (int tag = 0; tag < SLOT_OF_TAG.length; tag++) {
-      byte[] digits = {
-        HEX[(tag >>> 12) & 0xF], HEX[(tag >>> 8) & 0xF], HEX[(tag >>> 4) & 0xF], HEX[tag & 0xF]
-      };
-      SLOT_OF_TAG[tag] = JedisClusterCRC16.getSlot(digits);
+      byte[] digits = new byte[4];
+      writeTag(tag, digits, 0);
+      int slot = JedisClusterCRC16.getSlot(digits);
+      SLOT_OF_TAG[tag] = slot;
+      if (FIRST_TAG_OF_SLOT[slot] < 0) {
+        FIRST_TAG_OF_SLOT[slot] = tag;
+      }
     }
   }
 
@@ -60,32 +71,73 @@ final class ClusterKeys {
     byte[] name = new byte[TAG_LENGTH + text.length];
     int tag = tag(key);
     name[0] = '{';
-    name[1] = HEX[(tag >>> 12) & 0xF];
-    name[2] = HEX[(tag >>> 8) & 0xF];
-    name[3] = HEX[(tag >>> 4) & 0xF];
-    name[4] = HEX[tag & 0xF];
+    writeTag(tag, name, 1);
     name[5] = '}';
     System.arraycopy(text, 0, name, TAG_LENGTH, text.length);
     return name;
   }
 
   /**
-   * The fence of every entry behind one tag ({@link RedisClusterStore}'s invalidations fence a tag,
-   * not each entry): {@code {tttt}owner\0tag-fence}, in the tag's slot.
+   * The fences of the tags of one slot ({@link RedisClusterStore}'s invalidations fence a tag, not
+   * each entry): {@code {rrrr}owner\0tag-fences}, a sorted set in the slot whose members are the
+   * slot's tags ({@link #tagMember}), each scored by the highest sequence it was fenced with. One
+   * key per slot, named by the slot's first tag {@code rrrr}, so that an invalidation raises the
+   * fences of every tag of a slot it touches with one command.
    *
+   * @param tag any tag of the slot
    * @param owner the store's sequence key, so that stores of other prefixes keep their own
    */
-  static byte[] tagFence(int tag, String owner) {
-    byte[] text = (owner + "\u0000tag-fence").getBytes(StandardCharsets.UTF_8);
+  static byte[] tagFences(int tag, String owner) {
+    int first = FIRST_TAG_OF_SLOT[SLOT_OF_TAG[tag]];
+    byte[] text = (owner + "\u0000tag-fences").getBytes(StandardCharsets.UTF_8);
     byte[] name = new byte[TAG_LENGTH + text.length];
     name[0] = '{';
-    name[1] = HEX[(tag >>> 12) & 0xF];
-    name[2] = HEX[(tag >>> 8) & 0xF];
-    name[3] = HEX[(tag >>> 4) & 0xF];
-    name[4] = HEX[tag & 0xF];
+    writeTag(first, name, 1);
     name[5] = '}';
     System.arraycopy(text, 0, name, TAG_LENGTH, text.length);
     return name;
+  }
+
+  /** A tag's member in its slot's {@link #tagFences}: its four hex digits. */
+  static byte[] tagMember(int tag) {
+    byte[] digits = new byte[4];
+    writeTag(tag, digits, 0);
+    return digits;
+  }
+
+  /**
+   * The Redis name of a key of {@link KeyLayout} given as the UTF-8 bytes of the key, e.g. a member
+   * of a dependency set read back: the same bytes as {@link #of(String)} without decoding.
+   */
+  static byte[] ofMember(byte[] key, int tag) {
+    byte[] name = new byte[TAG_LENGTH + key.length];
+    name[0] = '{';
+    writeTag(tag, name, 1);
+    name[5] = '}';
+    System.arraycopy(key, 0, name, TAG_LENGTH, key.length);
+    return name;
+  }
+
+  /**
+   * The tag of a key given as its UTF-8 bytes: {@link #tag(String)} without decoding, when the key
+   * is ASCII (a character's UTF-16 value is then its byte, so the two hashes agree).
+   */
+  static int tag(byte[] key) {
+    int h = 0;
+    for (byte b : key) {
+      if (b < 0) {
+        return tag(new String(key, StandardCharsets.UTF_8));
+      }
+      h = 31 * h + b;
+    }
+    return mix(h);
+  }
+
+  private static void writeTag(int tag, byte[] into, int at) {
+    into[at] = HEX[(tag >>> 12) & 0xF];
+    into[at + 1] = HEX[(tag >>> 8) & 0xF];
+    into[at + 2] = HEX[(tag >>> 4) & 0xF];
+    into[at + 3] = HEX[tag & 0xF];
   }
 
   /** The slot of a tag. */
@@ -95,7 +147,11 @@ final class ClusterKeys {
 
   /** The tag of a key: 14 bits, the number of Redis Cluster's slots. */
   static int tag(String key) {
-    int h = key.hashCode() * 0x9E3779B9;
+    return mix(key.hashCode());
+  }
+
+  private static int mix(int hash) {
+    int h = hash * 0x9E3779B9;
     return (h ^ (h >>> 16)) & 0x3FFF;
   }
 

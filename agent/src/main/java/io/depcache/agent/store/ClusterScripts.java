@@ -75,28 +75,27 @@ final class ClusterScripts {
   record Call(List<byte[]> keys, List<byte[]> args) {}
 
   /**
-   * The entries of one hash tag to fence and unlink: the tag's fence (a sorted set whose one member
-   * {@code f} scores the highest sequence it was fenced with) and the entries' names, all in one
-   * slot.
+   * Entries of one slot to fence and unlink: the slot's tag fences ({@link ClusterKeys#tagFences}),
+   * the tags of the entries (their members there) and the entries' names, all in one slot.
    */
-  record TagGroup(int slot, byte[] fence, List<byte[]> entries) {}
+  record SlotGroup(int slot, byte[] fences, List<byte[]> tags, List<byte[]> entries) {}
 
   private static final byte[] GT = {'G', 'T'};
-  private static final byte[] FENCE_MEMBER = {'f'};
 
   /**
-   * Fences each group's tag with {@code sequence} ({@code ZADD GT}: a fence only rises), sets the
-   * fence's life, then unlinks the group's entries: three plain commands per group, in that order,
-   * pipelined on one connection of the group's node; each node in a thread of its own, all at once,
-   * followed by one {@code WAIT} per node when it has a replica. No script: a node runs them
-   * without Lua's cost, and a replica receives them as they are.
+   * Fences the tags of each group with {@code sequence} (one {@code ZADD GT} of every tag of the
+   * group: a fence only rises), sets the fences' life, then unlinks the group's entries: three
+   * plain commands per group, in that order, pipelined on one connection of the group's node; each
+   * node in a thread of its own, all at once, followed by one {@code WAIT} per node when it has a
+   * replica. No script: a node runs them without Lua's cost, and a replica receives them as they
+   * are.
    *
    * @return per group, how many of its entries existed, or {@code -1} for a group that may not be
    *     done (a redirection, {@code TRYAGAIN}, a broken connection, a {@code WAIT} cut short by a
    *     failover): the caller makes it again another way
    * @throws StoreException when a node's replicas do not acknowledge within half the timeout
    */
-  long[] fenceAndUnlink(List<TagGroup> groups, byte[] sequence, byte[] retention) {
+  long[] fenceAndUnlink(List<SlotGroup> groups, byte[] sequence, byte[] retention) {
     long[] removed = new long[groups.size()];
     Arrays.fill(removed, -1);
     Map<String, List<Integer>> byNode = new LinkedHashMap<>();
@@ -133,7 +132,7 @@ final class ClusterScripts {
   private void fenceAndUnlinkOn(
       String node,
       List<Integer> indices,
-      List<TagGroup> groups,
+      List<SlotGroup> groups,
       byte[] sequence,
       byte[] retention,
       long[] removed) {
@@ -152,10 +151,9 @@ final class ClusterScripts {
     try {
       Pipeline pipeline = new Pipeline(connection, false);
       for (int i : indices) {
-        TagGroup group = groups.get(i);
-        fences.add(
-            pipeline.sendCommand(Protocol.Command.ZADD, group.fence(), GT, sequence, FENCE_MEMBER));
-        lives.add(pipeline.sendCommand(Protocol.Command.PEXPIRE, group.fence(), retention));
+        SlotGroup group = groups.get(i);
+        fences.add(pipeline.sendCommand(Protocol.Command.ZADD, raise(group, sequence)));
+        lives.add(pipeline.sendCommand(Protocol.Command.PEXPIRE, group.fences(), retention));
         unlinks.add(
             pipeline.sendCommand(Protocol.Command.UNLINK, group.entries().toArray(new byte[0][])));
       }
@@ -192,6 +190,19 @@ final class ClusterScripts {
         // MOVED, ASK, TRYAGAIN: this group is made again another way.
       }
     }
+  }
+
+  /** The arguments of the {@code ZADD} that raises the fences of a group's tags. */
+  private static byte[][] raise(SlotGroup group, byte[] sequence) {
+    List<byte[]> tags = group.tags();
+    byte[][] args = new byte[2 + 2 * tags.size()][];
+    args[0] = group.fences();
+    args[1] = GT;
+    for (int t = 0; t < tags.size(); t++) {
+      args[2 + 2 * t] = sequence;
+      args[3 + 2 * t] = tags.get(t);
+    }
+    return args;
   }
 
   /**

@@ -73,11 +73,13 @@ import redis.clients.jedis.params.SetParams;
  * (as if it had come first) or registered where that invalidation, or the next, finds it.
  *
  * <p><b>Fencing an entry.</b> An invalidation's drain fences the entry's <em>tag</em> ({@link
- * ClusterKeys}: 16,384 of them, each in one slot), not the entry: the tag's fence ({@code
- * {tttt}sequenceKey\0tag-fence}, a sorted set whose member {@code f} scores the sequence) is raised
- * with {@code ZADD GT} (so it only rises), its life set to {@link #FENCE_RETENTION_MILLIS}, then
- * the tag's entries are unlinked: three plain commands, sent in that order on one connection of the
- * slot's primary, so the node runs the fence before the unlink ({@link
+ * ClusterKeys}: 16,384 of them, in 6,768 slots), not the entry: the fences of a slot's tags are one
+ * sorted set in that slot ({@code {rrrr}sequenceKey\0tag-fences}, {@code rrrr} the slot's first
+ * tag), each tag a member scored by the highest sequence it was fenced with. The drain groups the
+ * entries it unlinks by slot; per group, one {@code ZADD GT} raises the fences of the group's tags
+ * (so each only rises), a {@code PEXPIRE} sets the set's life to {@link #FENCE_RETENTION_MILLIS},
+ * then the group's entries are unlinked: three plain commands, sent in that order on one connection
+ * of the slot's primary, so the node runs the fences before the unlink ({@link
  * ClusterScripts#fenceAndUnlink}). They need not be atomic: a write between them finds the fence.
  * {@code cluster-write.lua} refuses a write when the entry's own fence or its tag's fence is above
  * the sequence the computation read, so the argument above holds with either. The price of the
@@ -87,9 +89,9 @@ import redis.clients.jedis.params.SetParams;
  * of its commands perhaps run, is made again entry by entry by {@code cluster-unlink.lua} (each
  * entry's own fence, then the unlink, following redirections) before the invalidation returns: an
  * entry a write put back between an unlink without its fence and that second pass is removed by it.
- * A delete fences each entry itself ({@code cluster-unlink.lua}). An agent from before tag fences
- * reads only the entry's fence, so it must not share a cluster with this one while invalidations
- * run.
+ * A delete fences each entry itself ({@code cluster-unlink.lua}). An agent from before these fences
+ * (one that reads only the entry's fence, or a fence key per tag) must not share a cluster with
+ * this one while invalidations run.
  *
  * <p><b>Whole entries.</b> An entry is written only after it joined every set, so one a reader sees
  * is registered in each, or in a set detached by an invalidation that has not returned yet and that
@@ -139,7 +141,7 @@ import redis.clients.jedis.params.SetParams;
  * under a millisecond), and one for the entry; an invalidation a round trip per node for its
  * detaches, a {@code ZRANGE} per {@value ClusterInvalidator#PAGE} dependents, and per {@value
  * ClusterInvalidator#CHUNK} dependents one round trip to every primary at once, each in a thread of
- * its own (three plain commands per tag group, then a {@code WAIT}); it leaves a fence per tag it
+ * its own (three plain commands per slot group, then a {@code WAIT}); it leaves a fence per tag it
  * touched for {@link #FENCE_RETENTION_MILLIS}. {@link #clear} scans every primary.
  */
 public final class RedisClusterStore implements CacheStore {
@@ -329,13 +331,18 @@ public final class RedisClusterStore implements CacheStore {
    * @return whether written
    */
   boolean writeEntry(String entryKey, byte[] value, long ttlMillis, long sequence) {
+    int tag = ClusterKeys.tag(entryKey);
     List<byte[]> keys =
         List.of(
             ClusterKeys.of(entryKey),
             ClusterKeys.of(entryKey, FENCE),
-            ClusterKeys.tagFence(ClusterKeys.tag(entryKey), sequenceKey));
+            ClusterKeys.tagFences(tag, sequenceKey));
     List<byte[]> args =
-        List.of(value, bytes(Long.toString(ttlMillis)), bytes(Long.toString(sequence)));
+        List.of(
+            value,
+            bytes(Long.toString(ttlMillis)),
+            bytes(Long.toString(sequence)),
+            ClusterKeys.tagMember(tag));
     return (Long) call("write script", () -> WRITE.run(client(), keys, args)) > 0;
   }
 

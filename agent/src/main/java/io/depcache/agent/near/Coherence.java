@@ -202,7 +202,10 @@ final class Coherence implements AutoCloseable {
 
   private void failed(RuntimeException e) {
     String why = String.valueOf(e.getMessage());
-    if (why.contains("NOPERM") || why.contains("unknown command")) {
+    // NOPERM for a command, "can't run this command" for one inside a script
+    if (why.contains("NOPERM")
+        || why.contains("can't run this command")
+        || why.contains("unknown command")) {
       if (!why.equals(refusal)) {
         refusal = why;
         LOG.warn(

@@ -93,6 +93,32 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
     }
   }
 
+  /** With the near cache on, {@code call} is never a near hit, and one WARN line says why. */
+  private void assertRefusedOnce(String call, String why) throws Exception {
+    String name = call.replace(" ", "");
+    try (AppProcess app =
+        AppProcess.start(
+            ItSettings.javaHomes().get(0),
+            withNearCache(agent(certs.truststore().toString(), password)),
+            List.of())) {
+      assertThat(app.send("near-hits")).isEqualTo("0");
+      assertThat(app.send(call)).isEqualTo(name + " computed=1");
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!app.log().contains("the near cache of depcache:@near serves nothing")) {
+        assertThat(System.nanoTime())
+            .as("the near cache's WARN line in%n%s", app.log())
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(app.send(call)).isEqualTo(name + " computed=1");
+      assertThat(app.send("near-hits")).isEqualTo("0");
+      assertThat(app.log().lines().filter(l -> l.contains("near cache of")).toList())
+          .singleElement()
+          .asString()
+          .contains(" WARN ", why);
+    }
+  }
+
   @Override
   TestCertificates certs() {
     return certs;
@@ -164,26 +190,17 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
     assertThat(line.find()).as("the README's ACL line of the near cache").isTrue();
     List<String> rules = Arrays.asList(line.group(1).split(" "));
     // without them: one WARN line that says why, and no near hit
-    try (AppProcess app =
-        AppProcess.start(
-            ItSettings.javaHomes().get(0),
-            withNearCache(agent(certs.truststore().toString(), password)),
-            List.of())) {
-      assertThat(app.send("near-hits")).isEqualTo("0");
-      assertThat(app.send("user 12")).isEqualTo("user12 computed=1");
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (!app.log().contains("the near cache of depcache:@near serves nothing")) {
-        assertThat(System.nanoTime())
-            .as("the near cache's WARN line in%n%s", app.log())
-            .isLessThan(deadline);
-        Thread.sleep(20);
+    assertRefusedOnce("user 12", "NOPERM");
+    // with the publish and subscribe rules only: the scripts are refused inside
+    try (Jedis admin = entries()) {
+      admin.aclSetUser("depcache", "+subscribe", "+unsubscribe", "+publish");
+    }
+    try {
+      assertRefusedOnce("user 13", "can't run this command");
+    } finally {
+      try (Jedis admin = entries()) {
+        admin.aclSetUser("depcache", "-subscribe", "-unsubscribe", "-publish");
       }
-      assertThat(app.send("user 12")).isEqualTo("user12 computed=1");
-      assertThat(app.send("near-hits")).isEqualTo("0");
-      assertThat(app.log().lines().filter(l -> l.contains("near cache of")).toList())
-          .singleElement()
-          .asString()
-          .contains(" WARN ", "NOPERM");
     }
     try (Jedis admin = entries()) {
       admin.aclSetUser("depcache", rules.toArray(new String[0]));

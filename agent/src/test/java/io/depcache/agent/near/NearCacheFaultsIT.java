@@ -1,6 +1,6 @@
 package io.depcache.agent.near;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.depcache.agent.near.TextEntries.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.depcache.agent.config.AgentConfig;
@@ -10,8 +10,6 @@ import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
 import io.depcache.agent.store.RedisStore;
 import io.depcache.testing.RedisServer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +29,7 @@ class NearCacheFaultsIT {
   private static RedisServer redis;
   private String prefix;
   private String ns;
+  private TextEntries texts;
   private NearCacheStore a;
   private NearCacheStore b;
   private RedisClient admin;
@@ -51,6 +50,7 @@ class NearCacheFaultsIT {
   void open() throws Exception {
     prefix = "f" + UUID.randomUUID().toString().substring(0, 8);
     ns = KeyLayout.namespace(prefix, "default");
+    texts = new TextEntries(ns);
     settings =
         AgentConfig.load(
                 null,
@@ -63,17 +63,11 @@ class NearCacheFaultsIT {
                     "true"),
                 Map.of())
             .defaultManager();
-    DependencyReader reader =
-        (key, stored) -> {
-          String text = new String(stored, UTF_8);
-          String deps = text.substring(text.indexOf('|') + 1);
-          return deps.isEmpty() ? List.of() : Arrays.asList(deps.split(","));
-        };
     admin = RedisClient.create(redis.url());
-    a = new NearCacheStore(store(), settings, reader);
+    a = new NearCacheStore(store(), settings, TextEntries.READER);
     awaitServing(a);
     aId = jvm(registry().get(0));
-    b = new NearCacheStore(store(), settings, reader);
+    b = new NearCacheStore(store(), settings, TextEntries.READER);
     awaitServing(b);
   }
 
@@ -109,31 +103,6 @@ class NearCacheFaultsIT {
     return registry().stream().filter(m -> !jvm(m).equals(aId)).toList();
   }
 
-  private String entry(String key) {
-    return ns + "e:" + key;
-  }
-
-  private String dep(String dependency) {
-    return ns + "d:" + dependency;
-  }
-
-  private void write(NearCacheStore store, String key, String value, String... deps) {
-    long sequence = store.lookup(entry(key)).sequence();
-    List<String> depKeys = new ArrayList<>();
-    for (String d : deps) {
-      depKeys.add(dep(d));
-    }
-    byte[] bytes = (value + "|" + String.join(",", depKeys)).getBytes(UTF_8);
-    long[] sequences = new long[depKeys.size()];
-    Arrays.fill(sequences, sequence);
-    assertThat(store.putIfUnchangedSince(entry(key), bytes, 60_000, depKeys, sequence, sequences))
-        .isTrue();
-  }
-
-  private static String value(CacheStore.Lookup found) {
-    return found.value() == null ? null : new String(found.value(), UTF_8).split("\\|")[0];
-  }
-
   private static long millis(Runnable action) {
     long started = System.nanoTime();
     action.run();
@@ -143,17 +112,17 @@ class NearCacheFaultsIT {
   @Test
   void aSilentJvmIsWaitedForOnceThenDroppedAndServesNothingStaleWhenItAnswersAgain()
       throws Exception {
-    write(a, "k", "one", "d");
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    texts.write(a, "k", "one", "d");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     assertThat(b.nearHits()).isEqualTo(hits + 1);
     List<String> before = bMembers();
     assertThat(before).hasSize(1);
 
     // B's subscriber stops on the next message for 3 s (a JVM that is slow, not dead)
     b.applyDelayForTests(3_000);
-    long first = millis(() -> a.invalidate(List.of(dep("d"))));
+    long first = millis(() -> a.invalidate(List.of(texts.dep("d"))));
     b.applyDelayForTests(0);
     assertThat(first)
         .as("the first invalidation waited for B up to the window")
@@ -165,7 +134,7 @@ class NearCacheFaultsIT {
     long slowest = 0;
     for (int i = 0; i < 20; i++) {
       String dependency = i % 2 == 0 ? "d" : "other" + i;
-      slowest = Math.max(slowest, millis(() -> a.invalidate(List.of(dep(dependency)))));
+      slowest = Math.max(slowest, millis(() -> a.invalidate(List.of(texts.dep(dependency)))));
     }
     System.out.println(
         "[NearCacheFaults] first invalidation "
@@ -175,27 +144,27 @@ class NearCacheFaultsIT {
             + " ms");
     // (each would take the window, 1 s, if B were waited for)
     assertThat(slowest).as("the following invalidations do not wait for B").isLessThan(500L);
-    admin.set(entry("k"), "fresh|" + dep("d"));
+    admin.set(texts.entry("k"), "fresh|" + texts.dep("d"));
 
     // B answers again: it serves nothing stale, joins again under a new registration and serves
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     awaitServing(b);
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     List<String> again = bMembers();
     assertThat(again).as("B registered again, as a new member").hasSize(1);
     assertThat(jvm(again.get(0))).isEqualTo(jvm(before.get(0)));
     assertThat(again.get(0)).isNotEqualTo(before.get(0));
     hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     assertThat(b.nearHits()).as("near hits resumed").isEqualTo(hits + 1);
 
     // and is waited for again: an invalidation has dropped its near entry when it returns
     // (the entry set by hand above is in no dependency set in Redis: only the near one goes)
     b.applyDelayForTests(200);
-    long waited = millis(() -> a.invalidate(List.of(dep("d"))));
+    long waited = millis(() -> a.invalidate(List.of(texts.dep("d"))));
     assertThat(waited).as("waited for B's acknowledgement, not the window").isBetween(150L, 800L);
     hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     assertThat(b.nearHits()).as("B's near entry was dropped").isEqualTo(hits);
   }
 

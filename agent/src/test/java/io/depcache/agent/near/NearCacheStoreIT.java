@@ -1,5 +1,6 @@
 package io.depcache.agent.near;
 
+import static io.depcache.agent.near.TextEntries.value;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +11,6 @@ import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
 import io.depcache.agent.store.RedisStore;
 import io.depcache.testing.RedisServer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,7 @@ class NearCacheStoreIT {
   private static RedisServer redis;
   private String prefix;
   private String ns;
+  private TextEntries texts;
   private Counting storeA;
   private Counting storeB;
   private NearCacheStore a;
@@ -60,6 +60,7 @@ class NearCacheStoreIT {
     close();
     prefix = "n" + UUID.randomUUID().toString().substring(0, 8);
     ns = KeyLayout.namespace(prefix, "default");
+    texts = new TextEntries(ns);
     Map<String, String> properties = new HashMap<>(extra);
     properties.put("depcache.redis.url", redis.url());
     properties.put("depcache.prefix", prefix);
@@ -67,14 +68,8 @@ class NearCacheStoreIT {
     ManagerConfig settings = AgentConfig.load(null, properties, Map.of()).defaultManager();
     storeA = new Counting(RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)));
     storeB = new Counting(RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)));
-    DependencyReader reader =
-        (key, stored) -> {
-          String text = new String(stored, UTF_8);
-          String deps = text.substring(text.indexOf('|') + 1);
-          return deps.isEmpty() ? List.of() : Arrays.asList(deps.split(","));
-        };
-    a = new NearCacheStore(storeA, settings, reader);
-    b = new NearCacheStore(storeB, settings, reader);
+    a = new NearCacheStore(storeA, settings, TextEntries.READER);
+    b = new NearCacheStore(storeB, settings, TextEntries.READER);
     awaitServing(a);
     awaitServing(b);
   }
@@ -96,45 +91,19 @@ class NearCacheStoreIT {
     assertThat(store.serving()).as("near hits served").isTrue();
   }
 
-  private String entry(String key) {
-    return ns + "e:" + key;
-  }
-
-  private String dep(String dependency) {
-    return ns + "d:" + dependency;
-  }
-
-  /** Computes and writes an entry through {@code store} as a miss does, fenced by its lookup. */
-  private void write(NearCacheStore store, String key, String value, String... deps) {
-    long sequence = store.lookup(entry(key)).sequence();
-    List<String> depKeys = new ArrayList<>();
-    for (String d : deps) {
-      depKeys.add(dep(d));
-    }
-    byte[] bytes = (value + "|" + String.join(",", depKeys)).getBytes(UTF_8);
-    long[] sequences = new long[depKeys.size()];
-    Arrays.fill(sequences, sequence);
-    assertThat(store.putIfUnchangedSince(entry(key), bytes, 60_000, depKeys, sequence, sequences))
-        .isTrue();
-  }
-
-  private static String value(CacheStore.Lookup found) {
-    return found.value() == null ? null : new String(found.value(), UTF_8).split("\\|")[0];
-  }
-
   @Test
   void aNearHitCostsNoRedisRoundTrip() {
-    write(a, "k", "one", "d");
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one"); // from Redis, kept near
+    texts.write(a, "k", "one", "d");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one"); // from Redis, kept near
     int lookups = storeB.lookups.get();
     for (int i = 0; i < 1000; i++) {
-      assertThat(value(b.lookup(entry("k").getBytes(UTF_8)))).isEqualTo("one");
+      assertThat(value(b.lookup(texts.entry("k").getBytes(UTF_8)))).isEqualTo("one");
     }
     assertThat(storeB.lookups.get()).isEqualTo(lookups);
     assertThat(b.nearHits()).isEqualTo(1000);
     // the writer keeps what it wrote near too
     long beforeA = storeA.lookups.get();
-    assertThat(value(a.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(a.lookup(texts.entry("k")))).isEqualTo("one");
     assertThat(storeA.lookups.get()).isEqualTo(beforeA);
   }
 
@@ -145,7 +114,7 @@ class NearCacheStoreIT {
     String raw = "k\u0000(1)";
     String escaped = KeyLayout.entryKeyAt(entryKeys, raw).substring(entryKeys.length());
     assertThat(escaped).isNotEqualTo(raw);
-    write(a, escaped, "escaped", "d");
+    texts.write(a, escaped, "escaped", "d");
     assertThat(value(b.lookup(entryKeys, entryKeysUtf8, raw))).isEqualTo("escaped"); // kept near
     long hits = b.nearHits();
     assertThat(value(b.lookup(entryKeys, entryKeysUtf8, raw))).isEqualTo("escaped");
@@ -157,12 +126,12 @@ class NearCacheStoreIT {
 
   @Test
   void anInvalidationInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
-    assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), false);
+    assertStaleAfter(() -> a.invalidate(List.of(texts.dep("d"))), false);
   }
 
   @Test
   void aDeleteInOneRemovesTheNearEntryOfTheOtherBeforeItReturns() {
-    assertStaleAfter(() -> a.delete(List.of(entry("k"))), false);
+    assertStaleAfter(() -> a.delete(List.of(texts.entry("k"))), false);
   }
 
   @Test
@@ -174,82 +143,84 @@ class NearCacheStoreIT {
   void withoutTheCoherenceStepTheOtherServesTheRemovedEntry() {
     // the check of the tests above, with the subscriber's drop switched off: it must find it
     b.coherenceForTests(false);
-    assertStaleAfter(() -> a.invalidate(List.of(dep("d"))), true);
+    assertStaleAfter(() -> a.invalidate(List.of(texts.dep("d"))), true);
   }
 
   @Test
   void afterTheStoreMadeAFailoversInvalidationsAgainEveryNearCacheIsEmptied() throws Exception {
-    write(a, "k", "one", "d");
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    texts.write(a, "k", "one", "d");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     assertThat(b.nearHits()).isEqualTo(hits + 1);
 
     // What a Sentinel failover leaves behind: A's store made an invalidation again on the new
     // primary, under the near caches (B filled its entry from that primary before it did).
-    storeA.delegate.delete(List.of(entry("k")));
+    storeA.delegate.delete(List.of(texts.entry("k")));
     storeA.replays.incrementAndGet();
 
     long deadline = System.nanoTime() + 3_000_000_000L;
-    while (value(b.lookup(entry("k"))) != null && System.nanoTime() < deadline) {
+    while (value(b.lookup(texts.entry("k"))) != null && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(value(b.lookup(entry("k")))).as("B serves the entry the replay removed").isNull();
+    assertThat(value(b.lookup(texts.entry("k"))))
+        .as("B serves the entry the replay removed")
+        .isNull();
   }
 
   private void assertStaleAfter(Runnable removal, boolean stale) {
     // B applies messages late: the removal returns only once B has applied it
     b.applyDelayForTests(200);
-    write(a, "k", "one", "d", "other");
-    write(a, "k2", "two", "other");
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
-    assertThat(value(b.lookup(entry("k2")))).isEqualTo("two");
+    texts.write(a, "k", "one", "d", "other");
+    texts.write(a, "k2", "two", "other");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(texts.entry("k2")))).isEqualTo("two");
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     assertThat(b.nearHits()).isEqualTo(hits + 1);
 
     removal.run();
 
-    assertThat(value(b.lookup(entry("k")))).isEqualTo(stale ? "one" : null);
-    assertThat(value(a.lookup(entry("k")))).isNull();
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo(stale ? "one" : null);
+    assertThat(value(a.lookup(texts.entry("k")))).isNull();
   }
 
   @Test
   void aJvmThatDoesNotAnswerWithinTheWindowHasStoppedServingWhenTheInvalidationReturns() {
-    write(a, "k", "one", "d");
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    texts.write(a, "k", "one", "d");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("one");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
     assertThat(b.nearHits()).isEqualTo(hits + 1);
     // B's subscriber is stuck on the message (a paused JVM): its heartbeats queue behind it
     b.applyDelayForTests(3 * Coherence.WINDOW_MILLIS);
     b.coherenceForTests(false);
 
     long started = System.nanoTime();
-    a.invalidate(List.of(dep("d")));
+    a.invalidate(List.of(texts.dep("d")));
     long waitedMillis = (System.nanoTime() - started) / 1_000_000;
 
     assertThat(waitedMillis).as("waited for B up to the window").isBetween(900L, 2_000L);
     assertThat(b.serving()).as("B's lease ran out").isFalse();
-    assertThat(value(b.lookup(entry("k")))).isNull();
+    assertThat(value(b.lookup(texts.entry("k")))).isNull();
   }
 
   @Test
   void anInvalidationLeavesEntriesOfOtherDependenciesNear() {
-    write(a, "k", "one", "d");
-    write(a, "k2", "two", "other");
-    b.lookup(entry("k"));
-    b.lookup(entry("k2"));
-    a.invalidate(List.of(dep("d")));
+    texts.write(a, "k", "one", "d");
+    texts.write(a, "k2", "two", "other");
+    b.lookup(texts.entry("k"));
+    b.lookup(texts.entry("k2"));
+    a.invalidate(List.of(texts.dep("d")));
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k2")))).isEqualTo("two");
+    assertThat(value(b.lookup(texts.entry("k2")))).isEqualTo("two");
     assertThat(b.nearHits()).isEqualTo(hits + 1);
   }
 
   @Test
   void killingTheSubscriptionsStopsNearHitsAndTheyResumeEmpty() throws Exception {
-    write(a, "k", "one", "d");
-    b.lookup(entry("k"));
+    texts.write(a, "k", "one", "d");
+    b.lookup(texts.entry("k"));
     assertThat(b.size()).isEqualTo(1);
     long subscriptions = b.subscriptionsMadeForTests();
     try (RedisClient admin = RedisClient.create(redis.url())) {
@@ -271,14 +242,14 @@ class NearCacheStoreIT {
       }
       assertThat(b.size()).as("near cache emptied when the subscription broke").isZero();
       // while B is cut off (or subscribing again), A invalidates and the entry is recomputed
-      a.invalidate(List.of(dep("d")));
-      admin.set(entry("k"), "fresh|" + dep("d"));
+      a.invalidate(List.of(texts.dep("d")));
+      admin.set(texts.entry("k"), "fresh|" + texts.dep("d"));
     }
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     awaitServing(b);
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     long hits = b.nearHits();
-    assertThat(value(b.lookup(entry("k")))).isEqualTo("fresh");
+    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
     assertThat(b.nearHits()).as("near hits resumed").isEqualTo(hits + 1);
   }
 
@@ -286,7 +257,7 @@ class NearCacheStoreIT {
   void maxEntriesHoldsUnderDistinctKeysAndTheIndexFollows() throws Exception {
     open(Map.of("depcache.near-cache.max-entries", "100"));
     for (int i = 0; i < 5_000; i++) {
-      write(a, "k" + i, "v" + i, "d" + i, "shared");
+      texts.write(a, "k" + i, "v" + i, "d" + i, "shared");
     }
     assertThat(a.size()).isLessThanOrEqualTo(100);
     // one dependency of its own per entry, and the shared one

@@ -32,9 +32,9 @@ import javax.management.ObjectName;
  * remove every dependent or a JVM does not come up.
  */
 public final class NearInvalidateProbe {
-  static final int PEERS = 3;
+  static final int PEERS = Integer.getInteger("peers", 3);
   static final int DEPENDENTS = 10;
-  private static final int WARM_UP = 10;
+  private static final int WARM_UP = Integer.getInteger("warmup", 10);
   private static final String PREFIX = "bench-near-inv";
 
   private NearInvalidateProbe() {}
@@ -125,6 +125,7 @@ public final class NearInvalidateProbe {
                 "-javaagent:" + agent,
                 "-Ddepcache.redis.url=" + url,
                 "-Ddepcache.prefix=" + prefix,
+                "-Dwarmup=" + Integer.getInteger("warmup", 10),
                 "-Ddepcache.near-cache.enabled=" + near,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp",

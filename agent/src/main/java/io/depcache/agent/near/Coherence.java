@@ -59,6 +59,7 @@ final class Coherence implements AutoCloseable {
   private final String registry;
   private final String watermarks;
   private final String counter;
+  private final String holdsPrefix;
   private final String sequenceKey;
   private final Map<String, Set<String>> acks = new ConcurrentHashMap<>();
   private final AtomicLong messages = new AtomicLong();
@@ -88,6 +89,12 @@ final class Coherence implements AutoCloseable {
    * heartbeat of an older one proves nothing. Raised by the subscriber thread only.
    */
   private volatile long registration;
+
+  /**
+   * What the current registration may hold near, by dependency (its hold filter); replaced, with
+   * the near cache emptied, by each registration. Raised by the subscriber thread only.
+   */
+  private volatile Holds holds = new Holds(member(0));
 
   /** Registrations dropped by an invalidator that waited this JVM out; for tests. */
   private final AtomicLong dropped = new AtomicLong();
@@ -134,6 +141,7 @@ final class Coherence implements AutoCloseable {
     this.registry = broadcast + ":jvms";
     this.watermarks = broadcast + ":applied";
     this.counter = broadcast + ":n";
+    this.holdsPrefix = broadcast + ":holds:";
     this.sequenceKey = KeyLayout.sequenceKey(prefix);
     this.prefixKeys = KeyLayout.keysOf(prefix);
     this.subscriber = new Thread(this::subscribeLoop, "depcache-near-subscriber");
@@ -316,8 +324,17 @@ final class Coherence implements AutoCloseable {
       if (applyDelayMillis > 0) {
         sleep(applyDelayMillis);
       }
+      List<String> keys = keys(parts[5]);
       if (enabled) {
-        apply(parts[0], Long.parseLong(parts[4]), keys(parts[5]));
+        apply(parts[0], Long.parseLong(parts[4]), keys);
+      }
+      if (parts[2].endsWith(FILTERED)
+          && parts[0].equals("i")
+          && filtering
+          && !holds.mayHoldAny(keys)) {
+        // The invalidator waits only for the registrations whose hold filter has one of the
+        // message's bits; this one's has none (its claimed bits include Redis' ones): no answer.
+        return;
       }
       boolean registered;
       try {
@@ -363,6 +380,52 @@ final class Coherence implements AutoCloseable {
     return id + "/" + registration;
   }
 
+  /** Ends the id of a message whose invalidator waits only for the JVMs that may hold its keys. */
+  private static final String FILTERED = ":f";
+
+  /** Switched off by tests only: every JVM answers every message, and fills need no filter. */
+  volatile boolean filtering = true;
+
+  /** The hold filter of the current registration: take it, and its ticket, before a lookup. */
+  Holds holds() {
+    return holds;
+  }
+
+  /**
+   * Whether a fill read with {@code ticket} of {@code taken} may be kept near: every one of its
+   * dependencies is in the registration's hold filter since before the ticket. When not, the fill
+   * is not kept; {@link #hold} sets the missing ones, so that a lookup made after it may fill.
+   */
+  boolean admits(Holds taken, long ticket, Collection<String> dependencyKeys) {
+    return !filtering || taken.admits(ticket, dependencyKeys);
+  }
+
+  /**
+   * Sets in Redis the bits of these dependencies that the hold filter {@code taken} does not have
+   * yet, if it is still the current registration's: a round trip when some are missing, none
+   * otherwise. A fill whose ticket is taken after it is admitted (if nothing failed).
+   *
+   * @return whether it set some now: a fill refused for want of them may be tried again
+   */
+  boolean hold(Holds taken, Collection<String> dependencyKeys) {
+    if (!filtering || taken != holds || !taken.needs(dependencyKeys)) {
+      return false;
+    }
+    taken.began();
+    try {
+      int[] bits = taken.claimUnconfirmed(dependencyKeys);
+      if (bits.length > 0 && channel.hold(registry, holdsPrefix, taken.member, bits)) {
+        taken.confirm(bits);
+        return true;
+      }
+      return false;
+    } catch (StoreException e) {
+      return false; // not confirmed: a later fill tries again
+    } finally {
+      taken.ended();
+    }
+  }
+
   /**
    * Registers this JVM anew (subscriber thread only): near hits stop at once, the near cache is
    * emptied, and only heartbeats of the new registration extend the lease.
@@ -373,12 +436,14 @@ final class Coherence implements AutoCloseable {
     servingUntil = Long.MIN_VALUE;
     long old = registration;
     long wall = System.currentTimeMillis();
+    Holds next = new Holds(member(old + 1));
     try {
       channel.join(
           registry,
           watermarks,
           counter,
-          member(old + 1),
+          holdsPrefix,
+          next.member,
           member(old),
           wall + REGISTERED_MILLIS,
           wall - REGISTERED_MILLIS - SKEW_MILLIS);
@@ -386,7 +451,9 @@ final class Coherence implements AutoCloseable {
       failed(e);
       return false;
     }
-    entries.clear(0);
+    // in one step with the clear: no fill of the old registration's filter is kept after it
+    entries.clearFor(next);
+    holds = next;
     // after the registry has it: a heartbeat of the new registration is sent after it joined
     registration = old + 1;
     return true;
@@ -460,6 +527,7 @@ final class Coherence implements AutoCloseable {
           registry,
           watermarks,
           own,
+          holdsPrefix,
           member(reg),
           wall + REGISTERED_MILLIS,
           wall - REGISTERED_MILLIS - SKEW_MILLIS,
@@ -480,7 +548,8 @@ final class Coherence implements AutoCloseable {
    */
   void publish(String kind, Collection<String> keys) {
     List<String> list = List.copyOf(keys);
-    String messageId = id + ":" + messages.incrementAndGet();
+    int[] bits = filtering && kind.equals("i") ? Holds.bits(list) : null;
+    String messageId = id + ":" + messages.incrementAndGet() + (bits == null ? "" : FILTERED);
     Set<String> acked = new HashSet<>();
     acks.put(messageId, acked);
     try {
@@ -492,9 +561,11 @@ final class Coherence implements AutoCloseable {
                 broadcast,
                 sequenceKey,
                 registry,
+                holdsPrefix,
                 kind + "|" + id + "|" + messageId + "|",
                 "|" + String.join(String.valueOf(SEP), list),
-                System.currentTimeMillis() - SKEW_MILLIS);
+                System.currentTimeMillis() - SKEW_MILLIS,
+                bits == null ? new int[0] : bits);
       } catch (StoreException e) {
         apply(kind, 0, list);
         later(kind, list);
@@ -583,7 +654,7 @@ final class Coherence implements AutoCloseable {
     }
     for (String member : silent) {
       try {
-        if (channel.drop(registry, watermarks, member, number)) {
+        if (channel.drop(registry, watermarks, holdsPrefix, member, number)) {
           droppedOthers.incrementAndGet();
           LOG.debug("depcache: near cache {} did not answer within the window: dropped", member);
         }
@@ -656,7 +727,7 @@ final class Coherence implements AutoCloseable {
     subscribed = false;
     servingUntil = Long.MIN_VALUE;
     heartbeat.shutdownNow();
-    channel.leave(registry, watermarks, member(registration));
+    channel.leave(registry, watermarks, holdsPrefix, member(registration));
     channel.close();
   }
 }

@@ -74,7 +74,16 @@ public final class NearCacheStore implements CacheStore {
       return near;
     }
     long epoch = entries.epoch();
-    return filled(entryKey, delegate.lookup(entryKey), epoch);
+    Holds holds = coherence.holds();
+    long ticket = holds.ticket();
+    Lookup found = delegate.lookup(entryKey);
+    if (fill(entryKey, found, epoch, holds, ticket)) {
+      epoch = entries.epoch();
+      ticket = holds.ticket();
+      found = delegate.lookup(entryKey);
+      fill(entryKey, found, epoch, holds, ticket);
+    }
+    return found;
   }
 
   @Override
@@ -85,7 +94,16 @@ public final class NearCacheStore implements CacheStore {
       return near;
     }
     long epoch = entries.epoch();
-    return filled(key, delegate.lookup(entryKey), epoch);
+    Holds holds = coherence.holds();
+    long ticket = holds.ticket();
+    Lookup found = delegate.lookup(entryKey);
+    if (fill(key, found, epoch, holds, ticket)) {
+      epoch = entries.epoch();
+      ticket = holds.ticket();
+      found = delegate.lookup(entryKey);
+      fill(key, found, epoch, holds, ticket);
+    }
+    return found;
   }
 
   /** The hit path: a near hit makes no store key, and returns the lookup its entry holds. */
@@ -97,11 +115,20 @@ public final class NearCacheStore implements CacheStore {
     }
     entries.knowHead(entryKeys);
     long epoch = entries.epoch();
+    Holds holds = coherence.holds();
+    long ticket = holds.ticket();
     Lookup found = delegate.lookup(entryKeys, entryKeysUtf8, key);
     if (found.value() == null || !coherence.subscribed()) {
       return found;
     }
-    return filled(KeyLayout.entryKeyAt(entryKeys, key), found, epoch);
+    String entryKey = KeyLayout.entryKeyAt(entryKeys, key);
+    if (fill(entryKey, found, epoch, holds, ticket)) {
+      epoch = entries.epoch();
+      ticket = holds.ticket();
+      found = delegate.lookup(entryKeys, entryKeysUtf8, key);
+      fill(entryKey, found, epoch, holds, ticket);
+    }
+    return found;
   }
 
   /**
@@ -170,14 +197,26 @@ public final class NearCacheStore implements CacheStore {
     return near.lookup;
   }
 
-  private Lookup filled(String entryKey, Lookup found, long epoch) {
-    if (found.value() != null && coherence.subscribed()) {
-      List<String> deps = reader.dependencyKeys(entryKey, found.value());
-      if (deps != null) {
-        entries.fillLooked(entryKey, found.value(), deps, epoch);
-      }
+  /**
+   * Keeps a lookup's hit near if nothing was dropped since {@code epoch} and the hold filter had
+   * every one of its dependencies since {@code ticket} (both taken before the lookup).
+   *
+   * @return whether it was not kept for want of some dependencies in the hold filter, which are
+   *     there now: a lookup made again may be kept (once per dependency and registration)
+   */
+  private boolean fill(String entryKey, Lookup found, long epoch, Holds holds, long ticket) {
+    if (found.value() == null || !coherence.subscribed()) {
+      return false;
     }
-    return found;
+    List<String> deps = reader.dependencyKeys(entryKey, found.value());
+    if (deps == null) {
+      return false;
+    }
+    if (coherence.admits(holds, ticket, deps)) {
+      entries.fillLooked(entryKey, found.value(), deps, epoch, holds);
+      return false;
+    }
+    return coherence.hold(holds, deps);
   }
 
   @Override
@@ -188,11 +227,22 @@ public final class NearCacheStore implements CacheStore {
       List<String> dependencyKeys,
       long sequence,
       long[] dependencySequences) {
+    Holds holds = coherence.holds();
+    if (coherence.subscribed()) {
+      // before the write: its fill is then admitted, even of a dependency held here for the first
+      // time
+      coherence.hold(holds, dependencyKeys);
+    }
+    long ticket = holds.ticket();
     boolean written =
         delegate.putIfUnchangedSince(
             entryKey, value, ttlMillis, dependencyKeys, sequence, dependencySequences);
     if (written && coherence.subscribed()) {
-      entries.fillWritten(entryKey, value, dependencyKeys, sequence);
+      if (coherence.admits(holds, ticket, dependencyKeys)) {
+        entries.fillWritten(entryKey, value, dependencyKeys, sequence, holds);
+      } else {
+        entries.dropKeys(List.of(entryKey), 0); // no older copy either: the next lookup fills
+      }
     }
     return written;
   }

@@ -75,6 +75,12 @@ final class NearEntries {
   /** The highest store sequence whose invalidation was applied here (or at the last clear). */
   private long appliedSequence;
 
+  /**
+   * Whose fills are taken: the hold filter of the current registration ({@link #clearFor}); a fill
+   * checked against another one is refused.
+   */
+  private Object owner;
+
   private final long ttlNanos;
   private final LongSupplier clock;
 
@@ -162,10 +168,13 @@ final class NearEntries {
     return head.isEmpty() ? NearKey.of(key) : NearKey.of(head, key.substring(head.length()));
   }
 
-  /** Fills from a lookup hit, unless something was dropped since {@code epochSeen}. */
+  /**
+   * Fills from a lookup hit, unless something was dropped since {@code epochSeen} or {@code by} no
+   * longer owns the fills.
+   */
   synchronized boolean fillLooked(
-      String key, byte[] value, Collection<String> deps, long epochSeen) {
-    if (epoch != epochSeen) {
+      String key, byte[] value, Collection<String> deps, long epochSeen, Object by) {
+    if (epoch != epochSeen || by != owner) {
       return false;
     }
     insert(key, value, deps);
@@ -174,11 +183,11 @@ final class NearEntries {
 
   /**
    * Fills from a fenced write whose computation read {@code sequence}, unless an invalidation
-   * applied here was fenced after it.
+   * applied here was fenced after it or {@code by} no longer owns the fills.
    */
   synchronized boolean fillWritten(
-      String key, byte[] value, Collection<String> deps, long sequence) {
-    if (appliedSequence > sequence) {
+      String key, byte[] value, Collection<String> deps, long sequence, Object by) {
+    if (appliedSequence > sequence || by != owner) {
       drop(key);
       return false;
     }
@@ -254,6 +263,12 @@ final class NearEntries {
       }
     }
     raise(sequence);
+  }
+
+  /** Empties the near cache, and from now on takes only the fills of {@code by}. */
+  synchronized void clearFor(Object by) {
+    owner = by;
+    clear(0);
   }
 
   /** Empties the near cache, and refuses fills computed before {@code sequence}. */

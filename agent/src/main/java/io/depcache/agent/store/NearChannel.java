@@ -54,6 +54,7 @@ public final class NearChannel implements AutoCloseable {
     final LuaScript drop;
     final LuaScript leave;
     final LuaScript pending;
+    final LuaScript hold;
 
     Scripts(boolean sharded) {
       join = LuaScript.load("near-forget.lua", "near-join.lua");
@@ -63,6 +64,7 @@ public final class NearChannel implements AutoCloseable {
       drop = LuaScript.load("near-drop.lua");
       leave = LuaScript.load("near-leave.lua");
       pending = LuaScript.load("near-pending.lua");
+      hold = LuaScript.load("near-hold.lua");
     }
 
     /** A script that publishes: with {@code SPUBLISH} on a cluster. */
@@ -306,9 +308,11 @@ public final class NearChannel implements AutoCloseable {
 
   /**
    * Replaces a registration by a new one, in one step: {@code member} joins the registry with
-   * {@code score} (its expiry) and, as its watermark, the message counter now; {@code old} and its
-   * watermark go; registrations whose score is below {@code forgetBelow} go with theirs.
+   * {@code score} (its expiry), as its watermark the message counter now, and an empty hold filter
+   * (under {@code holds + member}); {@code old}, its watermark and its filter go; registrations
+   * whose score is below {@code forgetBelow} go with theirs.
    *
+   * @param holds the prefix of the hold filters' keys
    * @return the message counter, the new member's watermark
    * @throws StoreException when Redis cannot be reached
    */
@@ -316,6 +320,7 @@ public final class NearChannel implements AutoCloseable {
       String registry,
       String watermarks,
       String counter,
+      String holds,
       String member,
       String old,
       long score,
@@ -324,7 +329,7 @@ public final class NearChannel implements AutoCloseable {
         script(
             "join",
             scripts.join,
-            List.of(registry, watermarks, counter),
+            List.of(registry, watermarks, counter, holds),
             member,
             old,
             Long.toString(score),
@@ -343,6 +348,7 @@ public final class NearChannel implements AutoCloseable {
       String registry,
       String watermarks,
       String channel,
+      String holds,
       String member,
       long score,
       long forgetBelow,
@@ -351,7 +357,7 @@ public final class NearChannel implements AutoCloseable {
             script(
                 "heartbeat",
                 scripts.beat,
-                List.of(registry, watermarks, channel),
+                List.of(registry, watermarks, channel, holds),
                 member,
                 Long.toString(score),
                 Long.toString(forgetBelow),
@@ -388,9 +394,12 @@ public final class NearChannel implements AutoCloseable {
    * receive the messages in the order of their numbers), {@code sequence} the value of {@code
    * sequenceKey} ({@code 0} when there is none, {@link Long#MAX_VALUE} when it is not a number),
    * and the members of {@code registry} are those whose score is at least {@code registeredSince},
-   * read right after the publication.
+   * read right after the publication; given {@code bits}, only those of them whose hold filter has
+   * one of the bits set, or that have no filter.
    *
    * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
+   * @param holds the prefix of the hold filters' keys
+   * @param bits the hold filters' bits to look for; none: every member
    * @return the message's number and sequence, and the members read
    * @throws StoreException when Redis cannot be reached
    */
@@ -399,18 +408,25 @@ public final class NearChannel implements AutoCloseable {
       String channel,
       String sequenceKey,
       String registry,
+      String holds,
       String head,
       String tail,
-      long registeredSince) {
+      long registeredSince,
+      int... bits) {
+    String[] args = new String[3 + bits.length];
+    args[0] = head;
+    args[1] = tail;
+    args[2] = Long.toString(registeredSince);
+    for (int i = 0; i < bits.length; i++) {
+      args[3 + i] = Integer.toString(bits[i]);
+    }
     List<?> reply =
         (List<?>)
             script(
                 "publish",
                 scripts.announce,
-                List.of(counter, channel, sequenceKey, registry),
-                head,
-                tail,
-                Long.toString(registeredSince));
+                List.of(counter, channel, sequenceKey, registry, holds),
+                args);
     List<?> members = (List<?>) reply.get(2);
     List<String> registered = new ArrayList<>(members.size());
     for (Object member : members) {
@@ -431,11 +447,32 @@ public final class NearChannel implements AutoCloseable {
    * @return whether it was dropped
    * @throws StoreException when Redis cannot be reached
    */
-  public boolean drop(String registry, String watermarks, String member, long number) {
+  public boolean drop(
+      String registry, String watermarks, String holds, String member, long number) {
     return (Long)
             script(
-                "drop", scripts.drop, List.of(registry, watermarks), member, Long.toString(number))
+                "drop",
+                scripts.drop,
+                List.of(registry, watermarks, holds),
+                member,
+                Long.toString(number))
         == 1;
+  }
+
+  /**
+   * Sets {@code bits} in the hold filter of {@code member} (under {@code holds + member}), if it is
+   * registered.
+   *
+   * @return whether it was registered (else nothing was set)
+   * @throws StoreException when Redis cannot be reached
+   */
+  public boolean hold(String registry, String holds, String member, int... bits) {
+    String[] args = new String[1 + bits.length];
+    args[0] = member;
+    for (int i = 0; i < bits.length; i++) {
+      args[1 + i] = Integer.toString(bits[i]);
+    }
+    return (Long) script("hold", scripts.hold, List.of(registry, holds), args) == 1;
   }
 
   /**
@@ -485,10 +522,14 @@ public final class NearChannel implements AutoCloseable {
     return out;
   }
 
-  /** Removes a member and its watermark; a failure is ignored (its score lets it expire). */
-  public void leave(String registry, String watermarks, String member) {
+  /**
+   * Removes a member, its watermark and its hold filter; a failure is ignored (its score lets it
+   * expire).
+   */
+  public void leave(String registry, String watermarks, String holds, String member) {
     try {
-      scripts.leave.run(redis.get(), names(List.of(registry, watermarks)), bytes(List.of(member)));
+      scripts.leave.run(
+          redis.get(), names(List.of(registry, watermarks, holds)), bytes(List.of(member)));
     } catch (RuntimeException e) {
       // it expires by its score
     }

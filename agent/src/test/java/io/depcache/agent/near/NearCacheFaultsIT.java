@@ -28,6 +28,7 @@ import redis.clients.jedis.RedisClient;
 class NearCacheFaultsIT {
   private static RedisServer redis;
   private String prefix;
+  private String holds;
   private String ns;
   private TextEntries texts;
   private NearCacheStore a;
@@ -49,6 +50,7 @@ class NearCacheFaultsIT {
   @BeforeEach
   void open() throws Exception {
     prefix = "f" + UUID.randomUUID().toString().substring(0, 8);
+    holds = prefix + ":@near:test-holds:";
     ns = KeyLayout.namespace(prefix, "default");
     texts = new TextEntries(ns);
     settings =
@@ -175,7 +177,8 @@ class NearCacheFaultsIT {
     String watermarks = prefix + ":@near:test-applied";
     String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
-      channel.join(registry, watermarks, counter, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
+      channel.join(registry, watermarks, counter, holds, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
+      assertThat(admin.exists(holds + "x/1")).as("its hold filter, empty").isTrue();
       NearChannel.Announcement sent = announce(channel, registry, counter);
       assertThat(sent.registered()).as("the registry, read with the publication").contains("x/1");
       assertThat(sent.sequence()).as("no invalidation yet").isZero();
@@ -185,12 +188,17 @@ class NearCacheFaultsIT {
       assertThat(channel.ack(registry, watermarks, prefix + ":@near:test:o", "x/1", number, "a"))
           .isTrue();
       assertThat(channel.pending(registry, watermarks, number, List.of("x/1"))).isEmpty();
-      assertThat(channel.drop(registry, watermarks, "x/1", number)).isFalse();
+      assertThat(channel.drop(registry, watermarks, holds, "x/1", number)).isFalse();
       long next = announce(channel, registry, counter).number();
-      assertThat(channel.drop(registry, watermarks, "x/1", next)).isTrue();
-      // dropped: its heartbeat says so and does not register it again, nor does its ack
-      assertThat(channel.beat(registry, watermarks, prefix + ":@near:test:x", "x/1", 1, 0, "h"))
+      assertThat(channel.drop(registry, watermarks, holds, "x/1", next)).isTrue();
+      assertThat(admin.exists(holds + "x/1")).as("its hold filter goes with it").isFalse();
+      // dropped: its heartbeat says so and does not register it again, nor does its ack, nor
+      // does a hold set a bit for it
+      assertThat(
+              channel.beat(registry, watermarks, prefix + ":@near:test:x", holds, "x/1", 1, 0, "h"))
           .isFalse();
+      assertThat(channel.hold(registry, holds, "x/1", 5)).isFalse();
+      assertThat(admin.exists(holds + "x/1")).isFalse();
       assertThat(channel.ack(registry, watermarks, prefix + ":@near:test:o", "x/1", next, "a"))
           .isFalse();
       assertThat(admin.zrange(registry, 0, -1)).isEmpty();
@@ -198,8 +206,47 @@ class NearCacheFaultsIT {
     }
   }
 
-  private NearChannel.Announcement announce(NearChannel channel, String registry, String counter) {
+  @Test
+  void anInvalidationOfDependenciesWaitsOnlyForTheRegistrationsWhoseFilterHasOneOfThem() {
+    String registry = prefix + ":@near:test-jvms";
+    String watermarks = prefix + ":@near:test-applied";
+    String counter = prefix + ":@near:test-n";
+    try (NearChannel channel = NearChannel.open(settings)) {
+      for (String member : List.of("a/1", "b/1", "c/1")) {
+        channel.join(registry, watermarks, counter, holds, member, "none", Long.MAX_VALUE / 2, 0);
+      }
+      assertThat(channel.hold(registry, holds, "a/1", 7, 9)).isTrue();
+      assertThat(channel.hold(registry, holds, "b/1", 11)).isTrue();
+      admin.del(holds + "c/1"); // a filter lost (evicted): its registration is waited for
+      assertThat(announce(channel, registry, counter, 9).registered())
+          .containsExactlyInAnyOrder("a/1", "c/1");
+      assertThat(announce(channel, registry, counter, 3, 11).registered())
+          .containsExactlyInAnyOrder("b/1", "c/1");
+      assertThat(announce(channel, registry, counter, 3).registered()).containsExactly("c/1");
+      assertThat(announce(channel, registry, counter).registered())
+          .as("no bits (a delete, a clear, too many dependencies): every registration")
+          .containsExactlyInAnyOrder("a/1", "b/1", "c/1");
+      channel.leave(registry, watermarks, holds, "a/1");
+      assertThat(admin.exists(holds + "a/1")).isFalse();
+      channel.join(registry, watermarks, counter, holds, "b/2", "b/1", Long.MAX_VALUE / 2, 0);
+      assertThat(admin.exists(holds + "b/1")).as("the old registration's filter").isFalse();
+      assertThat(announce(channel, registry, counter, 11).registered())
+          .as("a new registration's filter is empty")
+          .containsExactly("c/1");
+    }
+  }
+
+  private NearChannel.Announcement announce(
+      NearChannel channel, String registry, String counter, int... bits) {
     return channel.announce(
-        counter, prefix + ":@near:test", prefix + ":test-sequence", registry, "m|", "|", 0);
+        counter,
+        prefix + ":@near:test",
+        prefix + ":test-sequence",
+        registry,
+        holds,
+        "m|",
+        "|",
+        0,
+        bits);
   }
 }

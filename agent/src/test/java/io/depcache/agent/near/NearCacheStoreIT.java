@@ -147,6 +147,36 @@ class NearCacheStoreIT {
   }
 
   @Test
+  void aLookupThatReadBeforeAnInvalidationNotWaitedForIsNotKeptNear() {
+    // B holds nothing of d: A's invalidation of d waits for no answer from B (B applies it late
+    // here, so only the hold filter protects B). A lookup of B that read its entry before that
+    // invalidation must not be kept near, even though d entered B's hold filter (by another
+    // fill) while the lookup ran.
+    texts.write(a, "k", "old", "d");
+    b.applyDelayForTests(2_000);
+    AtomicLong waitedNanos = new AtomicLong();
+    storeB.afterLookup =
+        () -> {
+          long started = System.nanoTime();
+          a.invalidate(List.of(texts.dep("d")));
+          waitedNanos.set(System.nanoTime() - started);
+          texts.write(a, "other", "fresh", "d");
+          assertThat(value(b.lookup(texts.entry("other")))).isEqualTo("fresh");
+        };
+    assertThat(value(b.lookup(texts.entry("k")))).as("read before it").isEqualTo("old");
+    assertThat(waitedNanos.get() / 1_000_000)
+        .as("A waited for no answer from B, which held nothing of d")
+        .isLessThan(500);
+    long hits = b.nearHits();
+    assertThat(value(b.lookup(texts.entry("other")))).isEqualTo("fresh");
+    assertThat(b.nearHits())
+        .as("the fill made after d joined the filter is kept")
+        .isEqualTo(hits + 1);
+    assertThat(value(b.lookup(texts.entry("k")))).as("the one read before is not").isNull();
+    assertThat(b.nearHits()).isEqualTo(hits + 1);
+  }
+
+  @Test
   void afterTheStoreMadeAFailoversInvalidationsAgainEveryNearCacheIsEmptied() throws Exception {
     texts.write(a, "k", "one", "d");
     assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
@@ -273,6 +303,9 @@ class NearCacheStoreIT {
     /** What a store that follows Sentinel's failovers counts: raised by hand here. */
     final AtomicLong replays = new AtomicLong();
 
+    /** Run once, right after the next lookup has read its entry and before it returns. */
+    volatile Runnable afterLookup;
+
     Counting(CacheStore delegate) {
       this.delegate = delegate;
     }
@@ -280,7 +313,13 @@ class NearCacheStoreIT {
     @Override
     public Lookup lookup(String entryKey) {
       lookups.incrementAndGet();
-      return delegate.lookup(entryKey);
+      Lookup found = delegate.lookup(entryKey);
+      Runnable then = afterLookup;
+      if (then != null) {
+        afterLookup = null;
+        then.run();
+      }
+      return found;
     }
 
     @Override

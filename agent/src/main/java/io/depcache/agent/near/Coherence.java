@@ -420,7 +420,8 @@ final class Coherence implements AutoCloseable {
       }
       return false;
     } catch (StoreException e) {
-      return false; // not confirmed: a later fill tries again
+      failed(e); // not confirmed: a later fill tries again
+      return false;
     } finally {
       taken.ended();
     }

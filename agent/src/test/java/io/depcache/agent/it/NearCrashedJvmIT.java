@@ -11,8 +11,9 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * A JVM with the near cache on is killed ({@code SIGKILL}: it never leaves the registry): the other
- * JVM's first invalidation waits for it at most the window (1 s), drops it, and the following ones
- * do not wait for it.
+ * JVM's first invalidation of a dependency it held near waits for it at most the window (1 s),
+ * drops it, and the following ones do not wait for it; an invalidation of a dependency it never
+ * held (not in its hold filter) does not wait for it at all.
  */
 class NearCrashedJvmIT {
   @Test
@@ -43,10 +44,15 @@ class NearCrashedJvmIT {
         live = millis(survivor, "invalidate user:1");
       }
       assertThat(admin.zcard(registry)).as("both JVMs still registered").isEqualTo(2);
+      // the victim holds user 1 near (computed again after the invalidations above, then hit)
+      assertThat(victim.send("user 1")).startsWith("user1 computed=");
+      assertThat(victim.send("user 1")).startsWith("user1 computed=");
 
       Faults.signal("KILL", victim.pid);
       Thread.sleep(50);
 
+      long neverHeld = millis(survivor, "invalidate user:7");
+      long registeredThen = admin.zcard(registry);
       long first = millis(survivor, "invalidate user:1");
       List<Long> next = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -56,12 +62,16 @@ class NearCrashedJvmIT {
       System.out.println(
           "[NearCrashedJvm] invalidation with both alive "
               + live
-              + " ms; after SIGKILL: first "
+              + " ms; after SIGKILL: of a dependency it never held "
+              + neverHeld
+              + " ms, the first of one it held "
               + first
               + " ms, the next 10 "
               + next
               + " ms");
       assertThat(live).isLessThan(200L);
+      assertThat(neverHeld).as("not waited for: user:7 is not in its hold filter").isLessThan(500L);
+      assertThat(registeredThen).as("not dropped by it either").isEqualTo(2);
       assertThat(first)
           .as("the first waits for the killed JVM, at most the window")
           .isBetween(800L, 1_500L);

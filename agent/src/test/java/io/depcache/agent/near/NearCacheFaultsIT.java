@@ -156,9 +156,13 @@ class NearCacheFaultsIT {
     assertThat(again).as("B registered again, as a new member").hasSize(1);
     assertThat(jvm(again.get(0))).isEqualTo(jvm(before.get(0)));
     assertThat(again.get(0)).isNotEqualTo(before.get(0));
+    // (a fill is refused while B still applies the messages it missed: each drop raises its epoch)
     hits = b.nearHits();
-    assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
-    assertThat(b.nearHits()).as("near hits resumed").isEqualTo(hits + 1);
+    long resumed = System.nanoTime() + 3_000_000_000L;
+    while (b.nearHits() == hits && System.nanoTime() < resumed) {
+      assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("fresh");
+    }
+    assertThat(b.nearHits()).as("near hits resumed").isGreaterThan(hits);
 
     // and is waited for again: an invalidation has dropped its near entry when it returns
     // (the entry set by hand above is in no dependency set in Redis: only the near one goes)

@@ -95,7 +95,7 @@ for serializer in java kryo; do
 done
 near_rounds=3
 [ -n "$quick" ] && near_rounds=1
-echo "bench: invalidations with 3 other JVMs subscribed to the near cache, against none ($near_rounds rounds)" >&2
+echo "bench: invalidations with 3 other JVMs subscribed to the near cache (holding the dependency near, or not), against none ($near_rounds rounds)" >&2
 run_java -cp "$bench_jar" com.example.bench.NearInvalidateProbe "$java_cmd" "$agent_jar" "$url" \
   "$near_rounds" 30 >"$out_dir/near-invalidate.out" 2>"$out_dir/near-invalidate.log"
 cluster_rounds=20
@@ -143,7 +143,8 @@ for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_r
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns \
     near_hit_ns_p50 near_hit_alloc_bytes_per_op near_vs_redis_hit_ratio \
-    invalidate_with_near_vs_without_ratio cluster_hit_vs_raw_get_p50_ratio \
+    invalidate_with_near_vs_without_ratio invalidate_with_near_held_vs_without_ratio \
+    cluster_hit_vs_raw_get_p50_ratio \
     cluster_invalidate_100k_ms cluster_invalidate_100k_max_command_ms; do
   value="$(sed -n "s/^$figure: //p" "$details" | head -1)"
   echo "$figure: ${value:-missing}"

@@ -20,21 +20,29 @@ import javax.management.ObjectName;
  * dependency with {@value #DEPENDENTS} dependents, timed in a JVM whose agent has the near cache on
  * while {@value #PEERS} other JVMs (separate processes, each with the agent and the near cache on,
  * on the same prefix) are subscribed, against the same in a JVM whose agent has the near cache off.
- * With the near cache on, the invalidation returns once every registered JVM (the {@value #PEERS}
- * peers and the invalidator itself) has acknowledged it.
+ * Two cases with the near cache on: a dependency the peers never held near (each trial's own: the
+ * invalidation is published to them, and waits for none, since their hold filters do not have it),
+ * and one every peer holds near (it returns once each peer acknowledged it).
  *
  * <p>Run without the agent: {@code java -cp benchmarks.jar com.example.bench.NearInvalidateProbe
- * JAVA AGENT_JAR URL [rounds [trials]]} (default 3 rounds of 30 trials). It starts the peers, waits
- * until each serves near hits, then runs, per round, one timing JVM with the near cache off (its
- * own prefix) and one with it on (the peers' prefix), each timing its trials after 10 unmeasured
- * ones. The peers keep no entry of the timed dependency near: what is measured is the protocol's
- * round trips and waits, not the drops. A probe, not a test: it fails when an invalidation did not
- * remove every dependent or a JVM does not come up.
+ * JAVA AGENT_JAR URL [rounds [trials]]} (default 3 rounds of 30 trials; {@code -Dpeers=N} and
+ * {@code -Dwarmup=N} change the {@value #DEFAULT_PEERS} peers and {@value #DEFAULT_WARM_UP}
+ * unmeasured trials). It starts the peers, waits until each serves near hits, then runs, per round,
+ * one timing JVM with the near cache off (its own prefix), one with it on for each case (the peers'
+ * prefix), each timing its trials after the unmeasured ones, which bring every JVM's paths to
+ * steady state (compiled). A probe, not a test: it fails when an invalidation did not remove every
+ * dependent or a JVM does not come up.
  */
 public final class NearInvalidateProbe {
-  static final int PEERS = Integer.getInteger("peers", 3);
+  static final int DEFAULT_PEERS = 3;
+  static final int PEERS = Integer.getInteger("peers", DEFAULT_PEERS);
   static final int DEPENDENTS = 10;
-  private static final int WARM_UP = Integer.getInteger("warmup", 10);
+  static final int DEFAULT_WARM_UP = 1000;
+  private static final int WARM_UP = Integer.getInteger("warmup", DEFAULT_WARM_UP);
+
+  /** The dependency every peer holds an entry of near. */
+  private static final String HELD = "held-by-peers";
+
   private static final String PREFIX = "bench-near-inv";
 
   private NearInvalidateProbe() {}
@@ -44,8 +52,11 @@ public final class NearInvalidateProbe {
       peer();
       return;
     }
-    if (args.length >= 2 && args[0].equals("time")) {
-      time(Integer.parseInt(args[1]), Boolean.getBoolean("depcache.near-cache.enabled"));
+    if (args.length >= 3 && args[0].equals("time")) {
+      time(
+          Integer.parseInt(args[1]),
+          Boolean.getBoolean("depcache.near-cache.enabled"),
+          args[2].equals("held"));
       return;
     }
     if (args.length < 3) {
@@ -61,6 +72,7 @@ public final class NearInvalidateProbe {
     List<Process> peers = new ArrayList<>();
     List<Double> without = new ArrayList<>();
     List<Double> with = new ArrayList<>();
+    List<Double> held = new ArrayList<>();
     try {
       for (int i = 0; i < PEERS; i++) {
         Process peer =
@@ -79,9 +91,14 @@ public final class NearInvalidateProbe {
                     PREFIX + "-off",
                     false,
                     "-Xmx256m",
-                    time(trials))));
+                    time(trials, "own"))));
         with.addAll(
-            timed(start(java, agent, url, classPath, PREFIX, true, "-Xmx256m", time(trials))));
+            timed(
+                start(java, agent, url, classPath, PREFIX, true, "-Xmx256m", time(trials, "own"))));
+        held.addAll(
+            timed(
+                start(
+                    java, agent, url, classPath, PREFIX, true, "-Xmx256m", time(trials, "held"))));
       }
     } finally {
       for (Process peer : peers) {
@@ -101,10 +118,13 @@ public final class NearInvalidateProbe {
     figure("invalidate_without_near_p90_ms", percentile(without, 90));
     figure("invalidate_with_near_peers", PEERS);
     figure("invalidate_with_near_vs_without_ratio", withMedian / withoutMedian);
+    figure("invalidate_with_near_held_ms", median(held));
+    figure("invalidate_with_near_held_p90_ms", percentile(held, 90));
+    figure("invalidate_with_near_held_vs_without_ratio", median(held) / withoutMedian);
   }
 
-  private static List<String> time(int trials) {
-    return List.of("time", Integer.toString(trials));
+  private static List<String> time(int trials, String dependency) {
+    return List.of("time", Integer.toString(trials), dependency);
   }
 
   private static Process start(
@@ -125,7 +145,7 @@ public final class NearInvalidateProbe {
                 "-javaagent:" + agent,
                 "-Ddepcache.redis.url=" + url,
                 "-Ddepcache.prefix=" + prefix,
-                "-Dwarmup=" + Integer.getInteger("warmup", 10),
+                "-Dwarmup=" + WARM_UP,
                 "-Ddepcache.near-cache.enabled=" + near,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp",
@@ -163,10 +183,20 @@ public final class NearInvalidateProbe {
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  /** A subscribed JVM: serves near hits until its standard input ends. */
+  /** A subscribed JVM: holds an entry of {@link #HELD} near, until its standard input ends. */
   private static void peer() throws Exception {
     CacheManager manager = DepCache.manager();
     awaitNear(manager, "peer");
+    String key = "held:" + ProcessHandle.current().pid();
+    for (int i = 0; i < 2; i++) {
+      manager.getOrCompute(
+          key,
+          600,
+          () -> {
+            DepCache.addDependency(HELD);
+            return "held";
+          });
+    }
     System.out.println("serving");
     System.out.flush();
     while (System.in.read() >= 0) {
@@ -174,22 +204,26 @@ public final class NearInvalidateProbe {
     }
   }
 
-  /** Times {@code trials} invalidations after {@value #WARM_UP} unmeasured ones. */
-  private static void time(int trials, boolean near) throws Exception {
+  /**
+   * Times {@code trials} invalidations after the unmeasured ones: of a dependency of each trial's
+   * own, or of {@link #HELD} (each peer's entry of it went at the first, but the peers' hold
+   * filters keep it: they are waited for every time, as when they hold entries of it).
+   */
+  private static void time(int trials, boolean near, boolean held) throws Exception {
     CacheManager manager = DepCache.manager();
     if (near) {
       awaitNear(manager, "timer");
     }
     String run = Long.toString(System.nanoTime(), 36);
     for (int trial = -WARM_UP; trial < trials; trial++) {
-      String dependency = "inv:" + run + ":" + trial;
+      String dependency = held ? HELD : "inv:" + run + ":" + trial;
       for (int i = 0; i < DEPENDENTS; i++) {
         manager.set("entry:" + run + ":" + trial + ":" + i, "v", 600, List.of(dependency));
       }
       long started = System.nanoTime();
       long removed = manager.invalidateDependency(dependency);
       long nanos = System.nanoTime() - started;
-      if (removed != DEPENDENTS) {
+      if (removed < DEPENDENTS || removed > DEPENDENTS + PEERS) {
         throw new IllegalStateException("removed " + removed + " of " + DEPENDENTS + " dependents");
       }
       if (trial >= 0) {

@@ -275,7 +275,9 @@ final class Coherence implements AutoCloseable {
 
     @Override
     public void message(String channelName, String message) {
-      if (channelName.equals(own)) {
+      // on its own channel, a JVM hears its heartbeats, the acknowledgements of its invalidations
+      // and the invalidations of the dependencies its hold filter has
+      if (channelName.equals(own) && (message.startsWith("h|") || message.startsWith("a|"))) {
         onOwn(message);
       } else {
         onBroadcast(message);
@@ -566,6 +568,7 @@ final class Coherence implements AutoCloseable {
                 kind + "|" + id + "|" + messageId + "|",
                 "|" + String.join(String.valueOf(SEP), list),
                 System.currentTimeMillis() - SKEW_MILLIS,
+                id,
                 bits == null ? new int[0] : bits);
       } catch (StoreException e) {
         apply(kind, 0, list);

@@ -394,12 +394,15 @@ public final class NearChannel implements AutoCloseable {
    * receive the messages in the order of their numbers), {@code sequence} the value of {@code
    * sequenceKey} ({@code 0} when there is none, {@link Long#MAX_VALUE} when it is not a number),
    * and the members of {@code registry} are those whose score is at least {@code registeredSince},
-   * read right after the publication; given {@code bits}, only those of them whose hold filter has
-   * one of the bits set, or that have no filter.
+   * read with the publication. Given {@code bits}, only those of them whose hold filter has one of
+   * the bits set, and the message goes to their own channels ({@code channel + ":" + id}, for a
+   * member {@code id/registration}), but {@code origin}'s, instead of {@code channel}; should one
+   * of them have no filter, it is returned too and the message goes on {@code channel}.
    *
    * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
    * @param holds the prefix of the hold filters' keys
-   * @param bits the hold filters' bits to look for; none: every member
+   * @param origin the invalidator's id, to which no message is sent
+   * @param bits the hold filters' bits to look for; none: every member, and on {@code channel}
    * @return the message's number and sequence, and the members read
    * @throws StoreException when Redis cannot be reached
    */
@@ -412,13 +415,15 @@ public final class NearChannel implements AutoCloseable {
       String head,
       String tail,
       long registeredSince,
+      String origin,
       int... bits) {
-    String[] args = new String[3 + bits.length];
+    String[] args = new String[4 + bits.length];
     args[0] = head;
     args[1] = tail;
     args[2] = Long.toString(registeredSince);
+    args[3] = origin;
     for (int i = 0; i < bits.length; i++) {
-      args[3 + i] = Integer.toString(bits[i]);
+      args[4 + i] = Integer.toString(bits[i]);
     }
     List<?> reply =
         (List<?>)

@@ -13,6 +13,10 @@ import io.depcache.testing.RedisServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +244,86 @@ class NearCacheFaultsIT {
     }
   }
 
+  @Test
+  void anInvalidationOfDependenciesGoesOnlyToTheHoldersOwnChannels() throws Exception {
+    String registry = prefix + ":@near:test-jvms";
+    String watermarks = prefix + ":@near:test-applied";
+    String counter = prefix + ":@near:test-n";
+    String broadcast = prefix + ":@near:test";
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    try (NearChannel channel = NearChannel.open(settings);
+        NearChannel listening = NearChannel.open(settings)) {
+      Thread subscriber =
+          new Thread(
+              () -> {
+                try {
+                  listening.subscribe(
+                      new NearChannel.Listener() {
+                        @Override
+                        public void subscribed() {
+                          subscribed.countDown();
+                        }
+
+                        @Override
+                        public void message(String name, String message) {
+                          heard.add(name.substring(broadcast.length()) + " " + message);
+                        }
+                      },
+                      broadcast,
+                      broadcast + ":a",
+                      broadcast + ":b");
+                } catch (RuntimeException e) {
+                  // closed at the end of the test
+                }
+              });
+      subscriber.setDaemon(true);
+      subscriber.start();
+      assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
+      for (String member : List.of("a/1", "b/1")) {
+        channel.join(registry, watermarks, counter, holds, member, "none", Long.MAX_VALUE / 2, 0);
+      }
+      channel.hold(registry, holds, "a/1", 9);
+      channel.hold(registry, holds, "b/1", 9, 11);
+
+      announce(channel, registry, counter, 11);
+      assertThat(heard.poll(5, TimeUnit.SECONDS)).startsWith(":b m|");
+      announce(channel, registry, counter, 9);
+      assertThat(List.of(next(heard), next(heard)))
+          .allMatch(m -> m.startsWith(":a m|") || m.startsWith(":b m|"));
+      assertThat(
+              channel
+                  .announce(
+                      counter,
+                      broadcast,
+                      prefix + ":test-sequence",
+                      registry,
+                      holds,
+                      "m|",
+                      "|",
+                      0,
+                      "b",
+                      11)
+                  .registered())
+          .as("the invalidator's own registration is returned, but sent nothing")
+          .containsExactly("b/1");
+      announce(channel, registry, counter, 3);
+      announce(channel, registry, counter);
+      assertThat(next(heard)).as("no bits: on the broadcast channel").startsWith(" m|");
+      admin.del(holds + "a/1"); // a filter lost: every JVM is told
+      announce(channel, registry, counter, 11);
+      assertThat(next(heard)).startsWith(" m|");
+      assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("nothing else").isNull();
+      listening.unsubscribe();
+    }
+  }
+
+  private static String next(BlockingQueue<String> heard) throws InterruptedException {
+    String message = heard.poll(5, TimeUnit.SECONDS);
+    assertThat(message).as("a message heard within 5 s").isNotNull();
+    return message;
+  }
+
   private NearChannel.Announcement announce(
       NearChannel channel, String registry, String counter, int... bits) {
     return channel.announce(
@@ -251,6 +335,7 @@ class NearCacheFaultsIT {
         "m|",
         "|",
         0,
+        "nobody",
         bits);
   }
 }

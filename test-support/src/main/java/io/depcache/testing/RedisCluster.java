@@ -229,6 +229,28 @@ public final class RedisCluster implements AutoCloseable {
     return run.output();
   }
 
+  /**
+   * Runs {@code ACL SETUSER user rules...} on every node, replicas included: a cluster does not
+   * share its ACL users, so an operator gives each node the same ones (a replica that takes over
+   * must know them too).
+   *
+   * @param user the user, made if it is new
+   * @param rules ACL rules as {@code ACL SETUSER} takes them, e.g. {@code reset}, {@code on},
+   *     {@code >password}, {@code ~prefix:*}, {@code +get}
+   * @throws IllegalStateException when a node refuses them
+   */
+  public void aclSetUser(String user, List<String> rules) {
+    List<String> command = new ArrayList<>(List.of("ACL", "SETUSER", user));
+    command.addAll(rules);
+    for (int port : ports()) {
+      String reply = cli(port, command.toArray(new String[0])).trim();
+      if (!reply.equals("OK")) {
+        throw new IllegalStateException(
+            "ACL SETUSER " + user + " on node " + port + " answered: " + reply);
+      }
+    }
+  }
+
   /** A node's id in the cluster. */
   public String nodeId(int port) {
     return cli(port, "CLUSTER", "MYID").trim();

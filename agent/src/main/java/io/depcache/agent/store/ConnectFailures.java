@@ -8,9 +8,10 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 
 /**
  * Says in one sentence why a connection could not be opened, for the one log line a user reads: a
- * TLS handshake that failed (and on which side, where the JDK tells), a refused login, or a store
- * setting that cannot work. Jedis wraps these several layers deep ("Could not get a resource from
- * the pool"); the sentence names the cause and the key to look at, never a password.
+ * TLS handshake that failed (and on which side, where the JDK tells), a refused login, a command
+ * the user's ACL rules refuse, or a store setting that cannot work. Jedis wraps these several
+ * layers deep ("Could not get a resource from the pool"); the sentence names the cause and the key
+ * to look at, never a password.
  */
 final class ConnectFailures {
   private ConnectFailures() {}
@@ -39,8 +40,17 @@ final class ConnectFailures {
         return tls(handshake);
       }
       if (cause instanceof JedisAccessControlException refused) {
+        String reply = String.valueOf(refused.getMessage());
+        if (reply.startsWith("NOPERM")) {
+          // The login was taken; a command of the connection's set-up (CLIENT SETNAME, CLUSTER
+          // SLOTS) was not: the password is right, the user's rules are not.
+          return "refused by the server's ACL: "
+              + reply
+              + " (the user logged in but lacks a permission the agent needs: compare its rules"
+              + " with the README's ACL SETUSER lines)";
+        }
         return "login refused: "
-            + refused.getMessage()
+            + reply
             + " (check depcache.redis.user and depcache.redis.password, or the URL's user)";
       }
     }

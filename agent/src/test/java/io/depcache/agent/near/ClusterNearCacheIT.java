@@ -12,6 +12,7 @@ import io.depcache.testing.RedisCluster;
 import io.depcache.testing.TestCluster;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,23 +50,27 @@ class ClusterNearCacheIT {
 
   /** One JVM's store: the whole cluster stack of the factory, its own spool. */
   private NearCacheStore open() throws Exception {
-    ManagerConfig settings =
-        AgentConfig.load(
-                null,
-                Map.of(
-                    "depcache.redis.cluster.nodes",
-                    TestCluster.get().nodes(),
-                    "depcache.redis.timeout-ms",
-                    "2000",
-                    "depcache.prefix",
-                    prefix,
-                    "depcache.near-cache.enabled",
-                    "true",
-                    "depcache.spool-dir",
-                    Files.createTempDirectory("depcache-spool").toString()),
-                Map.of())
-            .defaultManager();
-    return new NearCacheStore(StoreFactory.open(settings), settings, TextEntries.READER);
+    return open(TestCluster.get().nodes(), prefix);
+  }
+
+  /**
+   * One JVM's store on the cluster of {@code nodes}, for {@code prefix}: the whole cluster stack of
+   * the factory with the near cache on, its own spool.
+   *
+   * @param settings more settings, key and value after each other (credentials, TLS)
+   */
+  static NearCacheStore open(String nodes, String prefix, String... settings) throws Exception {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("depcache.redis.cluster.nodes", nodes);
+    properties.put("depcache.redis.timeout-ms", "2000");
+    properties.put("depcache.prefix", prefix);
+    properties.put("depcache.near-cache.enabled", "true");
+    properties.put("depcache.spool-dir", Files.createTempDirectory("depcache-spool").toString());
+    for (int i = 0; i < settings.length; i += 2) {
+      properties.put(settings[i], settings[i + 1]);
+    }
+    ManagerConfig config = AgentConfig.load(null, properties, Map.of()).defaultManager();
+    return new NearCacheStore(StoreFactory.open(config), config, TextEntries.READER);
   }
 
   @AfterEach
@@ -81,6 +86,16 @@ class ClusterNearCacheIT {
   /** Entries and dependencies on every primary: one invalidation, delete or clear reaches both. */
   @Test
   void invalidationsDeletesAndClearsInOneHaveRemovedTheOthersNearEntriesWhenTheyReturn() {
+    assertCoherentOnEveryPrimary(texts, ns, a, b);
+  }
+
+  /**
+   * Writes 30 entries through {@code a}, on every primary, and near hits of them in {@code b}; then
+   * shows that invalidations, deletes and a clear in either one have removed the other's near
+   * entries when they return.
+   */
+  static void assertCoherentOnEveryPrimary(
+      TextEntries texts, String ns, NearCacheStore a, NearCacheStore b) {
     for (int i = 0; i < 30; i++) {
       texts.write(a, "k" + i, "v" + i, "d" + i, "all");
       texts.assertNearHit(b, "k" + i, "v" + i);

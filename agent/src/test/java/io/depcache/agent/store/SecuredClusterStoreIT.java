@@ -2,27 +2,35 @@ package io.depcache.agent.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.depcache.agent.config.AgentConfig;
 import io.depcache.agent.config.ManagerConfig;
+import io.depcache.testing.ReadmeAcl;
 import io.depcache.testing.RedisCluster;
+import io.depcache.testing.SecuredRedis;
 import io.depcache.testing.TestCertificates;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
- * The store contract on a Redis Cluster that speaks only TLS and knows only an ACL user ({@code
- * default} off): the cluster client takes {@code depcache.redis.user}, {@code .password} and {@code
- * depcache.redis.tls.*} for every node, those it is redirected to included, and verifies their host
- * name. A wrong password, a wrong CA or no TLS at all is a failed call that says why, without the
- * password.
+ * The store contract on a Redis Cluster that speaks only TLS, as the ACL user of the README's
+ * cluster line ({@code default} off; the test's own commands go as an admin user): the cluster
+ * client takes {@code depcache.redis.user}, {@code .password} and {@code depcache.redis.tls.*} for
+ * every node, those it is redirected to included, and verifies their host name, and the line names
+ * every command the store sends there. A wrong password, a wrong CA or no TLS at all is a failed
+ * call that says why, without the password.
  */
 class SecuredClusterStoreIT extends CacheStoreContract {
-  private static final String USER = "depcache-app";
-  private static final String PASSWORD = "cluster-secret-pw";
+  private static final String USER = "depcache";
+  private static final String PASSWORD = ReadmeAcl.password();
+  private static final String ADMIN = "cluster-admin";
+  private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
 
   private static RedisCluster cluster;
   private static TestCertificates certs;
@@ -30,7 +38,8 @@ class SecuredClusterStoreIT extends CacheStoreContract {
   private static synchronized RedisCluster cluster() throws Exception {
     if (cluster == null) {
       certs = TestCertificates.shared();
-      cluster = RedisCluster.startSecured(certs, USER, PASSWORD);
+      cluster = RedisCluster.startSecured(certs, ADMIN, ADMIN_PASSWORD);
+      cluster.aclSetUser(USER, ReadmeAcl.lineWith("~{*}depcache:*"));
     }
     return cluster;
   }
@@ -73,6 +82,12 @@ class SecuredClusterStoreIT extends CacheStoreContract {
     }
   }
 
+  /** Under {@code ~{*}depcache:*}: the README's user may touch nothing else. */
+  @Override
+  String newPrefix() {
+    return "depcache:t" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   private static TestCertificates certs() throws Exception {
     cluster();
     return certs;
@@ -91,12 +106,12 @@ class SecuredClusterStoreIT extends CacheStoreContract {
   }
 
   private static String entryOf(String key) {
-    return KeyLayout.entryKey(KeyLayout.namespace("sec", "m"), key);
+    return KeyLayout.entryKey(KeyLayout.namespace("depcache:sec", "m"), key);
   }
 
   @Test
   void entriesOnEveryPrimaryAreWrittenReadAndInvalidatedOverTlsAsTheAclUser() throws Exception {
-    String dependency = KeyLayout.dependencyKey(KeyLayout.namespace("sec", "m"), "user:1");
+    String dependency = KeyLayout.dependencyKey(KeyLayout.namespace("depcache:sec", "m"), "user:1");
     try (CacheStore store = createStore()) {
       for (int i = 0; i < 30; i++) { // 30 keys land on all three primaries
         store.put(entryOf("k" + i), ("v" + i).getBytes(UTF_8), 60_000, List.of(dependency));
@@ -107,6 +122,40 @@ class SecuredClusterStoreIT extends CacheStoreContract {
       assertThat(store.invalidate(List.of(dependency))).isEqualTo(30);
       assertThat(store.get(entryOf("k0"))).isNull();
     }
+  }
+
+  @Test
+  void theReadmesUserReachesNoKeyOutsideItsPrefixAndNoAdminCommand() throws Exception {
+    int port = cluster().primaries().get(0);
+    try (Jedis user = SecuredRedis.of(certs(), USER, PASSWORD).jedis(port, 2_000)) {
+      assertThatThrownBy(() -> user.get("{0000}other:x")).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> user.get("depcache:x")).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> user.flushAll()).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> user.clusterFailover()).hasMessageContaining("NOPERM");
+    }
+  }
+
+  @Test
+  void aUserWithTheStandaloneLineIsRefusedByTheAclNotAtTheLogin() throws Exception {
+    // the README's line for one server: its key patterns and commands do not fit a cluster
+    cluster().aclSetUser("standalone", ReadmeAcl.lineWith("~depcache:*"));
+    String failed =
+        failure(
+            settings(
+                "depcache.redis.user",
+                "standalone",
+                "depcache.redis.password",
+                PASSWORD,
+                "depcache.redis.tls.truststore",
+                certs().truststore().toString(),
+                "depcache.redis.tls.truststore-password",
+                certs.password()));
+    assertThat(failed)
+        .contains(
+            "refused by the server's ACL: NOPERM this user has no permissions to run the"
+                + " 'cluster|slots' command")
+        .doesNotContain("login refused")
+        .doesNotContain(PASSWORD);
   }
 
   @Test

@@ -6,14 +6,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
 
 /**
  * What the near cache's coherence costs an invalidation: {@code invalidateDependency} of one
@@ -50,6 +56,10 @@ public final class NearInvalidateProbe {
   public static void main(String[] args) throws Exception {
     if (args.length >= 1 && args[0].equals("peer")) {
       peer();
+      return;
+    }
+    if (args.length >= 3 && args[0].equals("floor-peer")) {
+      floorPeer(args[1], args[2]);
       return;
     }
     if (args.length >= 3 && args[0].equals("time")) {
@@ -110,6 +120,7 @@ public final class NearInvalidateProbe {
         }
       }
     }
+    List<Double> floor = floor(java, url, classPath, rounds * trials);
     double withMedian = median(with);
     double withoutMedian = median(without);
     figure("invalidate_without_near_ms", withoutMedian);
@@ -121,6 +132,124 @@ public final class NearInvalidateProbe {
     figure("invalidate_with_near_held_ms", median(held));
     figure("invalidate_with_near_held_p90_ms", percentile(held, 90));
     figure("invalidate_with_near_held_vs_without_ratio", median(held) / withoutMedian);
+    figure("near_ack_floor_ms", median(floor));
+    figure(
+        "near_ack_floor_plus_without_vs_without_ratio",
+        (median(floor) + withoutMedian) / withoutMedian);
+  }
+
+  /**
+   * The floor of any protocol that waits for each peer's answer: a bare Jedis {@code PUBLISH} to
+   * {@value #DEFAULT_PEERS} peer processes (no agent) that each answer with a {@code PUBLISH} as
+   * soon as they hear it, timed until the publisher's subscriber thread heard every answer and woke
+   * the publishing thread; the same unmeasured trials first.
+   */
+  private static List<Double> floor(String java, String url, String classPath, int trials)
+      throws Exception {
+    String channel = "bench-near-floor:" + Long.toString(System.nanoTime(), 36);
+    List<Process> peers = new ArrayList<>();
+    Map<String, int[]> answers = new ConcurrentHashMap<>();
+    URI uri = URI.create(url);
+    List<Double> times = new ArrayList<>();
+    Jedis listening = new Jedis(uri);
+    CountDownLatch subscribed = new CountDownLatch(1);
+    JedisPubSub acks =
+        new JedisPubSub() {
+          @Override
+          public void onSubscribe(String name, int count) {
+            subscribed.countDown();
+          }
+
+          @Override
+          public void onMessage(String name, String message) {
+            int[] heard = answers.get(message);
+            if (heard != null) {
+              synchronized (heard) {
+                heard[0]++;
+                heard.notifyAll();
+              }
+            }
+          }
+        };
+    Thread subscriber = new Thread(() -> listening.subscribe(acks, channel + ":acks"));
+    subscriber.setDaemon(true);
+    subscriber.start();
+    try (Jedis publisher = new Jedis(uri)) {
+      for (int i = 0; i < PEERS; i++) {
+        Process peer =
+            new ProcessBuilder(
+                    java,
+                    "-Xmx64m",
+                    "-cp",
+                    classPath,
+                    NearInvalidateProbe.class.getName(),
+                    "floor-peer",
+                    url,
+                    channel)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        peers.add(peer);
+        expect(peer, "ready", "floor peer " + i);
+      }
+      if (!subscribed.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the floor's subscription was not confirmed");
+      }
+      for (int trial = -WARM_UP; trial < trials; trial++) {
+        String id = Integer.toString(trial);
+        int[] heard = new int[1];
+        answers.put(id, heard);
+        long started = System.nanoTime();
+        publisher.publish(channel, id);
+        synchronized (heard) {
+          while (heard[0] < PEERS) {
+            heard.wait(1000);
+          }
+        }
+        long nanos = System.nanoTime() - started;
+        answers.remove(id);
+        if (trial >= 0) {
+          times.add(nanos / 1e6);
+        }
+      }
+    } finally {
+      acks.unsubscribe();
+      for (Process peer : peers) {
+        peer.getOutputStream().close();
+      }
+      for (Process peer : peers) {
+        if (!peer.waitFor(10, TimeUnit.SECONDS)) {
+          peer.destroyForcibly();
+        }
+      }
+    }
+    return times;
+  }
+
+  /** A floor peer: answers every message on {@code channel} at once, until its input ends. */
+  private static void floorPeer(String url, String channel) throws Exception {
+    URI uri = URI.create(url);
+    Jedis answering = new Jedis(uri);
+    Jedis listening = new Jedis(uri);
+    JedisPubSub pubSub =
+        new JedisPubSub() {
+          @Override
+          public void onSubscribe(String name, int count) {
+            System.out.println("ready");
+            System.out.flush();
+          }
+
+          @Override
+          public void onMessage(String name, String message) {
+            answering.publish(channel + ":acks", message);
+          }
+        };
+    Thread subscriber = new Thread(() -> listening.subscribe(pubSub, channel));
+    subscriber.setDaemon(true);
+    subscriber.start();
+    while (System.in.read() >= 0) {
+      // until the probe closes it
+    }
+    pubSub.unsubscribe();
   }
 
   private static List<String> time(int trials, String dependency) {

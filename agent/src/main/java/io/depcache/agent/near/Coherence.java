@@ -61,7 +61,18 @@ final class Coherence implements AutoCloseable {
   private final String counter;
   private final String holdsPrefix;
   private final String sequenceKey;
-  private final Map<String, Set<String>> acks = new ConcurrentHashMap<>();
+  private final Map<String, Answers> acks = new ConcurrentHashMap<>();
+
+  /**
+   * The JVMs that acknowledged one of this JVM's messages, and those its invalidator waits for
+   * (once the announcement answered): the subscriber wakes the invalidator when the last of them
+   * answers, not at each answer. Guarded by itself.
+   */
+  private static final class Answers {
+    final Set<String> heard = new HashSet<>();
+    Set<String> awaited;
+  }
+
   private final AtomicLong messages = new AtomicLong();
   private final String prefixKeys;
   private final LongSupplier pending;
@@ -307,11 +318,13 @@ final class Coherence implements AutoCloseable {
           rejoin();
         }
       } else if (parts[0].equals("a") && parts.length == 3) {
-        Set<String> waiting = acks.get(parts[1]);
-        if (waiting != null) {
-          synchronized (waiting) {
-            waiting.add(parts[2]);
-            waiting.notifyAll();
+        Answers answers = acks.get(parts[1]);
+        if (answers != null) {
+          synchronized (answers) {
+            answers.heard.add(parts[2]);
+            if (answers.awaited == null || answers.heard.containsAll(answers.awaited)) {
+              answers.notifyAll();
+            }
           }
         }
       }
@@ -553,7 +566,7 @@ final class Coherence implements AutoCloseable {
     List<String> list = List.copyOf(keys);
     int[] bits = filtering && kind.equals("i") ? Holds.bits(list) : null;
     String messageId = id + ":" + messages.incrementAndGet() + (bits == null ? "" : FILTERED);
-    Set<String> acked = new HashSet<>();
+    Answers acked = new Answers();
     acks.put(messageId, acked);
     try {
       NearChannel.Announcement sent;
@@ -609,13 +622,16 @@ final class Coherence implements AutoCloseable {
    * @param expected JVM id to its registration, read after the publication
    */
   private void awaitAccounted(
-      Map<String, String> expected, Set<String> acked, long number, long deadline)
+      Map<String, String> expected, Answers acked, long number, long deadline)
       throws InterruptedException {
     Map<String, String> waiting = new HashMap<>(expected);
+    synchronized (acked) {
+      acked.awaited = waiting.keySet();
+    }
     long nextPoll = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
     while (true) {
       synchronized (acked) {
-        waiting.keySet().removeAll(acked);
+        waiting.keySet().removeAll(acked.heard);
         if (waiting.isEmpty()) {
           return;
         }
@@ -632,7 +648,9 @@ final class Coherence implements AutoCloseable {
       try {
         Set<String> pending =
             new HashSet<>(channel.pending(registry, watermarks, number, waiting.values()));
-        waiting.values().retainAll(pending);
+        synchronized (acked) {
+          waiting.values().retainAll(pending); // the subscriber reads it under this lock
+        }
       } catch (StoreException e) {
         // the acknowledgements, or the window, decide
       }
@@ -646,12 +664,12 @@ final class Coherence implements AutoCloseable {
    * registry, unless their watermark shows the acknowledgement is on its way, so that the next
    * invalidations do not wait for them (see the package javadoc for why it is safe).
    */
-  private void dropSilent(Map<String, String> expected, Set<String> acked, long number) {
+  private void dropSilent(Map<String, String> expected, Answers acked, long number) {
     List<String> silent = new ArrayList<>();
     synchronized (acked) {
       expected.forEach(
           (jvm, member) -> {
-            if (!acked.contains(jvm)) {
+            if (!acked.heard.contains(jvm)) {
               silent.add(member);
             }
           });

@@ -60,6 +60,11 @@ final class Coherence implements AutoCloseable {
   private final String watermarks;
   private final String counter;
   private final String holdsPrefix;
+  private final String resets;
+
+  /** The reset count this registration joined with: a heartbeat with another one joins again. */
+  private volatile long resetSeen;
+
   private final String sequenceKey;
   private final Map<String, Answers> acks = new ConcurrentHashMap<>();
 
@@ -153,6 +158,7 @@ final class Coherence implements AutoCloseable {
     this.watermarks = broadcast + ":applied";
     this.counter = broadcast + ":n";
     this.holdsPrefix = broadcast + ":holds:";
+    this.resets = broadcast + ":reset";
     this.sequenceKey = KeyLayout.sequenceKey(prefix);
     this.prefixKeys = KeyLayout.keysOf(prefix);
     this.subscriber = new Thread(this::subscribeLoop, "depcache-near-subscriber");
@@ -296,16 +302,19 @@ final class Coherence implements AutoCloseable {
     }
 
     private void onOwn(String message) {
-      String[] parts = message.split("\\|", 5);
-      if (parts[0].equals("h") && parts.length == 5) {
-        // h | generation | registration | sent | whether still registered when it was sent
+      String[] parts = message.split("\\|", 6);
+      if (parts[0].equals("h") && parts.length == 6) {
+        // h | generation | registration | sent | reset count | whether still registered then
         if (Long.parseLong(parts[1]) != gen
             || Long.parseLong(parts[2]) != registration
             || !Coherence.this.subscribed) {
           return;
         }
         lastHeard = System.nanoTime();
-        if (parts[4].equals("1")) {
+        if (!parts[4].equals(Long.toString(resetSeen))) {
+          // an invalidator could not tell the JVMs what it removed: start again, empty
+          rejoin();
+        } else if (parts[5].equals("1")) {
           if (refusal != null) {
             refusal = null;
             LOG.info("depcache: the near cache of {} serves again", broadcast);
@@ -453,16 +462,19 @@ final class Coherence implements AutoCloseable {
     long old = registration;
     long wall = System.currentTimeMillis();
     Holds next = new Holds(member(old + 1));
+    long reset;
     try {
-      channel.join(
-          registry,
-          watermarks,
-          counter,
-          holdsPrefix,
-          next.member,
-          member(old),
-          wall + REGISTERED_MILLIS,
-          wall - REGISTERED_MILLIS - SKEW_MILLIS);
+      reset =
+          channel.join(
+              registry,
+              watermarks,
+              counter,
+              holdsPrefix,
+              resets,
+              next.member,
+              member(old),
+              wall + REGISTERED_MILLIS,
+              wall - REGISTERED_MILLIS - SKEW_MILLIS);
     } catch (StoreException e) {
       failed(e);
       return false;
@@ -470,6 +482,7 @@ final class Coherence implements AutoCloseable {
     // in one step with the clear: no fill of the old registration's filter is kept after it
     entries.clearFor(next);
     holds = next;
+    resetSeen = reset;
     // after the registry has it: a heartbeat of the new registration is sent after it joined
     registration = old + 1;
     return true;
@@ -490,7 +503,12 @@ final class Coherence implements AutoCloseable {
    * subscriber thread, which must stay free to hear the acknowledgements a publication waits for.
    */
   private void beat() {
+    if (closed) {
+      return;
+    }
     if (!heartbeat()) {
+      // not subscribed, or Redis refused the heartbeat: what waits to be published is tried anyway
+      retryQuietly();
       return;
     }
     if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(SILENT_MILLIS)) {
@@ -544,6 +562,7 @@ final class Coherence implements AutoCloseable {
           watermarks,
           own,
           holdsPrefix,
+          resets,
           member(reg),
           wall + REGISTERED_MILLIS,
           wall - REGISTERED_MILLIS - SKEW_MILLIS,
@@ -556,13 +575,25 @@ final class Coherence implements AutoCloseable {
     }
   }
 
+  /** As {@link #publish(String, Collection, boolean)} of what the store has not applied yet. */
+  void publish(String kind, Collection<String> keys) {
+    publish(kind, keys, false);
+  }
+
   /**
-   * Drops here, publishes an invalidation, delete or clear that the store has applied, and waits
-   * until every registered JVM acknowledged it or the window has passed since it was published.
+   * Drops here, publishes an invalidation, delete or clear, and waits until every registered JVM
+   * that may hold what it removed acknowledged it, or the window has passed since it was published.
+   * Should the message not be published, it is published again at the next beats; and if the store
+   * has applied it (other JVMs may then fill from Redis' new state, and serve what it removed from
+   * their near caches), every JVM's near cache is reset first: the reset count rises, and this call
+   * returns a window later, when no JVM serves from a lease given before it.
    *
    * @param kind {@code i} (dependency keys), {@code d} (entry keys) or {@code c} (namespaces)
+   * @param applied whether the store has applied it
+   * @throws StoreException when the store has applied it and neither the message nor the reset
+   *     could be made: other JVMs may serve what it removed until the message is published
    */
-  void publish(String kind, Collection<String> keys) {
+  void publish(String kind, Collection<String> keys, boolean applied) {
     List<String> list = List.copyOf(keys);
     int[] bits = filtering && kind.equals("i") ? Holds.bits(list) : null;
     String messageId = id + ":" + messages.incrementAndGet() + (bits == null ? "" : FILTERED);
@@ -585,10 +616,14 @@ final class Coherence implements AutoCloseable {
                 bits == null ? new int[0] : bits);
       } catch (StoreException e) {
         apply(kind, 0, list);
-        later(kind, list);
         // Without the sequence the written fills cannot be fenced: subscribe again, which empties
         // this near cache and raises its fence to the sequence read after the subscription.
         channel.unsubscribe();
+        if (applied) {
+          resetEveryNearCache(kind, list, e);
+        } else {
+          later(kind, list);
+        }
         return;
       }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
@@ -611,6 +646,37 @@ final class Coherence implements AutoCloseable {
     } finally {
       acks.remove(messageId);
     }
+  }
+
+  /**
+   * The store applied an invalidation, delete or clear whose message could not be published: raises
+   * the reset count, so that every JVM empties its near cache at its next heartbeat and extends no
+   * lease on an older one, and waits the window, after which no lease given before the raise lasts.
+   */
+  private void resetEveryNearCache(String kind, List<String> keys, StoreException cause)
+      throws InterruptedException {
+    try {
+      channel.reset(resets);
+    } catch (StoreException e) {
+      later(kind, keys);
+      failed(e);
+      throw new StoreException(
+          "the near caches of other JVMs could not be told what this invalidation removed ("
+              + cause.getMessage()
+              + "), nor be reset ("
+              + e.getMessage()
+              + "): they may serve it until the message is published (tried again every "
+              + HEARTBEAT_MILLIS
+              + " ms)",
+          e);
+    }
+    failed(cause);
+    LOG.debug(
+        "depcache: near cache of {}: a message could not be published ({}); every near cache was"
+            + " reset instead",
+        broadcast,
+        cause.getMessage());
+    Thread.sleep(WINDOW_MILLIS);
   }
 
   /**
@@ -709,6 +775,14 @@ final class Coherence implements AutoCloseable {
       } else {
         unpublished.add(new Unpublished(kind, keys));
       }
+    }
+  }
+
+  private void retryQuietly() {
+    try {
+      retryUnpublished();
+    } catch (RuntimeException e) {
+      // published again at the next beat
     }
   }
 

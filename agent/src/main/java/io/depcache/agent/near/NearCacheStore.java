@@ -256,29 +256,41 @@ public final class NearCacheStore implements CacheStore {
 
   @Override
   public long delete(Collection<String> entryKeys) {
+    long removed;
     try {
-      return delegate.delete(entryKeys);
-    } finally {
-      coherence.publish("d", entryKeys);
+      removed = delegate.delete(entryKeys);
+    } catch (RuntimeException e) {
+      coherence.publish("d", entryKeys, false);
+      throw e;
     }
+    coherence.publish("d", entryKeys, true);
+    return removed;
   }
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
+    long removed;
     try {
-      return delegate.invalidate(dependencyKeys);
-    } finally {
-      coherence.publish("i", dependencyKeys);
+      removed = delegate.invalidate(dependencyKeys);
+    } catch (RuntimeException e) {
+      coherence.publish("i", dependencyKeys, false);
+      throw e;
     }
+    coherence.publish("i", dependencyKeys, true);
+    return removed;
   }
 
   @Override
   public long clear(String namespace) {
+    long removed;
     try {
-      return delegate.clear(namespace);
-    } finally {
-      coherence.publish("c", List.of(namespace));
+      removed = delegate.clear(namespace);
+    } catch (RuntimeException e) {
+      coherence.publish("c", List.of(namespace), false);
+      throw e;
     }
+    coherence.publish("c", List.of(namespace), true);
+    return removed;
   }
 
   @Override

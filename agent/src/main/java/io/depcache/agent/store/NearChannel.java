@@ -313,7 +313,8 @@ public final class NearChannel implements AutoCloseable {
    * whose score is below {@code forgetBelow} go with theirs.
    *
    * @param holds the prefix of the hold filters' keys
-   * @return the message counter, the new member's watermark
+   * @param resets the near caches' reset count ({@link #reset})
+   * @return the reset count now
    * @throws StoreException when Redis cannot be reached
    */
   public long join(
@@ -321,6 +322,7 @@ public final class NearChannel implements AutoCloseable {
       String watermarks,
       String counter,
       String holds,
+      String resets,
       String member,
       String old,
       long score,
@@ -329,7 +331,7 @@ public final class NearChannel implements AutoCloseable {
         script(
             "join",
             scripts.join,
-            List.of(registry, watermarks, counter, holds),
+            List.of(registry, watermarks, counter, holds, resets),
             member,
             old,
             Long.toString(score),
@@ -338,8 +340,9 @@ public final class NearChannel implements AutoCloseable {
 
   /**
    * Publishes a heartbeat in one step with the renewal of its member's registration: the message
-   * published is {@code message} followed by {@code 1} if the member was still registered (and is
-   * renewed with {@code score}), by {@code 0} if it was not (it is not registered again).
+   * published is {@code message} followed by the reset count ({@link #reset}), {@code |}, and
+   * {@code 1} if the member was still registered (and is renewed with {@code score}), {@code 0} if
+   * it was not (it is not registered again).
    *
    * @return whether the member was registered
    * @throws StoreException when Redis cannot be reached
@@ -349,6 +352,7 @@ public final class NearChannel implements AutoCloseable {
       String watermarks,
       String channel,
       String holds,
+      String resets,
       String member,
       long score,
       long forgetBelow,
@@ -357,7 +361,7 @@ public final class NearChannel implements AutoCloseable {
             script(
                 "heartbeat",
                 scripts.beat,
-                List.of(registry, watermarks, channel, holds),
+                List.of(registry, watermarks, channel, holds, resets),
                 member,
                 Long.toString(score),
                 Long.toString(forgetBelow),
@@ -462,6 +466,22 @@ public final class NearChannel implements AutoCloseable {
                 member,
                 Long.toString(number))
         == 1;
+  }
+
+  /**
+   * Raises the near caches' reset count: every JVM whose heartbeat brings a count other than the
+   * one it joined with empties its near cache and joins again before it serves (what an invalidator
+   * does when it could not publish its message).
+   *
+   * @return the new count
+   * @throws StoreException when Redis cannot be reached
+   */
+  public long reset(String resets) {
+    try {
+      return redis.get().incr(name(resets));
+    } catch (JedisException e) {
+      throw new StoreException("reset failed: " + e.getMessage(), e);
+    }
   }
 
   /**

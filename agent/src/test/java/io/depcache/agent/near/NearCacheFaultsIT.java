@@ -33,6 +33,7 @@ class NearCacheFaultsIT {
   private static RedisServer redis;
   private String prefix;
   private String holds;
+  private String resets;
   private String ns;
   private TextEntries texts;
   private NearCacheStore a;
@@ -55,6 +56,7 @@ class NearCacheFaultsIT {
   void open() throws Exception {
     prefix = "f" + UUID.randomUUID().toString().substring(0, 8);
     holds = prefix + ":@near:test-holds:";
+    resets = prefix + ":@near:test-reset";
     ns = KeyLayout.namespace(prefix, "default");
     texts = new TextEntries(ns);
     settings =
@@ -185,7 +187,8 @@ class NearCacheFaultsIT {
     String watermarks = prefix + ":@near:test-applied";
     String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
-      channel.join(registry, watermarks, counter, holds, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
+      channel.join(
+          registry, watermarks, counter, holds, resets, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
       assertThat(admin.exists(holds + "x/1")).as("its hold filter, empty").isTrue();
       NearChannel.Announcement sent = announce(channel, registry, counter);
       assertThat(sent.registered()).as("the registry, read with the publication").contains("x/1");
@@ -203,7 +206,8 @@ class NearCacheFaultsIT {
       // dropped: its heartbeat says so and does not register it again, nor does its ack, nor
       // does a hold set a bit for it
       assertThat(
-              channel.beat(registry, watermarks, prefix + ":@near:test:x", holds, "x/1", 1, 0, "h"))
+              channel.beat(
+                  registry, watermarks, prefix + ":@near:test:x", holds, resets, "x/1", 1, 0, "h"))
           .isFalse();
       assertThat(channel.hold(registry, holds, "x/1", 5)).isFalse();
       assertThat(admin.exists(holds + "x/1")).isFalse();
@@ -221,7 +225,8 @@ class NearCacheFaultsIT {
     String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
       for (String member : List.of("a/1", "b/1", "c/1")) {
-        channel.join(registry, watermarks, counter, holds, member, "none", Long.MAX_VALUE / 2, 0);
+        channel.join(
+            registry, watermarks, counter, holds, resets, member, "none", Long.MAX_VALUE / 2, 0);
       }
       assertThat(channel.hold(registry, holds, "a/1", 7, 9)).isTrue();
       assertThat(channel.hold(registry, holds, "b/1", 11)).isTrue();
@@ -236,7 +241,8 @@ class NearCacheFaultsIT {
           .containsExactlyInAnyOrder("a/1", "b/1", "c/1");
       channel.leave(registry, watermarks, holds, "a/1");
       assertThat(admin.exists(holds + "a/1")).isFalse();
-      channel.join(registry, watermarks, counter, holds, "b/2", "b/1", Long.MAX_VALUE / 2, 0);
+      channel.join(
+          registry, watermarks, counter, holds, resets, "b/2", "b/1", Long.MAX_VALUE / 2, 0);
       assertThat(admin.exists(holds + "b/1")).as("the old registration's filter").isFalse();
       assertThat(announce(channel, registry, counter, 11).registered())
           .as("a new registration's filter is empty")
@@ -281,7 +287,8 @@ class NearCacheFaultsIT {
       subscriber.start();
       assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
       for (String member : List.of("a/1", "b/1")) {
-        channel.join(registry, watermarks, counter, holds, member, "none", Long.MAX_VALUE / 2, 0);
+        channel.join(
+            registry, watermarks, counter, holds, resets, member, "none", Long.MAX_VALUE / 2, 0);
       }
       channel.hold(registry, holds, "a/1", 9);
       channel.hold(registry, holds, "b/1", 9, 11);

@@ -177,6 +177,50 @@ class NearCacheStoreIT {
   }
 
   @Test
+  void anInvalidationWhoseMessageCannotBePublishedResetsEveryNearCacheBeforeItReturns()
+      throws Exception {
+    // C's near cache logs in as a user that may not PUBLISH, its store as one that may: C's
+    // invalidations are applied in Redis, and their messages cannot be published
+    String user = "nopublish" + prefix;
+    try (RedisClient admin = RedisClient.create(redis.url())) {
+      admin.sendCommand(
+          Protocol.Command.ACL, "SETUSER", user, "on", ">pw", "~*", "&*", "+@all", "-publish");
+    }
+    Map<String, String> properties = new HashMap<>();
+    properties.put("depcache.redis.url", redis.url());
+    properties.put("depcache.redis.user", user);
+    properties.put("depcache.redis.password", "pw");
+    properties.put("depcache.prefix", prefix);
+    properties.put("depcache.near-cache.enabled", "true");
+    ManagerConfig limited = AgentConfig.load(null, properties, Map.of()).defaultManager();
+    try (NearCacheStore c =
+        new NearCacheStore(
+            RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)),
+            limited,
+            TextEntries.READER)) {
+      texts.write(a, "k", "one", "d");
+      assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
+      long hits = b.nearHits();
+      assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");
+      assertThat(b.nearHits()).as("B serves k near").isEqualTo(hits + 1);
+
+      long started = System.nanoTime();
+      assertThat(c.invalidate(List.of(texts.dep("d")))).isEqualTo(1);
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertThat(waited)
+          .as("waited the window for the leases given before the reset")
+          .isGreaterThanOrEqualTo(1_000L);
+      assertThat(value(b.lookup(texts.entry("k")))).as("B serves nothing it removed").isNull();
+      awaitServing(b);
+      texts.write(a, "k", "two", "d");
+      assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("two");
+      hits = b.nearHits();
+      assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("two");
+      assertThat(b.nearHits()).as("B joined again and serves near").isEqualTo(hits + 1);
+    }
+  }
+
+  @Test
   void afterTheStoreMadeAFailoversInvalidationsAgainEveryNearCacheIsEmptied() throws Exception {
     texts.write(a, "k", "one", "d");
     assertThat(value(b.lookup(texts.entry("k")))).isEqualTo("one");

@@ -220,8 +220,9 @@ final class Coherence implements AutoCloseable {
   }
 
   /**
-   * The refusal logged last, or {@code null}: one WARN line per refusal that does not heal by
-   * itself (a permission the ACL user lacks, a command the server does not know), not one per try.
+   * The refusal logged, or {@code null}: one WARN line for refusals that do not heal by themselves
+   * (a permission the ACL user lacks, a command the server does not know) until the near cache
+   * serves again, not one per try nor one per refused command.
    */
   private volatile String refusal;
 
@@ -231,11 +232,13 @@ final class Coherence implements AutoCloseable {
     if (why.contains("NOPERM")
         || why.contains("can't run this command")
         || why.contains("unknown command")) {
-      if (!why.equals(refusal)) {
+      if (refusal == null) {
+        // one line until the near cache serves again, whichever of its commands is refused next
         refusal = why;
         LOG.warn(
-            "depcache: the near cache of {} serves nothing, its hits go to Redis, until the server"
-                + " takes its commands (see the README's ACL line of the near cache): {}",
+            "depcache: the near cache of {} serves nothing, its hits go to Redis, and the near"
+                + " caches of other JVMs may not hear of this JVM's invalidations, until the server"
+                + " takes its commands (see the README's ACL lines of the near cache): {}",
             broadcast,
             why);
       }
@@ -590,8 +593,6 @@ final class Coherence implements AutoCloseable {
    *
    * @param kind {@code i} (dependency keys), {@code d} (entry keys) or {@code c} (namespaces)
    * @param applied whether the store has applied it
-   * @throws StoreException when the store has applied it and neither the message nor the reset
-   *     could be made: other JVMs may serve what it removed until the message is published
    */
   void publish(String kind, Collection<String> keys, boolean applied) {
     List<String> list = List.copyOf(keys);
@@ -652,6 +653,9 @@ final class Coherence implements AutoCloseable {
    * The store applied an invalidation, delete or clear whose message could not be published: raises
    * the reset count, so that every JVM empties its near cache at its next heartbeat and extends no
    * lease on an older one, and waits the window, after which no lease given before the raise lasts.
+   * Should the reset be refused too (a user without the near cache's commands), the message waits
+   * to be published at the next beats, and the refusal is the near cache's one WARN line: other
+   * JVMs may serve what it removed meanwhile.
    */
   private void resetEveryNearCache(String kind, List<String> keys, StoreException cause)
       throws InterruptedException {
@@ -660,15 +664,7 @@ final class Coherence implements AutoCloseable {
     } catch (StoreException e) {
       later(kind, keys);
       failed(e);
-      throw new StoreException(
-          "the near caches of other JVMs could not be told what this invalidation removed ("
-              + cause.getMessage()
-              + "), nor be reset ("
-              + e.getMessage()
-              + "): they may serve it until the message is published (tried again every "
-              + HEARTBEAT_MILLIS
-              + " ms)",
-          e);
+      return;
     }
     failed(cause);
     LOG.debug(

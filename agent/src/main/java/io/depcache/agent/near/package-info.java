@@ -28,44 +28,73 @@
  * <h2>The protocol</h2>
  *
  * Every JVM with the near cache on holds one subscription to two channels: {@code <prefix>:@near}
- * (every JVM's invalidations) and {@code <prefix>:@near:<id>} (its own heartbeats and the
- * acknowledgements of its invalidations). Redis delivers the messages of one subscription in the
- * order it executed their {@code PUBLISH}es.
+ * (deletes, clears, and invalidations every JVM must hear) and {@code <prefix>:@near:<id>} (its own
+ * heartbeats, the acknowledgements of its invalidations, and the invalidations of dependencies it
+ * may hold). Redis delivers the messages of one subscription in the order it executed their {@code
+ * PUBLISH}es, whichever of the two channels they were published on.
  *
  * <ol>
  *   <li><b>Registration.</b> Once its subscription is confirmed, the JVM joins {@code
  *       <prefix>:@near:jvms} (a sorted set scored by an expiry on its clock) as {@code
  *       <id>/<registration>}, a member it never used before, in one script that also gives the
  *       member a <em>watermark</em> in {@code <prefix>:@near:applied}: the number of the last
- *       invalidation message so far ({@code <prefix>:@near:n}), and removes its previous member. It
- *       joins again this way whenever it learns it was dropped (below).
+ *       invalidation message so far ({@code <prefix>:@near:n}), and an empty <em>hold filter</em>
+ *       ({@code <prefix>:@near:holds:<member>}, {@value io.depcache.agent.near.Holds#BITS} bits,
+ *       one per hash of a dependency's store key; its bit 0 says that it exists), and removes its
+ *       previous member with its watermark and filter. It remembers the <em>reset count</em>
+ *       ({@code <prefix>:@near:reset}) the script read. It joins again this way whenever it learns
+ *       it was dropped or reset (below).
+ *   <li><b>Hold filter.</b> Before a fill of an entry whose dependencies' bits its filter does not
+ *       have yet, the JVM <em>claims</em> them here, then sets them in Redis in one script that
+ *       sets nothing if its member is no longer registered, and <em>confirms</em> them here once
+ *       Redis answered. Bits are never cleared while the registration lives. A fill is kept only if
+ *       every bit of its dependencies was confirmed before the lookup (or the fenced write) it
+ *       fills from began: the lookup takes a ticket first (the count of confirmations begun, taken
+ *       only when none runs), and the fill is kept if no confirmation began since. A written fill
+ *       confirms its bits before its write; a lookup whose fill was refused for want of bits looks
+ *       up once more after confirming them. So each dependency costs one round trip per
+ *       registration.
  *   <li><b>Lease.</b> Every {@value io.depcache.agent.near.Coherence#HEARTBEAT_MILLIS} ms the JVM
  *       reads {@code System.nanoTime()} as {@code sent} and runs one script that renews its member
  *       <em>if it is still registered</em> (it never puts back a member that was dropped) and
  *       publishes a heartbeat on its own channel carrying {@code sent}, the subscription's
- *       generation, the registration and whether the member was still registered. When its
- *       subscription delivers a heartbeat of its current subscription and registration that says
- *       "registered", it may serve near hits until {@code sent + W - margin} ({@code W} = {@value
+ *       generation, the registration, the reset count and whether the member was still registered.
+ *       When its subscription delivers a heartbeat of its current subscription and registration
+ *       that says "registered", with the reset count it joined with, it may serve near hits until
+ *       {@code sent + W - margin} ({@code W} = {@value
  *       io.depcache.agent.near.Coherence#WINDOW_MILLIS} ms, margin {@value
  *       io.depcache.agent.near.Coherence#MARGIN_MILLIS} ms). Any other heartbeat extends nothing;
- *       one that says "not registered" makes it join again.
+ *       one that says "not registered", or brings another reset count, makes it join again.
  *   <li><b>Invalidation.</b> {@code invalidate}, {@code delete} and {@code clear} first run on the
  *       store. Then the invalidator runs one script that reads the store's sequence {@code m},
- *       takes the next message number {@code n}, publishes the message with {@code m} and {@code n}
- *       on {@code <prefix>:@near} (subscriptions receive messages in the order of their numbers),
- *       and reads the registry right after the publication. It drops its own near entries (the
- *       dependents of the dependency keys, or the keys, or the namespace, remembering {@code m})
- *       and waits until every member read, other than its own, has <em>accounted for</em> {@code
- *       n}, or {@code W} has passed since the script answered. A member has accounted for {@code n}
- *       when its JVM acknowledged it on the invalidator's channel (the subscriber thread that hears
- *       the acknowledgement wakes the invalidator at once), or when the registry (read every
- *       {@value io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a
- *       watermark at or above {@code n} or no longer has it (it left, joined again, or was
- *       dropped). Each subscriber applies the message (drops, and remembers {@code m}), then, in
- *       one script, raises its watermark to {@code n} if its member is still registered and
- *       acknowledges; if the member was not registered, it joins again. A subscriber skips its own
+ *       takes the next message number {@code n}, reads the registry, and publishes the message with
+ *       {@code m} and {@code n} (subscriptions receive messages in the order of their numbers). An
+ *       invalidation of at most {@value io.depcache.agent.near.Holds#MAX_BITS} dependencies reads
+ *       only the members whose hold filter has one of their bits, and publishes on their own
+ *       channels (not the invalidator's), unless some member has no filter (it was lost): then, as
+ *       for deletes, clears and bigger invalidations, it reads every member and publishes on {@code
+ *       <prefix>:@near}. It drops its own near entries (the dependents of the dependency keys, or
+ *       the keys, or the namespace, remembering {@code m}) and waits until every member read, other
+ *       than its own, has <em>accounted for</em> {@code n}, or {@code W} has passed since the
+ *       script answered. A member has accounted for {@code n} when its JVM acknowledged it on the
+ *       invalidator's channel (the subscriber thread that hears the acknowledgement wakes the
+ *       invalidator at once), or when the registry (read every {@value
+ *       io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a watermark at or
+ *       above {@code n} or no longer has it (it left, joined again, or was dropped). Each
+ *       subscriber applies the message (drops, and remembers {@code m}), then, in one script,
+ *       raises its watermark to {@code n} if its member is still registered and acknowledges; if
+ *       the member was not registered, it joins again. A subscriber that hears on {@code
+ *       <prefix>:@near} a filtered invalidation none of whose bits it claimed does not acknowledge
+ *       it: it was not read (its claimed bits include those in Redis). A subscriber skips its own
  *       JVM's messages: that invalidator applied them itself before returning, and waits for no
  *       acknowledgement of them.
+ *   <li><b>Reset.</b> Should the store have applied an invalidation, delete or clear whose message
+ *       cannot be published (a refused {@code PUBLISH}, a lost reply), the invalidator raises the
+ *       reset count and returns {@code W} after that: every heartbeat sent since brings the new
+ *       count, so no JVM extends a lease without joining again, empty, and every lease given before
+ *       ran out. Should the raise fail too, the message is published again at the next beats, and
+ *       the one WARN line of the near cache says that other JVMs may not hear of this JVM's
+ *       invalidations.
  *   <li><b>Drop.</b> When the window has passed, the invalidator drops each member that has not
  *       accounted for {@code n}, in one script that removes it only if its watermark is still below
  *       {@code n} (an acknowledgement may be on its way). Later invalidations do not wait for it. A
@@ -94,6 +123,11 @@
  * every other JVM. Take a JVM J that serves a near hit after {@code R} from an entry the
  * invalidation removed, on a lease from a heartbeat {@code h} of its current subscription and
  * registration, sent (its script executed) at {@code s}.
+ *
+ * <p>If the invalidation read only the holders and J's member was registered at {@code P} with a
+ * filter that had none of the message's bits, see the point on hold filters; otherwise the message
+ * was sent to J (on its own channel or {@code <prefix>:@near}) and J's member, if registered at
+ * {@code Q}, was read.
  *
  * <ul>
  *   <li>If {@code s > P}: J's subscription delivered message {@code n} before {@code h} (one
@@ -134,6 +168,21 @@
  *       the store accepted but the invalidation removed was computed from sequence {@code s} below
  *       the invalidation's fence, and {@code m} is at least that fence, so {@code m > s}: the same
  *       two cases.
+ *   <li><b>A JVM whose hold filter had none of the message's bits at {@code P}</b> (it was neither
+ *       sent the message nor waited for) serves no entry the invalidation removed. The fill that
+ *       kept an entry took its ticket after every bit of the entry's dependencies was confirmed, so
+ *       set in Redis, in the filter of J's current registration, where no bit is ever cleared:
+ *       after {@code P}. A lookup that read after {@code P} read what the store left after removing
+ *       the dependents: not a removed entry. A fenced write made after {@code P} was refused by the
+ *       store's fence if its computation read before the invalidation. An entry filled in an older
+ *       registration was emptied when J joined again, in one step with the replacement of the
+ *       filter that fills are checked against.
+ *   <li><b>A message that was not published.</b> The invalidator raised the reset count at {@code
+ *       X} and returned at {@code R >= X + W}. A heartbeat sent after {@code X} brings the new
+ *       count, and J joins again, empty, instead of extending its lease; a lease from a heartbeat
+ *       sent before {@code X} ended before {@code X + W}. After {@code R}, J serves only on leases
+ *       of a registration made after {@code X}, emptied after the store applied the invalidation,
+ *       whose fills passed the fences above.
  *   <li>A subscription that broke lost messages: J served nothing from the moment it saw the break
  *       (and its lease ran out within {@code W} of its last heartbeat, even if it did not see the
  *       break), emptied its cache, and its new subscription was confirmed before it read {@code r}:
@@ -146,10 +195,11 @@
  * heartbeat. Assumptions: clocks of the JVMs run at the same rate within the margin over {@code W},
  * and wall clocks differ by less than {@value io.depcache.agent.near.Coherence#SKEW_MILLIS} ms
  * (registry expiry only); nobody deletes the {@code <prefix>:@near:*} keys by hand (that would
- * remove members without the drop's check). An invalidation whose message cannot be published
- * (Redis unreachable) is published again at the next heartbeat; an invalidation the store deferred
- * (its outage handling) is followed, once the store has applied all of them, by a clear of every
- * near cache of the prefix.
+ * remove members without the drop's check). A message that could not be published is published
+ * again at the next beats (after a reset, or when the store had not applied it: Redis unreachable,
+ * where every JVM's subscription breaks as well); an invalidation the store deferred (its outage
+ * handling) is followed, once the store has applied all of them, by a clear of every near cache of
+ * the prefix.
  *
  * <h2>Under Sentinel</h2>
  *

@@ -5,19 +5,20 @@ simulation").
 
 A simulation against a real redis-server, with the agent's own Lua scripts (read from
 agent/src/main/resources/io/depcache/agent/store): N simulated JVMs, each one subscription to the
-broadcast channel and its own, registered in the registry with a watermark, beating every 100 ms
-(near-beat.lua), and acknowledging every invalidation it receives (near-ack.lua); one invalidator
-publishing invalidations (near-announce.lua) at a fixed rate and counting the acknowledgements on
-its own channel. It measures Redis' CPU (INFO cpu) with heartbeats only, then with invalidations,
-and prints per fleet size:
+broadcast channel and its own, registered in the registry with a watermark and a hold filter,
+beating every 100 ms (near-beat.lua), and acknowledging every invalidation it receives
+(near-ack.lua); H of them hold the invalidated dependency (its bit is set in their filters); one
+invalidator publishing invalidations of it (near-announce.lua, which sends them to the holders'
+own channels) at a fixed rate and counting the acknowledgements on its own channel. It measures
+Redis' CPU (INFO cpu) with heartbeats only, then with invalidations, and prints per fleet size:
 
-  near_model_<n>_heartbeat_cpu_share    Redis CPU spent on heartbeats, as a share of one core
-  near_model_<n>_cpu_us_per_invalidation Redis CPU one invalidation costs (publish, fan-out, acks)
-  near_model_<n>_max_invalidations_per_s what one Redis core could sustain besides the heartbeats
+  near_model_<n>_<h>_heartbeat_cpu_share    Redis CPU spent on heartbeats, as a share of one core
+  near_model_<n>_<h>_cpu_us_per_invalidation Redis CPU one invalidation costs (publish, acks)
+  near_model_<n>_<h>_max_invalidations_per_s what one Redis core could sustain besides heartbeats
 
 Python stands in for the JVMs, so the time an invalidation waits here is the simulator's, not the
-agent's: only Redis' CPU is the figure. Usage: scripts/near_model.py PORT [N ...] (default 10 100
-1000); stdlib only.
+agent's: only Redis' CPU is the figure. Usage: scripts/near_model.py PORT [N[/H] ...] (default
+10 100 1000, each with every JVM holding the dependency; N/H: H of them); stdlib only.
 """
 import os
 import selectors
@@ -34,6 +35,9 @@ COUNTER = PREFIX + ":n"
 BROADCAST = PREFIX
 SEQUENCE = "model:@seq"
 INVALIDATOR = PREFIX + ":invalidator"
+HOLDS = PREFIX + ":holds:"
+RESETS = PREFIX + ":reset"
+BIT = 4242  # the invalidated dependency's bit in the hold filters
 HEARTBEAT_S = 0.1
 PHASE_S = 5.0
 
@@ -145,7 +149,7 @@ def redis_cpu(admin):
     return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
 
 
-def simulate(port, n, rate):
+def simulate(port, n, holders, rate):
     admin = Conn(port)
     admin.call("DEL", REGISTRY, WATERMARKS, COUNTER)
     beat = admin.call("SCRIPT", "LOAD", script("near-forget.lua", "near-beat.lua")).decode()
@@ -153,12 +157,15 @@ def simulate(port, n, rate):
     announce = admin.call("SCRIPT", "LOAD", script("near-announce.lua")).decode()
     far = int(time.time() * 1000) + 3_600_000
     members = ["jvm%d/1" % i for i in range(n)]
-    for m in members:
+    for i, m in enumerate(members):
         admin.send("ZADD", REGISTRY, far, m)
         admin.send("HSET", WATERMARKS, m, 0)
+        admin.send("DEL", HOLDS + m)
+        admin.send("SETBIT", HOLDS + m, 0, 1)
+        admin.send("SETBIT", HOLDS + m, BIT if i < holders else BIT + 1, 1)
     admin.flush()
     replies = admin.drain_replies()
-    while replies < 2 * n:
+    while replies < 5 * n:
         admin.fill()
         replies += admin.drain_replies()
     commands = [Conn(port) for _ in range(4)]
@@ -188,12 +195,13 @@ def simulate(port, n, rate):
                 score = int(time.time() * 1000) + 10_000
                 for i, m in enumerate(members):
                     commands[i % len(commands)].send(
-                        "EVALSHA", beat, 3, REGISTRY, WATERMARKS, PREFIX + ":jvm%d" % i, m, score,
-                        0, "h|jvm%d|1|" % i)
+                        "EVALSHA", beat, 5, REGISTRY, WATERMARKS, PREFIX + ":jvm%d" % i, HOLDS,
+                        RESETS, m, score, 0, "h|jvm%d|1|" % i)
                 next_beat += HEARTBEAT_S
             if invalidations_per_s and now >= next_invalidation:
-                publisher.send("EVALSHA", announce, 4, COUNTER, BROADCAST, SEQUENCE, REGISTRY,
-                               "i|invalidator|", "|model:default:d:user:42", 0)
+                publisher.send("EVALSHA", announce, 5, COUNTER, BROADCAST, SEQUENCE, REGISTRY,
+                               HOLDS, "i|invalidator|", "|model:default:d:user:42", 0,
+                               "invalidator", BIT)
                 publisher.flush()
                 published += 1
                 next_invalidation += 1.0 / invalidations_per_s
@@ -216,7 +224,7 @@ def simulate(port, n, rate):
                     if member is None:
                         number = body.split(b"|")[1]
                         acks[number] = acks.get(number, 0) + 1
-                    elif msg[1] == BROADCAST.encode():
+                    elif body.startswith(b"i|"):
                         number = body.split(b"|")[2]
                         commands[hash(member) % len(commands)].send(
                             "EVALSHA", ack, 3, REGISTRY, WATERMARKS, INVALIDATOR, member, number,
@@ -235,7 +243,7 @@ def simulate(port, n, rate):
     total = redis_cpu(admin) - cpu
     run(1.0, 0)  # let the last acknowledgements arrive
     per_invalidation = max(0.0, total - heartbeat_cpu * PHASE_S) / max(1, published)
-    complete = sum(1 for v in acks.values() if v >= n)
+    complete = sum(1 for v in acks.values() if v >= holders)
     for c in subscribers + commands + [invalidator, publisher, admin]:
         c.sock.close()
     return heartbeat_cpu, per_invalidation, published, complete
@@ -246,20 +254,26 @@ def main():
         print(__doc__)
         sys.exit(2)
     port = int(sys.argv[1])
-    sizes = [int(a) for a in sys.argv[2:]] or [10, 100, 1000]
-    for n in sizes:
-        rate = max(5, min(200, 20_000 // n))  # keep the simulator itself from saturating
-        heartbeat_cpu, per_invalidation, published, complete = simulate(port, n, rate)
+    sizes = sys.argv[2:] or ["10", "100", "1000"]
+    for size in sizes:
+        n, _, h = size.partition("/")
+        n = int(n)
+        holders = int(h) if h else n
+        # keep the simulator itself from saturating
+        rate = max(5, min(200, 20_000 // max(1, holders), 200_000 // n))
+        heartbeat_cpu, per_invalidation, published, complete = simulate(port, n, holders, rate)
         if complete < published * 0.9:
-            print("near_model_%d: only %d of %d invalidations were acknowledged by all %d: the"
-                  " simulator fell behind" % (n, complete, published, n), file=sys.stderr)
+            print("near_model_%d_%d: only %d of %d invalidations were acknowledged by all %d"
+                  " holders: the simulator fell behind" % (n, holders, complete, published,
+                                                           holders), file=sys.stderr)
         spare = max(0.0, 1.0 - heartbeat_cpu)
-        print("near_model_%d_heartbeat_cpu_share: %.3f" % (n, heartbeat_cpu))
-        print("near_model_%d_cpu_us_per_invalidation: %.1f" % (n, per_invalidation * 1e6))
-        print("near_model_%d_max_invalidations_per_s: %.0f" % (
-            n, spare / per_invalidation if per_invalidation > 0 else float("inf")))
-        print("near_model_%d_run: %d invalidations at %d/s, %d acknowledged by every JVM" % (
-            n, published, rate, complete))
+        name = "near_model_%d_%d" % (n, holders)
+        print("%s_heartbeat_cpu_share: %.3f" % (name, heartbeat_cpu))
+        print("%s_cpu_us_per_invalidation: %.1f" % (name, per_invalidation * 1e6))
+        print("%s_max_invalidations_per_s: %.0f" % (
+            name, spare / per_invalidation if per_invalidation > 0 else float("inf")))
+        print("%s_run: %d invalidations at %d/s, %d acknowledged by every holder" % (
+            name, published, rate, complete))
 
 
 if __name__ == "__main__":

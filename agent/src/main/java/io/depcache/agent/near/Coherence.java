@@ -1,5 +1,6 @@
 package io.depcache.agent.near;
 
+import io.depcache.agent.store.FollowUp;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
 import io.depcache.agent.store.StoreException;
@@ -595,26 +596,85 @@ final class Coherence implements AutoCloseable {
    * @param applied whether the store has applied it
    */
   void publish(String kind, Collection<String> keys, boolean applied) {
+    settle(prepare(kind, keys), applied);
+  }
+
+  /**
+   * A message to publish: made before the store's invalidation, so that the store may run its
+   * announcement in the invalidation's last round trip ({@link #script()}), and {@linkplain #finish
+   * finished} after it.
+   */
+  final class Message {
+    private final String kind;
+    private final List<String> keys;
+    private final String messageId;
+    private final Answers acked = new Answers();
+    private final FollowUp script;
+
+    private Message(String kind, List<String> keys, String messageId, FollowUp script) {
+      this.kind = kind;
+      this.keys = keys;
+      this.messageId = messageId;
+      this.script = script;
+    }
+
+    /**
+     * The announcement, for {@link io.depcache.agent.store.CacheStore#invalidate(Collection,
+     * FollowUp)}.
+     */
+    FollowUp script() {
+      return script;
+    }
+  }
+
+  /** A message of this kind and keys, its acknowledgements heard from now on. */
+  Message prepare(String kind, Collection<String> keys) {
     List<String> list = List.copyOf(keys);
     int[] bits = filtering && kind.equals("i") ? Holds.bits(list) : null;
     String messageId = id + ":" + messages.incrementAndGet() + (bits == null ? "" : FILTERED);
-    Answers acked = new Answers();
-    acks.put(messageId, acked);
+    FollowUp script =
+        channel.announcing(
+            counter,
+            broadcast,
+            sequenceKey,
+            registry,
+            holdsPrefix,
+            kind + "|" + id + "|" + messageId + "|",
+            "|" + String.join(String.valueOf(SEP), list),
+            System.currentTimeMillis() - SKEW_MILLIS,
+            id,
+            bits == null ? new int[0] : bits);
+    Message message = new Message(kind, list, messageId, script);
+    acks.put(messageId, message.acked);
+    return message;
+  }
+
+  /**
+   * As {@link #publish(String, Collection, boolean)} for a message the store was given with its
+   * invalidation: when the store ran its announcement right after applying the invalidation in
+   * full, what it answered is used; otherwise (another store, or an invalidation of several round
+   * trips, whose announcement, if sent, went before the end) a new message is published now.
+   */
+  void finish(Message message, boolean applied) {
+    if (message.script.answered()) {
+      settle(message, applied);
+    } else {
+      acks.remove(message.messageId);
+      publish(message.kind, message.keys, applied);
+    }
+  }
+
+  private void settle(Message message, boolean applied) {
+    String kind = message.kind;
+    List<String> list = message.keys;
+    Answers acked = message.acked;
     try {
       NearChannel.Announcement sent;
       try {
         sent =
-            channel.announce(
-                counter,
-                broadcast,
-                sequenceKey,
-                registry,
-                holdsPrefix,
-                kind + "|" + id + "|" + messageId + "|",
-                "|" + String.join(String.valueOf(SEP), list),
-                System.currentTimeMillis() - SKEW_MILLIS,
-                id,
-                bits == null ? new int[0] : bits);
+            message.script.answered()
+                ? channel.announced(message.script)
+                : channel.announce(message.script);
       } catch (StoreException e) {
         apply(kind, 0, list);
         // Without the sequence the written fills cannot be fenced: subscribe again, which empties
@@ -645,7 +705,7 @@ final class Coherence implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      acks.remove(messageId);
+      acks.remove(message.messageId);
     }
   }
 

@@ -269,14 +269,16 @@ public final class NearCacheStore implements CacheStore {
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
+    // announced in the store's last round trip when it can
+    Coherence.Message message = coherence.prepare("i", dependencyKeys);
     long removed;
     try {
-      removed = delegate.invalidate(dependencyKeys);
+      removed = delegate.invalidate(dependencyKeys, message.script());
     } catch (RuntimeException e) {
-      coherence.publish("i", dependencyKeys, false);
+      coherence.finish(message, false);
       throw e;
     }
-    coherence.publish("i", dependencyKeys, true);
+    coherence.finish(message, true);
     return removed;
   }
 

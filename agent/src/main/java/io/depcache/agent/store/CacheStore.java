@@ -215,6 +215,20 @@ public interface CacheStore extends AutoCloseable {
   long invalidate(Collection<String> dependencyKeys);
 
   /**
+   * As {@link #invalidate(Collection)}, then, when this store can, {@code followUp} on the same
+   * server right after the invalidation was applied in full, in the invalidation's last round trip
+   * (it is then {@linkplain FollowUp#answered() answered}); otherwise the caller runs it once this
+   * returns. A store may run it too when the invalidation was not applied in full, without
+   * answering it: it must be harmless then.
+   *
+   * @param followUp what to run after it, or {@code null}
+   * @return as {@link #invalidate(Collection)}
+   */
+  default long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
+    return invalidate(dependencyKeys);
+  }
+
+  /**
    * Removes every key that starts with {@code namespace} (entries and dependency sets), in batches.
    *
    * @param namespace a prefix from {@link KeyLayout#namespace(String, String)}

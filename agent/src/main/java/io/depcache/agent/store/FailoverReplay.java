@@ -87,8 +87,13 @@ final class FailoverReplay implements CacheStore {
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
+    return invalidate(dependencyKeys, null);
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
     remember('i', dependencyKeys);
-    return delegate.invalidate(dependencyKeys);
+    return delegate.invalidate(dependencyKeys, followUp);
   }
 
   @Override

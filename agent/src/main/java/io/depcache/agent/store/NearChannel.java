@@ -421,21 +421,73 @@ public final class NearChannel implements AutoCloseable {
       long registeredSince,
       String origin,
       int... bits) {
-    String[] args = new String[4 + bits.length];
-    args[0] = head;
-    args[1] = tail;
-    args[2] = Long.toString(registeredSince);
-    args[3] = origin;
-    for (int i = 0; i < bits.length; i++) {
-      args[4 + i] = Integer.toString(bits[i]);
+    return announce(
+        announcing(
+            counter,
+            channel,
+            sequenceKey,
+            registry,
+            holds,
+            head,
+            tail,
+            registeredSince,
+            origin,
+            bits));
+  }
+
+  /**
+   * Runs an {@linkplain #announcing announcing} script now, by itself: {@link #announce}.
+   *
+   * @throws StoreException when Redis cannot be reached
+   */
+  public Announcement announce(FollowUp script) {
+    return announcement(script("publish", scripts.announce, script.keys, script.args));
+  }
+
+  /**
+   * {@link #announce} as a script that a store may run right after its invalidation, in the same
+   * round trip ({@link CacheStore#invalidate(Collection, FollowUp)}); once it is answered, {@link
+   * #announced} reads what it did. Same parameters.
+   */
+  public FollowUp announcing(
+      String counter,
+      String channel,
+      String sequenceKey,
+      String registry,
+      String holds,
+      String head,
+      String tail,
+      long registeredSince,
+      String origin,
+      int... bits) {
+    List<String> args = new ArrayList<>(4 + bits.length);
+    args.add(head);
+    args.add(tail);
+    args.add(Long.toString(registeredSince));
+    args.add(origin);
+    for (int bit : bits) {
+      args.add(Integer.toString(bit));
     }
-    List<?> reply =
-        (List<?>)
-            script(
-                "publish",
-                scripts.announce,
-                List.of(counter, channel, sequenceKey, registry, holds),
-                args);
+    return new FollowUp(
+        scripts.announce,
+        names(List.of(counter, channel, sequenceKey, registry, holds)),
+        bytes(args));
+  }
+
+  /**
+   * What an {@linkplain #announcing announcing} script that a store answered did.
+   *
+   * @throws IllegalStateException when it was not answered
+   */
+  public Announcement announced(FollowUp script) {
+    if (!script.answered()) {
+      throw new IllegalStateException("the announcement was not run");
+    }
+    return announcement(script.reply());
+  }
+
+  private static Announcement announcement(Object answer) {
+    List<?> reply = (List<?>) answer;
     List<?> members = (List<?>) reply.get(2);
     List<String> registered = new ArrayList<>(members.size());
     for (Object member : members) {
@@ -524,8 +576,12 @@ public final class NearChannel implements AutoCloseable {
   }
 
   private Object script(String what, LuaScript script, List<String> keys, String... args) {
+    return script(what, script, names(keys), bytes(List.of(args)));
+  }
+
+  private Object script(String what, LuaScript script, List<byte[]> keys, List<byte[]> args) {
     try {
-      return script.run(redis.get(), names(keys), bytes(List.of(args)));
+      return script.run(redis.get(), keys, args);
     } catch (JedisException e) {
       throw new StoreException(what + " failed: " + e.getMessage(), e);
     }

@@ -58,7 +58,8 @@ final class RedisCalls {
         e);
   }
 
-  private static StoreException failure(String redactedUrl, String operation, RuntimeException e) {
+  /** A failure of {@code operation}, as the exception that callers handle, naming the server. */
+  static StoreException failure(String redactedUrl, String operation, RuntimeException e) {
     return e instanceof StoreException known
         ? known
         : new StoreException(

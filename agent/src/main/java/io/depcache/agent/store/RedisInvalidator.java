@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * How {@link RedisStore} invalidates dependencies: one script fences them, detaches their sets and
@@ -94,8 +98,53 @@ final class RedisInvalidator {
   /** What a detach script did: the entries it removed, and the sets still to be drained. */
   record Detachment(long removed, List<Detached> left) {}
 
-  /** See {@link CacheStore#invalidate}. */
-  long invalidate(Collection<String> dependencyKeys) {
+  /**
+   * See {@link CacheStore#invalidate(Collection, FollowUp)}: with a follow-up, an invalidation of
+   * at most {@value #DETACH_GROUP} dependencies sends its detach script and the follow-up in one
+   * round trip (pipelined: Redis runs the follow-up right after it); the follow-up is answered if
+   * that detach finished the invalidation, and otherwise the caller runs it again once the drains
+   * are done.
+   */
+  long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
+    Set<String> unique = new LinkedHashSet<>(dependencyKeys);
+    if (followUp != null && !unique.isEmpty() && unique.size() <= DETACH_GROUP) {
+      List<String> group = List.copyOf(unique);
+      DetachCall detach = detachCall(group);
+      List<Response<Object>> replies =
+          call(
+              "detach script",
+              () -> {
+                try (AbstractPipeline pipeline = client.pipelined()) {
+                  Response<Object> detached =
+                      pipeline.evalsha(DETACH.sha(), detach.keys, detach.args);
+                  Response<Object> followed =
+                      pipeline.evalsha(followUp.script.sha(), followUp.keys, followUp.args);
+                  pipeline.sync();
+                  return List.of(detached, followed);
+                }
+              });
+      Response<Object> followed = replies.get(1);
+      Detachment detached;
+      try {
+        detached = detached(group, detach.keys, (List<?>) replies.get(0).get());
+      } catch (JedisDataException e) {
+        if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+          throw RedisCalls.failure(redactedUrl, "detach script", e);
+        }
+        detached = detach(group); // loads the script; the follow-up is the caller's
+        followed = null;
+      }
+      long removed = detached.removed();
+      List<Detached> sets = new ArrayList<>(detached.left());
+      if (sets.isEmpty() && followed != null) {
+        try {
+          followUp.answered(followed.get());
+        } catch (JedisDataException e) {
+          // not known there yet, or refused: the caller runs it, and learns why
+        }
+      }
+      return removed + drainAll(sets);
+    }
     long removed = 0;
     List<Detached> sets = new ArrayList<>();
     List<String> group = new ArrayList<>(Math.min(dependencyKeys.size(), DETACH_GROUP));
@@ -113,6 +162,12 @@ final class RedisInvalidator {
       removed += detached.removed();
       sets.addAll(detached.left());
     }
+    return removed + drainAll(sets);
+  }
+
+  /** Drains the sets until every one is done; returns how many entries it removed. */
+  private long drainAll(List<Detached> sets) {
+    long removed = 0;
     while (!sets.isEmpty()) {
       removed += drainOnce(sets.subList(0, Math.min(sets.size(), SETS_PER_DRAIN)));
       sets.removeIf(Detached::done);
@@ -120,13 +175,10 @@ final class RedisInvalidator {
     return removed;
   }
 
-  /**
-   * Fences the dependencies, detaches their sets and drains those for one budget, in one script.
-   *
-   * @return what it removed, and every set of these dependencies still being drained: the rest of
-   *     this call's own, and those of invalidations that run at the same time or stopped half way
-   */
-  Detachment detach(List<String> dependencyKeys) {
+  /** A detach script's keys and arguments. */
+  private record DetachCall(List<byte[]> keys, List<byte[]> args) {}
+
+  private DetachCall detachCall(List<String> dependencyKeys) {
     List<byte[]> keys = new ArrayList<>(2 + 4 * dependencyKeys.size());
     keys.add(sequenceKey);
     keys.add(epochKey);
@@ -137,8 +189,26 @@ final class RedisInvalidator {
       keys.add(bytes(KeyLayout.drainingKey(dependencyKey)));
       keys.add(bytes(KeyLayout.detachedKey(dependencyKey, unique)));
     }
-    List<byte[]> args = List.of(FENCE_RETENTION, DRAINING_TTL, DRAIN_BUDGET, DRAIN_PAGE, DRAIN_MAX);
-    List<?> reply = (List<?>) call("detach script", () -> DETACH.run(client, keys, args));
+    return new DetachCall(
+        keys, List.of(FENCE_RETENTION, DRAINING_TTL, DRAIN_BUDGET, DRAIN_PAGE, DRAIN_MAX));
+  }
+
+  /**
+   * Fences the dependencies, detaches their sets and drains those for one budget, in one script.
+   *
+   * @return what it removed, and every set of these dependencies still being drained: the rest of
+   *     this call's own, and those of invalidations that run at the same time or stopped half way
+   */
+  Detachment detach(List<String> dependencyKeys) {
+    DetachCall detach = detachCall(dependencyKeys);
+    List<?> reply =
+        (List<?>) call("detach script", () -> DETACH.run(client, detach.keys, detach.args));
+    return detached(dependencyKeys, detach.keys, reply);
+  }
+
+  /** What a detach script's reply says. */
+  private static Detachment detached(
+      List<String> dependencyKeys, List<byte[]> keys, List<?> reply) {
     List<Detached> left = new ArrayList<>();
     for (int i = 0; i < dependencyKeys.size(); i++) {
       byte[] draining = keys.get(4 + 4 * i);

@@ -316,7 +316,13 @@ public final class RedisStore implements CacheStore {
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
-    return invalidator.invalidate(dependencyKeys);
+    return invalidator.invalidate(dependencyKeys, null);
+  }
+
+  /** A small invalidation and {@code followUp} are one round trip: see {@link RedisInvalidator}. */
+  @Override
+  public long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
+    return invalidator.invalidate(dependencyKeys, followUp);
   }
 
   /** The steps of {@link #invalidate}, for tests that stop one half way. */

@@ -207,8 +207,14 @@ public final class ResilientStore implements CacheStore {
 
   @Override
   public long invalidate(Collection<String> dependencyKeys) {
+    return invalidate(dependencyKeys, null);
+  }
+
+  @Override
+  public long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
     try {
-      return guard("invalidate", Role.INVALIDATE, () -> delegate.invalidate(dependencyKeys));
+      return guard(
+          "invalidate", Role.INVALIDATE, () -> delegate.invalidate(dependencyKeys, followUp));
     } catch (StoreException e) {
       remember(
           Spool.INVALIDATE,

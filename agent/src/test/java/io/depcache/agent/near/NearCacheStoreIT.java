@@ -179,8 +179,8 @@ class NearCacheStoreIT {
   @Test
   void anInvalidationWhoseMessageCannotBePublishedResetsEveryNearCacheBeforeItReturns()
       throws Exception {
-    // C's near cache logs in as a user that may not PUBLISH, its store as one that may: C's
-    // invalidations are applied in Redis, and their messages cannot be published
+    // C logs in as a user that may not PUBLISH: C's invalidations are applied in Redis, and their
+    // messages cannot be published (neither with the store's script nor alone)
     String user = "nopublish" + prefix;
     try (RedisClient admin = RedisClient.create(redis.url())) {
       admin.sendCommand(
@@ -195,7 +195,10 @@ class NearCacheStoreIT {
     ManagerConfig limited = AgentConfig.load(null, properties, Map.of()).defaultManager();
     try (NearCacheStore c =
         new NearCacheStore(
-            RedisStore.connect(redis.url(), 2_000, KeyLayout.sequenceKey(prefix)),
+            RedisStore.connect(
+                redis.url().replace("redis://", "redis://" + user + ":pw@"),
+                2_000,
+                KeyLayout.sequenceKey(prefix)),
             limited,
             TextEntries.READER)) {
       texts.write(a, "k", "one", "d");

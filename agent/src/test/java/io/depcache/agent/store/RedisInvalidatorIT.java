@@ -254,6 +254,56 @@ class RedisInvalidatorIT {
   }
 
   @Test
+  void aFollowUpOfASmallInvalidationRunsInItsRoundTripAfterIt() {
+    for (int i = 0; i < 20; i++) {
+      store.put(entry("k" + i), "v".getBytes(UTF_8), 600_000, List.of(dep("d")));
+    }
+    FollowUp followUp = countingDependents(dep("d"));
+    admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+    assertThat(store.invalidate(List.of(dep("d")), followUp)).isEqualTo(20);
+
+    assertThat(followUp.answered()).as("run with the invalidation").isTrue();
+    assertThat(followUp.reply()).as("after the invalidation was applied").isEqualTo(0L);
+    assertThat(scriptCalls()).as("the detach script and the follow-up").isEqualTo(2);
+  }
+
+  @Test
+  void aFollowUpOfAnInvalidationOfSeveralRoundTripsIsLeftToTheCaller() throws Exception {
+    writeDependents(dep("d"), "k", 3 * RedisInvalidator.MAX_MEMBERS);
+    FollowUp followUp = countingDependents(dep("d"));
+
+    assertThat(store.invalidate(List.of(dep("d")), followUp))
+        .isEqualTo(3 * RedisInvalidator.MAX_MEMBERS);
+
+    // it may have run with the first script, before the drains: it is not answered
+    assertThat(followUp.answered()).isFalse();
+  }
+
+  @Test
+  void aFollowUpThatTheServerDoesNotKnowYetIsLeftToTheCaller() {
+    store.put(entry("k"), "v".getBytes(UTF_8), 600_000, List.of(dep("d")));
+    FollowUp followUp = countingDependents(dep("d"));
+    admin.sendCommand(Protocol.Command.SCRIPT, "FLUSH");
+
+    assertThat(store.invalidate(List.of(dep("d")), followUp)).isEqualTo(1);
+
+    assertThat(followUp.answered()).isFalse();
+    assertThat(admin.exists(entry("k"))).isFalse();
+  }
+
+  /**
+   * A follow-up that counts the entries still registered in a dependency set; the server knows it,
+   * and the detach script (scripts the server does not know run alone: see the test above).
+   */
+  private FollowUp countingDependents(String dependencyKey) {
+    store.invalidate(List.of(dep("nothing"))); // loads the detach script
+    LuaScript script = LuaScript.load("test-count-dependents.lua");
+    admin.sendCommand(Protocol.Command.SCRIPT, "LOAD".getBytes(UTF_8), script.source());
+    return new FollowUp(script, List.of(dependencyKey.getBytes(UTF_8)), List.of());
+  }
+
+  @Test
   void manySmallSetsShareTheirDrainScripts() {
     List<String> dependencies = new ArrayList<>();
     for (int d = 0; d < 500; d++) {

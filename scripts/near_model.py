@@ -5,7 +5,8 @@ simulation").
 
 A simulation against a real redis-server, with the agent's own Lua scripts (read from
 agent/src/main/resources/io/depcache/agent/store): N simulated JVMs, each one subscription to the
-broadcast channel and its own, registered in the registry with a watermark and a hold filter,
+broadcast channel and its own, registered in the registry with a watermark and a hold filter
+(near-forget.lua tells how they are kept),
 beating every 100 ms (near-beat.lua), and acknowledging every invalidation it receives
 (near-ack.lua); H of them hold the invalidated dependency (its bit is set in their filters); one
 invalidator publishing invalidations of it (near-announce.lua, which sends them to the holders'
@@ -151,7 +152,9 @@ def redis_cpu(admin):
 
 def simulate(port, n, holders, rate):
     admin = Conn(port)
-    admin.call("DEL", REGISTRY, WATERMARKS, COUNTER)
+    # the model's keys only: the registry, watermarks, counter and hold filters of the last run
+    admin.call("EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k)"
+               " end return 1", 0, PREFIX + "*")
     beat = admin.call("SCRIPT", "LOAD", script("near-forget.lua", "near-beat.lua")).decode()
     ack = admin.call("SCRIPT", "LOAD", script("near-ack.lua")).decode()
     announce = admin.call("SCRIPT", "LOAD", script("near-announce.lua")).decode()
@@ -160,9 +163,10 @@ def simulate(port, n, holders, rate):
     for i, m in enumerate(members):
         admin.send("ZADD", REGISTRY, far, m)
         admin.send("HSET", WATERMARKS, m, 0)
-        admin.send("DEL", HOLDS + m)
-        admin.send("SETBIT", HOLDS + m, 0, 1)
-        admin.send("SETBIT", HOLDS + m, BIT if i < holders else BIT + 1, 1)
+        bit = BIT if i < holders else BIT + 1
+        admin.send("SADD", HOLDS + "jvm:" + m, 0, bit)
+        admin.send("SADD", HOLDS + "jvms", m)
+        admin.send("SADD", HOLDS + str(bit), m)
     admin.flush()
     replies = admin.drain_replies()
     while replies < 5 * n:

@@ -61,8 +61,8 @@ public final class NearChannel implements AutoCloseable {
       beat = publishing(sharded, "near-forget.lua", "near-beat.lua");
       ack = publishing(sharded, "near-ack.lua");
       announce = publishing(sharded, "near-announce.lua");
-      drop = LuaScript.load("near-drop.lua");
-      leave = LuaScript.load("near-leave.lua");
+      drop = LuaScript.load("near-forget.lua", "near-drop.lua");
+      leave = LuaScript.load("near-forget.lua", "near-leave.lua");
       pending = LuaScript.load("near-pending.lua");
       hold = LuaScript.load("near-hold.lua");
     }

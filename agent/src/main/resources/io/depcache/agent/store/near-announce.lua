@@ -3,10 +3,11 @@
 -- order of their numbers), and the registry as it is at the publication.
 --
 -- Given bits (an invalidation of dependencies), only the registrations whose hold filter has one of
--- them set are returned, and the message goes to their own channels only (but the invalidator's):
--- the others hold no near entry of those dependencies. Should a registration have no filter (lost,
--- or a JVM whose agent keeps none), the message goes to every JVM, on the broadcast channel, and
--- that registration is returned too.
+-- them are returned, read from the sets of those bits (see near-forget.lua: the cost is that of
+-- the holders, not of the registry), and the message goes to their own channels only (but the
+-- invalidator's). Should some registration have no filter (a JVM whose agent keeps none, or a
+-- filter lost), every registration is returned and the message goes to every JVM, on the
+-- broadcast channel.
 -- KEYS: message counter, the broadcast channel, the store's sequence, registry, the filters' prefix
 -- ARGV: the message before its number, the message after its sequence, registrations since, the
 --       invalidator's id, then the bits
@@ -16,33 +17,25 @@ if not string.match(sequence, '^%d+$') or #sequence > 18 then
 end
 local number = redis.call('INCR', KEYS[1])
 local message = ARGV[1] .. number .. '|' .. sequence .. ARGV[2]
-local members = redis.call('ZRANGEBYSCORE', KEYS[4], ARGV[3], '+inf')
-if #ARGV <= 4 then
+if #ARGV <= 4 or redis.call('SCARD', KEYS[5] .. 'jvms') ~= redis.call('ZCARD', KEYS[4]) then
   redis.call('PUBLISH', KEYS[2], message)
-  return {number, sequence, members}
+  return {number, sequence, redis.call('ZRANGEBYSCORE', KEYS[4], ARGV[3], '+inf')}
 end
 local holding = {}
-local unfiltered = false
-for _, member in ipairs(members) do
-  local filter = KEYS[5] .. member
-  local holds = redis.call('EXISTS', filter) == 0
-  unfiltered = unfiltered or holds
-  local i = 5
-  while not holds and i <= #ARGV do
-    holds = redis.call('GETBIT', filter, ARGV[i]) == 1
-    i = i + 1
-  end
-  if holds then
-    holding[#holding + 1] = member
-  end
-end
-if unfiltered then
-  redis.call('PUBLISH', KEYS[2], message)
-else
-  for _, member in ipairs(holding) do
-    local jvm = string.match(member, '^(.*)/') or member
-    if jvm ~= ARGV[4] then
-      redis.call('PUBLISH', KEYS[2] .. ':' .. jvm, message)
+local seen = {}
+local since = tonumber(ARGV[3])
+for i = 5, #ARGV do
+  for _, member in ipairs(redis.call('SMEMBERS', KEYS[5] .. ARGV[i])) do
+    if not seen[member] then
+      seen[member] = true
+      local score = redis.call('ZSCORE', KEYS[4], member)
+      if score and tonumber(score) >= since then
+        holding[#holding + 1] = member
+        local jvm = string.match(member, '^(.*)/') or member
+        if jvm ~= ARGV[4] then
+          redis.call('PUBLISH', KEYS[2] .. ':' .. jvm, message)
+        end
+      end
     end
   end
 end

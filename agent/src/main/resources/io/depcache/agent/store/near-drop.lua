@@ -9,7 +9,7 @@ local seen = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if seen < tonumber(ARGV[2]) then
   redis.call('ZREM', KEYS[1], ARGV[1])
   redis.call('HDEL', KEYS[2], ARGV[1])
-  redis.call('DEL', KEYS[3] .. ARGV[1])
+  unhold(KEYS[3], ARGV[1])
   return 1
 end
 return 0

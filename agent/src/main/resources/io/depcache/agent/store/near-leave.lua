@@ -3,5 +3,5 @@
 -- ARGV: member
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('DEL', KEYS[3] .. ARGV[1])
+unhold(KEYS[3], ARGV[1])
 return 1

@@ -189,7 +189,7 @@ class NearCacheFaultsIT {
     try (NearChannel channel = NearChannel.open(settings)) {
       channel.join(
           registry, watermarks, counter, holds, resets, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
-      assertThat(admin.exists(holds + "x/1")).as("its hold filter, empty").isTrue();
+      assertThat(admin.exists(holds + "jvm:x/1")).as("its hold filter, empty").isTrue();
       NearChannel.Announcement sent = announce(channel, registry, counter);
       assertThat(sent.registered()).as("the registry, read with the publication").contains("x/1");
       assertThat(sent.sequence()).as("no invalidation yet").isZero();
@@ -202,7 +202,7 @@ class NearCacheFaultsIT {
       assertThat(channel.drop(registry, watermarks, holds, "x/1", number)).isFalse();
       long next = announce(channel, registry, counter).number();
       assertThat(channel.drop(registry, watermarks, holds, "x/1", next)).isTrue();
-      assertThat(admin.exists(holds + "x/1")).as("its hold filter goes with it").isFalse();
+      assertThat(admin.exists(holds + "jvm:x/1")).as("its hold filter goes with it").isFalse();
       // dropped: its heartbeat says so and does not register it again, nor does its ack, nor
       // does a hold set a bit for it
       assertThat(
@@ -210,7 +210,7 @@ class NearCacheFaultsIT {
                   registry, watermarks, prefix + ":@near:test:x", holds, resets, "x/1", 1, 0, "h"))
           .isFalse();
       assertThat(channel.hold(registry, holds, "x/1", 5)).isFalse();
-      assertThat(admin.exists(holds + "x/1")).isFalse();
+      assertThat(admin.exists(holds + "jvm:x/1")).isFalse();
       assertThat(channel.ack(registry, watermarks, prefix + ":@near:test:o", "x/1", next, "a"))
           .isFalse();
       assertThat(admin.zrange(registry, 0, -1)).isEmpty();
@@ -229,24 +229,30 @@ class NearCacheFaultsIT {
             registry, watermarks, counter, holds, resets, member, "none", Long.MAX_VALUE / 2, 0);
       }
       assertThat(channel.hold(registry, holds, "a/1", 7, 9)).isTrue();
-      assertThat(channel.hold(registry, holds, "b/1", 11)).isTrue();
-      admin.del(holds + "c/1"); // a filter lost (evicted): its registration is waited for
+      assertThat(channel.hold(registry, holds, "b/1", 9, 11)).isTrue();
+      assertThat(announce(channel, registry, counter, 7).registered()).containsExactly("a/1");
+      assertThat(announce(channel, registry, counter, 3, 11).registered()).containsExactly("b/1");
       assertThat(announce(channel, registry, counter, 9).registered())
-          .containsExactlyInAnyOrder("a/1", "c/1");
-      assertThat(announce(channel, registry, counter, 3, 11).registered())
-          .containsExactlyInAnyOrder("b/1", "c/1");
-      assertThat(announce(channel, registry, counter, 3).registered()).containsExactly("c/1");
+          .containsExactlyInAnyOrder("a/1", "b/1");
+      assertThat(announce(channel, registry, counter, 3).registered()).isEmpty();
       assertThat(announce(channel, registry, counter).registered())
           .as("no bits (a delete, a clear, too many dependencies): every registration")
           .containsExactlyInAnyOrder("a/1", "b/1", "c/1");
       channel.leave(registry, watermarks, holds, "a/1");
-      assertThat(admin.exists(holds + "a/1")).isFalse();
+      assertThat(admin.exists(holds + "jvm:a/1")).isFalse();
+      assertThat(admin.smembers(holds + "9")).as("the holders of bit 9").containsExactly("b/1");
       channel.join(
           registry, watermarks, counter, holds, resets, "b/2", "b/1", Long.MAX_VALUE / 2, 0);
-      assertThat(admin.exists(holds + "b/1")).as("the old registration's filter").isFalse();
+      assertThat(admin.exists(holds + "jvm:b/1")).as("the old registration's filter").isFalse();
+      assertThat(admin.exists(holds + "9")).as("nobody holds bit 9").isFalse();
       assertThat(announce(channel, registry, counter, 11).registered())
           .as("a new registration's filter is empty")
-          .containsExactly("c/1");
+          .isEmpty();
+      // a registration without a filter (an agent that keeps none, a filter lost): every one is
+      // read, and told
+      admin.zadd(registry, Long.MAX_VALUE / 2, "old/1");
+      assertThat(announce(channel, registry, counter, 11).registered())
+          .containsExactlyInAnyOrder("b/2", "c/1", "old/1");
     }
   }
 
@@ -317,7 +323,7 @@ class NearCacheFaultsIT {
       announce(channel, registry, counter, 3);
       announce(channel, registry, counter);
       assertThat(next(heard)).as("no bits: on the broadcast channel").startsWith(" m|");
-      admin.del(holds + "a/1"); // a filter lost: every JVM is told
+      admin.srem(holds + "jvms", "a/1"); // a filter lost: every JVM is told
       announce(channel, registry, counter, 11);
       assertThat(next(heard)).startsWith(" m|");
       assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("nothing else").isNull();

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * lookup (or write) it fills from began: {@link #ticket()} taken then, {@link #admits} at the fill.
  */
 final class Holds {
-  /** The filter's size: 32 KB in Redis per registration once its high bits are set. */
+  /** How many bits there are: a dependency's is one of them, by the hash of its store key. */
   static final int BITS = 1 << 18;
 
   /** A message of more dependencies than this waits for every JVM, as do deletes and clears. */

@@ -38,12 +38,15 @@
  *       <prefix>:@near:jvms} (a sorted set scored by an expiry on its clock) as {@code
  *       <id>/<registration>}, a member it never used before, in one script that also gives the
  *       member a <em>watermark</em> in {@code <prefix>:@near:applied}: the number of the last
- *       invalidation message so far ({@code <prefix>:@near:n}), and an empty <em>hold filter</em>
- *       ({@code <prefix>:@near:holds:<member>}, {@value io.depcache.agent.near.Holds#BITS} bits,
- *       one per hash of a dependency's store key; its bit 0 says that it exists), and removes its
- *       previous member with its watermark and filter. It remembers the <em>reset count</em>
- *       ({@code <prefix>:@near:reset}) the script read. It joins again this way whenever it learns
- *       it was dropped or reset (below).
+ *       invalidation message so far ({@code <prefix>:@near:n}), and an empty <em>hold filter</em>:
+ *       the set {@code <prefix>:@near:holds:jvm:<member>} of the bits it holds (one of {@value
+ *       io.depcache.agent.near.Holds#BITS} per dependency, by the hash of its store key; bit 0 says
+ *       that the filter exists), each bit {@code b} held by anyone being the set {@code
+ *       <prefix>:@near:holds:<b>} of the members that hold it, and {@code
+ *       <prefix>:@near:holds:jvms} every member that has a filter. It removes its previous member
+ *       with its watermark and filter. It remembers the <em>reset count</em> ({@code
+ *       <prefix>:@near:reset}) the script read. It joins again this way whenever it learns it was
+ *       dropped or reset (below).
  *   <li><b>Hold filter.</b> Before a fill of an entry whose dependencies' bits its filter does not
  *       have yet, the JVM <em>claims</em> them here, then sets them in Redis in one script that
  *       sets nothing if its member is no longer registered, and <em>confirms</em> them here once
@@ -70,15 +73,17 @@
  *       takes the next message number {@code n}, reads the registry, and publishes the message with
  *       {@code m} and {@code n} (subscriptions receive messages in the order of their numbers). An
  *       invalidation of at most {@value io.depcache.agent.near.Holds#MAX_BITS} dependencies reads
- *       only the members whose hold filter has one of their bits, and publishes on their own
- *       channels (not the invalidator's), unless some member has no filter (it was lost): then, as
- *       for deletes, clears and bigger invalidations, it reads every member and publishes on {@code
- *       <prefix>:@near}. It drops its own near entries (the dependents of the dependency keys, or
- *       the keys, or the namespace, remembering {@code m}) and waits until every member read, other
- *       than its own, has <em>accounted for</em> {@code n}, or {@code W} has passed since the
- *       script answered. A member has accounted for {@code n} when its JVM acknowledged it on the
- *       invalidator's channel (the subscriber thread that hears the acknowledgement wakes the
- *       invalidator at once), or when the registry (read every {@value
+ *       only the members whose hold filter has one of their bits (from the sets of those bits: the
+ *       cost is that of the holders, not of the registry), and publishes on their own channels (not
+ *       the invalidator's), unless some member has no filter (the registry has more members than
+ *       {@code holds:jvms}: an agent that keeps none, a filter lost): then, as for deletes, clears
+ *       and bigger invalidations, it reads every member and publishes on {@code <prefix>:@near}. It
+ *       drops its own near entries (the dependents of the dependency keys, or the keys, or the
+ *       namespace, remembering {@code m}) and waits until every member read, other than its own,
+ *       has <em>accounted for</em> {@code n}, or {@code W} has passed since the script answered. A
+ *       member has accounted for {@code n} when its JVM acknowledged it on the invalidator's
+ *       channel (the subscriber thread that hears the acknowledgement wakes the invalidator at
+ *       once), or when the registry (read every {@value
  *       io.depcache.agent.near.Coherence#POLL_MILLIS} ms while waiting) gives it a watermark at or
  *       above {@code n} or no longer has it (it left, joined again, or was dropped). Each
  *       subscriber applies the message (drops, and remembers {@code m}), then, in one script,

@@ -309,8 +309,8 @@ public final class NearChannel implements AutoCloseable {
   /**
    * Replaces a registration by a new one, in one step: {@code member} joins the registry with
    * {@code score} (its expiry), as its watermark the message counter now, and an empty hold filter
-   * (under {@code holds + member}); {@code old}, its watermark and its filter go; registrations
-   * whose score is below {@code forgetBelow} go with theirs.
+   * (under {@code holds}, as {@code near-forget.lua} tells); {@code old}, its watermark and its
+   * filter go; registrations whose score is below {@code forgetBelow} go with theirs.
    *
    * @param holds the prefix of the hold filters' keys
    * @param resets the near caches' reset count ({@link #reset})
@@ -400,8 +400,9 @@ public final class NearChannel implements AutoCloseable {
    * and the members of {@code registry} are those whose score is at least {@code registeredSince},
    * read with the publication. Given {@code bits}, only those of them whose hold filter has one of
    * the bits set, and the message goes to their own channels ({@code channel + ":" + id}, for a
-   * member {@code id/registration}), but {@code origin}'s, instead of {@code channel}; should one
-   * of them have no filter, it is returned too and the message goes on {@code channel}.
+   * member {@code id/registration}), but {@code origin}'s, instead of {@code channel}; should some
+   * registered member have no filter, every member is returned and the message goes on {@code
+   * channel}.
    *
    * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
    * @param holds the prefix of the hold filters' keys
@@ -537,7 +538,7 @@ public final class NearChannel implements AutoCloseable {
   }
 
   /**
-   * Sets {@code bits} in the hold filter of {@code member} (under {@code holds + member}), if it is
+   * Sets {@code bits} in the hold filter of {@code member} (under {@code holds}), if it is
    * registered.
    *
    * @return whether it was registered (else nothing was set)

@@ -17,9 +17,12 @@ import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
  * The Redis commands of the near cache's coherence protocol: publish and subscribe under the prefix
- * ({@code &<prefix>:*}), the registry of subscribed JVMs and the invalidation sequence. Its own
- * pooled client, so that a subscription (which holds a connection for as long as it lives) never
- * takes one from the entries' store.
+ * ({@code &<prefix>:*}; on a cluster, where every name begins with a hash tag, {@code
+ * &{*}<prefix>:*}), the registry of subscribed JVMs with their hold filters, the reset count and
+ * the invalidation sequence. On one server it has a pooled client of its own, so that a
+ * subscription (which holds a connection for as long as it lives) never takes one from the
+ * entries' store; under Sentinel and on a cluster it uses the store's ({@link #following}, {@link
+ * #onCluster}). An announcement may also go with the store's invalidation ({@link #announcing}).
  */
 public final class NearChannel implements AutoCloseable {
   /** What a subscription hears. */

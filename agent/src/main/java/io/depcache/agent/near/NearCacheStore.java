@@ -70,38 +70,32 @@ public final class NearCacheStore implements CacheStore {
   @Override
   public Lookup lookup(String entryKey) {
     Lookup near = near(entryKey);
-    if (near != null) {
-      return near;
-    }
-    long epoch = entries.epoch();
-    Holds holds = coherence.holds();
-    long ticket = holds.ticket();
-    Lookup found = delegate.lookup(entryKey);
-    if (fill(entryKey, found, epoch, holds, ticket)) {
-      epoch = entries.epoch();
-      ticket = holds.ticket();
-      found = delegate.lookup(entryKey);
-      fill(entryKey, found, epoch, holds, ticket);
-    }
-    return found;
+    return near != null ? near : lookedUp(entryKey, null);
   }
 
   @Override
   public Lookup lookup(byte[] entryKey) {
     String key = new String(entryKey, StandardCharsets.UTF_8);
     Lookup near = near(key);
-    if (near != null) {
-      return near;
-    }
+    return near != null ? near : lookedUp(key, entryKey);
+  }
+
+  /**
+   * A lookup in the store, kept near if it may be; looked up once more when its dependencies had to
+   * join the hold filter first.
+   *
+   * @param utf8 the key in UTF-8, or {@code null} to ask the store with {@code entryKey}
+   */
+  private Lookup lookedUp(String entryKey, byte[] utf8) {
     long epoch = entries.epoch();
     Holds holds = coherence.holds();
     long ticket = holds.ticket();
-    Lookup found = delegate.lookup(entryKey);
-    if (fill(key, found, epoch, holds, ticket)) {
+    Lookup found = utf8 == null ? delegate.lookup(entryKey) : delegate.lookup(utf8);
+    if (fill(entryKey, found, epoch, holds, ticket)) {
       epoch = entries.epoch();
       ticket = holds.ticket();
-      found = delegate.lookup(entryKey);
-      fill(key, found, epoch, holds, ticket);
+      found = utf8 == null ? delegate.lookup(entryKey) : delegate.lookup(utf8);
+      fill(entryKey, found, epoch, holds, ticket);
     }
     return found;
   }

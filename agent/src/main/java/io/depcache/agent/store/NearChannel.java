@@ -20,8 +20,8 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * ({@code &<prefix>:*}; on a cluster, where every name begins with a hash tag, {@code
  * &{*}<prefix>:*}), the registry of subscribed JVMs with their hold filters, the reset count and
  * the invalidation sequence. On one server it has a pooled client of its own, so that a
- * subscription (which holds a connection for as long as it lives) never takes one from the
- * entries' store; under Sentinel and on a cluster it uses the store's ({@link #following}, {@link
+ * subscription (which holds a connection for as long as it lives) never takes one from the entries'
+ * store; under Sentinel and on a cluster it uses the store's ({@link #following}, {@link
  * #onCluster}). An announcement may also go with the store's invalidation ({@link #announcing}).
  */
 public final class NearChannel implements AutoCloseable {
@@ -396,52 +396,9 @@ public final class NearChannel implements AutoCloseable {
   public record Announcement(long number, long sequence, List<String> registered) {}
 
   /**
-   * Publishes {@code head + number + "|" + sequence + tail} on {@code channel} and reads the
-   * registry, in one step: {@code number} is the next value of {@code counter} (subscriptions
-   * receive the messages in the order of their numbers), {@code sequence} the value of {@code
-   * sequenceKey} ({@code 0} when there is none, {@link Long#MAX_VALUE} when it is not a number),
-   * and the members of {@code registry} are those whose score is at least {@code registeredSince},
-   * read with the publication. Given {@code bits}, only those of them whose hold filter has one of
-   * the bits set, and the message goes to their own channels ({@code channel + ":" + id}, for a
-   * member {@code id/registration}), but {@code origin}'s, instead of {@code channel}; should some
-   * registered member have no filter, every member is returned and the message goes on {@code
-   * channel}.
+   * Runs an {@linkplain #announcing announcing} script now, by itself.
    *
-   * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
-   * @param holds the prefix of the hold filters' keys
-   * @param origin the invalidator's id, to which no message is sent
-   * @param bits the hold filters' bits to look for; none: every member, and on {@code channel}
    * @return the message's number and sequence, and the members read
-   * @throws StoreException when Redis cannot be reached
-   */
-  public Announcement announce(
-      String counter,
-      String channel,
-      String sequenceKey,
-      String registry,
-      String holds,
-      String head,
-      String tail,
-      long registeredSince,
-      String origin,
-      int... bits) {
-    return announce(
-        announcing(
-            counter,
-            channel,
-            sequenceKey,
-            registry,
-            holds,
-            head,
-            tail,
-            registeredSince,
-            origin,
-            bits));
-  }
-
-  /**
-   * Runs an {@linkplain #announcing announcing} script now, by itself: {@link #announce}.
-   *
    * @throws StoreException when Redis cannot be reached
    */
   public Announcement announce(FollowUp script) {
@@ -449,9 +406,24 @@ public final class NearChannel implements AutoCloseable {
   }
 
   /**
-   * {@link #announce} as a script that a store may run right after its invalidation, in the same
-   * round trip ({@link CacheStore#invalidate(Collection, FollowUp)}); once it is answered, {@link
-   * #announced} reads what it did. Same parameters.
+   * The script that publishes {@code head + number + "|" + sequence + tail} on {@code channel} and
+   * reads the registry, in one step: {@code number} is the next value of {@code counter}
+   * (subscriptions receive the messages in the order of their numbers), {@code sequence} the value
+   * of {@code sequenceKey} ({@code 0} when there is none, {@link Long#MAX_VALUE} when it is not a
+   * number), and the members of {@code registry} are those whose score is at least {@code
+   * registeredSince}, read with the publication. Given {@code bits}, only those of them whose hold
+   * filter has one of the bits set, and the message goes to their own channels ({@code channel +
+   * ":" + id}, for a member {@code id/registration}), but {@code origin}'s, instead of {@code
+   * channel}; should some registered member have no filter, every member is returned and the
+   * message goes on {@code channel}.
+   *
+   * @param sequenceKey from {@link KeyLayout#sequenceKey(String)}
+   * @param holds the prefix of the hold filters' keys
+   * @param origin the invalidator's id, to which no message is sent
+   * @param bits the hold filters' bits to look for; none: every member, and on {@code channel}
+   * @return the script, for {@link #announce(FollowUp)} or for a store to run right after its
+   *     invalidation in the same round trip ({@link CacheStore#invalidate(Collection, FollowUp)}),
+   *     whose answer {@link #announced} reads
    */
   public FollowUp announcing(
       String counter,

@@ -307,16 +307,17 @@ class NearCacheFaultsIT {
       assertThat(
               channel
                   .announce(
-                      counter,
-                      broadcast,
-                      prefix + ":test-sequence",
-                      registry,
-                      holds,
-                      "m|",
-                      "|",
-                      0,
-                      "b",
-                      11)
+                      channel.announcing(
+                          counter,
+                          broadcast,
+                          prefix + ":test-sequence",
+                          registry,
+                          holds,
+                          "m|",
+                          "|",
+                          0,
+                          "b",
+                          11))
                   .registered())
           .as("the invalidator's own registration is returned, but sent nothing")
           .containsExactly("b/1");
@@ -340,15 +341,16 @@ class NearCacheFaultsIT {
   private NearChannel.Announcement announce(
       NearChannel channel, String registry, String counter, int... bits) {
     return channel.announce(
-        counter,
-        prefix + ":@near:test",
-        prefix + ":test-sequence",
-        registry,
-        holds,
-        "m|",
-        "|",
-        0,
-        "nobody",
-        bits);
+        channel.announcing(
+            counter,
+            prefix + ":@near:test",
+            prefix + ":test-sequence",
+            registry,
+            holds,
+            "m|",
+            "|",
+            0,
+            "nobody",
+            bits));
   }
 }

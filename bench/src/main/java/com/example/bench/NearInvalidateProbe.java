@@ -111,14 +111,7 @@ public final class NearInvalidateProbe {
                     java, agent, url, classPath, PREFIX, true, "-Xmx256m", time(trials, "held"))));
       }
     } finally {
-      for (Process peer : peers) {
-        peer.getOutputStream().close(); // a peer ends when its standard input does
-      }
-      for (Process peer : peers) {
-        if (!peer.waitFor(10, TimeUnit.SECONDS)) {
-          peer.destroyForcibly();
-        }
-      }
+      stop(peers);
     }
     List<Double> floor = floor(java, url, classPath, rounds * trials);
     double withMedian = median(with);
@@ -213,16 +206,21 @@ public final class NearInvalidateProbe {
       }
     } finally {
       acks.unsubscribe();
-      for (Process peer : peers) {
-        peer.getOutputStream().close();
-      }
-      for (Process peer : peers) {
-        if (!peer.waitFor(10, TimeUnit.SECONDS)) {
-          peer.destroyForcibly();
-        }
-      }
+      stop(peers);
     }
     return times;
+  }
+
+  /** Ends peer processes: each ends when its standard input does, or is killed 10 s later. */
+  private static void stop(List<Process> peers) throws Exception {
+    for (Process peer : peers) {
+      peer.getOutputStream().close();
+    }
+    for (Process peer : peers) {
+      if (!peer.waitFor(10, TimeUnit.SECONDS)) {
+        peer.destroyForcibly();
+      }
+    }
   }
 
   /** A floor peer: answers every message on {@code channel} at once, until its input ends. */

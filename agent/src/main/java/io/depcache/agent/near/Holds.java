@@ -78,15 +78,7 @@ final class Holds {
    * #ticket()} was taken, none since (read after the bits).
    */
   boolean admits(long ticket, Collection<String> dependencyKeys) {
-    if (ticket < 0) {
-      return false;
-    }
-    for (String key : dependencyKeys) {
-      if (!isSet(confirmed, bit(key))) {
-        return false;
-      }
-    }
-    return started.get() == ticket;
+    return ticket >= 0 && !needs(dependencyKeys) && started.get() == ticket;
   }
 
   /** Whether a message of these dependency keys may concern an entry held here. */

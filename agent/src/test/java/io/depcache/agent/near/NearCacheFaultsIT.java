@@ -34,6 +34,12 @@ class NearCacheFaultsIT {
   private String prefix;
   private String holds;
   private String resets;
+
+  /** The protocol's keys of the tests that call the channel's scripts themselves. */
+  private String registry;
+
+  private String watermarks;
+  private String counter;
   private String ns;
   private TextEntries texts;
   private NearCacheStore a;
@@ -57,6 +63,9 @@ class NearCacheFaultsIT {
     prefix = "f" + UUID.randomUUID().toString().substring(0, 8);
     holds = prefix + ":@near:test-holds:";
     resets = prefix + ":@near:test-reset";
+    registry = prefix + ":@near:test-jvms";
+    watermarks = prefix + ":@near:test-applied";
+    counter = prefix + ":@near:test-n";
     ns = KeyLayout.namespace(prefix, "default");
     texts = new TextEntries(ns);
     settings =
@@ -183,14 +192,11 @@ class NearCacheFaultsIT {
   @Test
   void aJvmWhoseWatermarkShowsTheMessageIsNotDropped() {
     // an acknowledgement still on its way: the watermark, raised with it, keeps the JVM registered
-    String registry = prefix + ":@near:test-jvms";
-    String watermarks = prefix + ":@near:test-applied";
-    String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
       channel.join(
           registry, watermarks, counter, holds, resets, "x/1", "x/0", Long.MAX_VALUE / 2, 0);
       assertThat(admin.exists(holds + "jvm:x/1")).as("its hold filter, empty").isTrue();
-      NearChannel.Announcement sent = announce(channel, registry, counter);
+      NearChannel.Announcement sent = announce(channel);
       assertThat(sent.registered()).as("the registry, read with the publication").contains("x/1");
       assertThat(sent.sequence()).as("no invalidation yet").isZero();
       long number = sent.number();
@@ -200,7 +206,7 @@ class NearCacheFaultsIT {
           .isTrue();
       assertThat(channel.pending(registry, watermarks, number, List.of("x/1"))).isEmpty();
       assertThat(channel.drop(registry, watermarks, holds, "x/1", number)).isFalse();
-      long next = announce(channel, registry, counter).number();
+      long next = announce(channel).number();
       assertThat(channel.drop(registry, watermarks, holds, "x/1", next)).isTrue();
       assertThat(admin.exists(holds + "jvm:x/1")).as("its hold filter goes with it").isFalse();
       // dropped: its heartbeat says so and does not register it again, nor does its ack, nor
@@ -220,9 +226,6 @@ class NearCacheFaultsIT {
 
   @Test
   void anInvalidationOfDependenciesWaitsOnlyForTheRegistrationsWhoseFilterHasOneOfThem() {
-    String registry = prefix + ":@near:test-jvms";
-    String watermarks = prefix + ":@near:test-applied";
-    String counter = prefix + ":@near:test-n";
     try (NearChannel channel = NearChannel.open(settings)) {
       for (String member : List.of("a/1", "b/1", "c/1")) {
         channel.join(
@@ -230,12 +233,11 @@ class NearCacheFaultsIT {
       }
       assertThat(channel.hold(registry, holds, "a/1", 7, 9)).isTrue();
       assertThat(channel.hold(registry, holds, "b/1", 9, 11)).isTrue();
-      assertThat(announce(channel, registry, counter, 7).registered()).containsExactly("a/1");
-      assertThat(announce(channel, registry, counter, 3, 11).registered()).containsExactly("b/1");
-      assertThat(announce(channel, registry, counter, 9).registered())
-          .containsExactlyInAnyOrder("a/1", "b/1");
-      assertThat(announce(channel, registry, counter, 3).registered()).isEmpty();
-      assertThat(announce(channel, registry, counter).registered())
+      assertThat(announce(channel, 7).registered()).containsExactly("a/1");
+      assertThat(announce(channel, 3, 11).registered()).containsExactly("b/1");
+      assertThat(announce(channel, 9).registered()).containsExactlyInAnyOrder("a/1", "b/1");
+      assertThat(announce(channel, 3).registered()).isEmpty();
+      assertThat(announce(channel).registered())
           .as("no bits (a delete, a clear, too many dependencies): every registration")
           .containsExactlyInAnyOrder("a/1", "b/1", "c/1");
       channel.leave(registry, watermarks, holds, "a/1");
@@ -245,22 +247,19 @@ class NearCacheFaultsIT {
           registry, watermarks, counter, holds, resets, "b/2", "b/1", Long.MAX_VALUE / 2, 0);
       assertThat(admin.exists(holds + "jvm:b/1")).as("the old registration's filter").isFalse();
       assertThat(admin.exists(holds + "9")).as("nobody holds bit 9").isFalse();
-      assertThat(announce(channel, registry, counter, 11).registered())
+      assertThat(announce(channel, 11).registered())
           .as("a new registration's filter is empty")
           .isEmpty();
       // a registration without a filter (an agent that keeps none, a filter lost): every one is
       // read, and told
       admin.zadd(registry, Long.MAX_VALUE / 2, "old/1");
-      assertThat(announce(channel, registry, counter, 11).registered())
+      assertThat(announce(channel, 11).registered())
           .containsExactlyInAnyOrder("b/2", "c/1", "old/1");
     }
   }
 
   @Test
   void anInvalidationOfDependenciesGoesOnlyToTheHoldersOwnChannels() throws Exception {
-    String registry = prefix + ":@near:test-jvms";
-    String watermarks = prefix + ":@near:test-applied";
-    String counter = prefix + ":@near:test-n";
     String broadcast = prefix + ":@near:test";
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     CountDownLatch subscribed = new CountDownLatch(1);
@@ -299,9 +298,9 @@ class NearCacheFaultsIT {
       channel.hold(registry, holds, "a/1", 9);
       channel.hold(registry, holds, "b/1", 9, 11);
 
-      announce(channel, registry, counter, 11);
+      announce(channel, 11);
       assertThat(heard.poll(5, TimeUnit.SECONDS)).startsWith(":b m|");
-      announce(channel, registry, counter, 9);
+      announce(channel, 9);
       assertThat(List.of(next(heard), next(heard)))
           .allMatch(m -> m.startsWith(":a m|") || m.startsWith(":b m|"));
       assertThat(
@@ -321,11 +320,11 @@ class NearCacheFaultsIT {
                   .registered())
           .as("the invalidator's own registration is returned, but sent nothing")
           .containsExactly("b/1");
-      announce(channel, registry, counter, 3);
-      announce(channel, registry, counter);
+      announce(channel, 3);
+      announce(channel);
       assertThat(next(heard)).as("no bits: on the broadcast channel").startsWith(" m|");
       admin.srem(holds + "jvms", "a/1"); // a filter lost: every JVM is told
-      announce(channel, registry, counter, 11);
+      announce(channel, 11);
       assertThat(next(heard)).startsWith(" m|");
       assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("nothing else").isNull();
       listening.unsubscribe();
@@ -338,8 +337,7 @@ class NearCacheFaultsIT {
     return message;
   }
 
-  private NearChannel.Announcement announce(
-      NearChannel channel, String registry, String counter, int... bits) {
+  private NearChannel.Announcement announce(NearChannel channel, int... bits) {
     return channel.announce(
         channel.announcing(
             counter,

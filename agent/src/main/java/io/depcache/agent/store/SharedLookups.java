@@ -18,12 +18,12 @@ import java.util.function.Function;
  *
  * <p>At most {@link #SENDERS} round trips are in flight (by the processors, up to eight). A lookup
  * that finds one free sends at once, with whatever waits in the queue (so a lone call pays
- * nothing); one that finds none queues and parks. When a round trip returns, its sender hands its
- * place to the oldest waiter, which sends for itself and everything queued behind it. A queued
- * lookup is always sent after it was queued: none takes the answer of a round trip that began
- * before its call did (which an invalidation that returned in between could have made stale). A
- * waiter gives up after the timeout, as a call that found no free connection ({@link
- * StoreException.Kind#BUSY}).
+ * nothing); one that finds none queues, yields its core a few times ({@link #YIELDS}) and then
+ * parks. When a round trip returns, its sender hands its place to the oldest waiter, which sends
+ * for itself and everything queued behind it. A queued lookup is always sent after it was queued:
+ * none takes the answer of a round trip that began before its call did (which an invalidation that
+ * returned in between could have made stale). A waiter gives up after the timeout, as a call that
+ * found no free connection ({@link StoreException.Kind#BUSY}).
  */
 final class SharedLookups {
   /**
@@ -34,6 +34,18 @@ final class SharedLookups {
    */
   static final int SENDERS =
       Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
+
+  /**
+   * How many times a queued lookup gives up its core, while its answer has not come, before it
+   * parks. When there are more threads than cores, each yield lets another thread run (one whose
+   * answer came, or the sender reading its reply), and a lookup still runnable when its answer
+   * comes takes it without the futex wake and the cross-core interrupt of an unpark, and without
+   * the sender paying them for every lookup of its round trip: those were most of a hit's cost with
+   * 64 threads on two cores (docs/benchmarks.md, "Shared round trips without a wake-up per hit").
+   * When the cores are idle a yield returns at once, and the bound keeps that spin to a few
+   * microseconds before the lookup parks as before.
+   */
+  static final int YIELDS = 8;
 
   /** Lookups in one round trip. */
   static final int MAX_BATCH = 64;
@@ -94,6 +106,9 @@ final class SharedLookups {
     queue.add(mine);
     if (takeTurn()) {
       passTurn(); // every sender may have left after this lookup found none free
+    }
+    for (int i = 0; i < YIELDS && !mine.outcome.isDone(); i++) {
+      Thread.yield();
     }
     Object outcome;
     try {

@@ -93,6 +93,14 @@ for serializer in java kryo; do
       >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
   done
 done
+echo "bench: the same with kryo and 2 more threads computing without pause beside the lookups" >&2
+for threads in 8 64; do
+  run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
+    "-Ddepcache.prefix=bench-probe-kryo" "-Ddepcache.serializer=kryo" \
+    "-Dbench.redis.url=$url" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 2 \
+    >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
+done
 near_rounds=3
 [ -n "$quick" ] && near_rounds=1
 echo "bench: invalidations with 3 other JVMs subscribed to the near cache (holding the dependency near, or not), against none ($near_rounds rounds)" >&2
@@ -139,7 +147,8 @@ for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_r
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio throughput_8t_kryo_vs_raw_ratio \
     throughput_8t_kryo_vs_raw_get_decode_ratio throughput_64t_kryo_vs_raw_ratio \
     throughput_probe_8t_java_vs_raw_get_decode_ratio throughput_probe_8t_kryo_vs_raw_get_decode_ratio \
-    throughput_probe_64t_java_vs_raw_ratio throughput_probe_64t_kryo_vs_raw_ratio startup_overhead_ms \
+    throughput_probe_64t_java_vs_raw_ratio throughput_probe_64t_kryo_vs_raw_ratio \
+    throughput_probe_64t_kryo_busy2_vs_raw_ratio startup_overhead_ms \
     startup_overhead_spring_boot_ms serializer_java_deser_ns serializer_kryo_deser_ns \
     hit_kryo_vs_java_hit_p50_ratio decode_prepass_share propagation_overhead_ns \
     near_hit_ns_p50 near_hit_alloc_bytes_per_op near_vs_redis_hit_ratio \

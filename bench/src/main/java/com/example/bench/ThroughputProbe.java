@@ -19,41 +19,56 @@ import java.util.function.ToLongFunction;
  *
  * <p>Run it in a JVM with the agent, as {@link ThroughputBenchmark}'s forks run ({@code
  * -javaagent}, {@code -Ddepcache.redis.url}, {@code -Ddepcache.prefix}, {@code -Dbench.redis.url},
- * and {@code -Ddepcache.serializer=kryo} for kryo); arguments: {@code threads [rounds
- * [blockMillis]]}. Prints {@code name: value} lines, named {@code
+ * and {@code -Ddepcache.serializer=kryo} for kryo); arguments: {@code threads [rounds [blockMillis
+ * [busy]]]}. Prints {@code name: value} lines, named {@code
  * throughput_probe_<threads>t_<serializer>_...}. A probe, not a test: nothing here asserts a rate.
+ *
+ * <p>With {@code busy} above 0, that many more threads compute without pause during every block (an
+ * application's own work beside its cached calls), the names end in {@code _busy<busy>}, and {@code
+ * _busy_work_per_s} lines give how much they computed while the hits ran and while the raw GETs
+ * did: whether the lookups' waiting takes cores from them, or they from the lookups.
  */
 public final class ThroughputProbe {
   private static volatile long sink;
 
   private ThroughputProbe() {}
 
-  /** One variant: what a thread calls in a loop, and the calls per second of each round. */
-  private record Variant(String name, ToLongFunction<Fixture> call, double[] rates) {}
+  /**
+   * One variant: what a thread calls in a loop, the calls per second of each round, and the busy
+   * threads' work per second in each round.
+   */
+  private record Variant(String name, ToLongFunction<Fixture> call, double[] rates, double[] busy) {
+    Variant(String name, ToLongFunction<Fixture> call, int rounds) {
+      this(name, call, new double[rounds], new double[rounds]);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: ThroughputProbe threads [rounds [blockMillis]]");
+      System.err.println("usage: ThroughputProbe threads [rounds [blockMillis [busy]]]");
       System.exit(2);
     }
     int threads = Integer.parseInt(args[0]);
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     long blockMillis = args.length > 2 ? Long.parseLong(args[2]) : 1_000;
+    int busy = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     try (Fixture fixture = Fixture.create(threads)) {
       List<Variant> variants =
           List.of(
-              new Variant("hit", f -> f.hit().createdAt(), new double[rounds]),
-              new Variant("raw-get-decode", f -> f.rawGetDecode().createdAt(), new double[rounds]),
-              new Variant("raw-get", f -> f.rawGet().length, new double[rounds]));
+              new Variant("hit", f -> f.hit().createdAt(), rounds),
+              new Variant("raw-get-decode", f -> f.rawGetDecode().createdAt(), rounds),
+              new Variant("raw-get", f -> f.rawGet().length, rounds));
       for (int warm = 0; warm < 3; warm++) {
         for (Variant v : variants) {
-          rate(fixture, v, threads, blockMillis);
+          rate(fixture, v, threads, blockMillis, busy, new double[1]);
         }
       }
       for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < variants.size(); i++) {
           Variant v = variants.get((r + i) % variants.size());
-          v.rates[r] = rate(fixture, v, threads, blockMillis);
+          double[] work = new double[1];
+          v.rates[r] = rate(fixture, v, threads, blockMillis, busy, work);
+          v.busy[r] = work[0];
         }
       }
       if (fixture.orders.computations() != 1) {
@@ -61,7 +76,8 @@ public final class ThroughputProbe {
             "the cached method ran " + fixture.orders.computations() + " times: not all hits");
       }
       String serializer = System.getProperty("depcache.serializer", "java");
-      String name = "throughput_probe_" + threads + "t_" + serializer;
+      String name =
+          "throughput_probe_" + threads + "t_" + serializer + (busy > 0 ? "_busy" + busy : "");
       System.out.println(name + "_rounds: " + rounds);
       System.out.println(name + "_block_ms: " + blockMillis);
       System.out.println(name + "_hits_per_s: " + format(median(variants.get(0).rates)));
@@ -73,14 +89,25 @@ public final class ThroughputProbe {
           name
               + "_vs_raw_get_decode_ratio: "
               + format(medianRatio(variants.get(0), variants.get(1), rounds)));
+      if (busy > 0) {
+        System.out.println(
+            name + "_busy_work_per_s_beside_hits: " + format(median(variants.get(0).busy)));
+        System.out.println(
+            name + "_busy_work_per_s_beside_raw_gets: " + format(median(variants.get(2).busy)));
+      }
     }
   }
 
-  /** Calls per second of {@code threads} threads calling {@code v} for {@code blockMillis}. */
-  private static double rate(Fixture fixture, Variant v, int threads, long blockMillis)
+  /**
+   * Calls per second of {@code threads} threads calling {@code v} for {@code blockMillis}, with
+   * {@code busy} threads computing beside them; {@code work[0]} receives their work per second.
+   */
+  private static double rate(
+      Fixture fixture, Variant v, int threads, long blockMillis, int busy, double[] work)
       throws Exception {
     LongAdder calls = new LongAdder();
-    CyclicBarrier start = new CyclicBarrier(threads + 1);
+    LongAdder computed = new LongAdder();
+    CyclicBarrier start = new CyclicBarrier(threads + busy + 1);
     long[] window = new long[2];
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -106,13 +133,40 @@ public final class ThroughputProbe {
       workers.add(worker);
       worker.start();
     }
+    for (int b = 0; b < busy; b++) {
+      Thread worker =
+          new Thread(
+              () -> {
+                long x = 1;
+                long n = 0;
+                try {
+                  start.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                long end = window[1];
+                while (System.nanoTime() < end) {
+                  for (int i = 0; i < 1_000; i++) {
+                    x = x * 6364136223846793005L + 1442695040888963407L; // a step of an LCG
+                  }
+                  n++;
+                }
+                computed.add(n);
+                sink += x;
+              },
+              "busy-" + b);
+      workers.add(worker);
+      worker.start();
+    }
     window[0] = System.nanoTime();
     window[1] = window[0] + TimeUnit.MILLISECONDS.toNanos(blockMillis);
     start.await(); // the barrier publishes window to the workers
     for (Thread worker : workers) {
       worker.join();
     }
-    return calls.sum() * 1e9 / (System.nanoTime() - window[0]);
+    long elapsed = System.nanoTime() - window[0];
+    work[0] = computed.sum() * 1e9 / elapsed;
+    return calls.sum() * 1e9 / elapsed;
   }
 
   private static double medianRatio(Variant a, Variant b, int rounds) {

@@ -47,6 +47,30 @@ final class SharedLookups {
    */
   static final int YIELDS = 8;
 
+  /**
+   * A yield that took longer than this gave the core to a thread that kept it for its time slice (a
+   * thread of the application busy computing, not one waiting for Redis). A parked thread that is
+   * woken takes the core back from such a thread at once; one that yielded waits for the slice to
+   * end. So a lookup whose yield was slow parks at once, and while slow yields are frequent ({@link
+   * #SLOW_SHARE_LIMIT}) queued lookups park without yielding.
+   */
+  static final long SLOW_YIELD_NANOS = 1_000_000;
+
+  /**
+   * The share of slow yields, in 1/1024ths of a moving average over about the last 8 yields, from
+   * which queued lookups park at once: 1/4. With only lookups running (64 threads on two cores), a
+   * few waits in a hundred meet a yield of over a millisecond, in bursts (a collection, a
+   * compilation, Redis taking the core); with two threads busy computing beside them, about every
+   * other yield is that slow.
+   */
+  static final int SLOW_SHARE_LIMIT = 256;
+
+  /**
+   * While queued lookups park at once, one in this many still yields once, so that the average
+   * follows when the busy threads are gone.
+   */
+  static final int PROBE_EVERY = 128;
+
   /** Lookups in one round trip. */
   static final int MAX_BATCH = 64;
 
@@ -58,6 +82,16 @@ final class SharedLookups {
   private final byte[] sequenceKey;
   private final long waitNanos;
   private final AtomicInteger senders = new AtomicInteger();
+
+  /**
+   * The moving share of slow yields ({@link #SLOW_YIELD_NANOS}), in 1/1024ths. Updated by the
+   * waiting threads without a lock: an update lost to another is one sample fewer.
+   */
+  private volatile int slowYields;
+
+  /** Lookups that parked without yielding, counted without a lock, for {@link #PROBE_EVERY}. */
+  private int parkedAtOnce;
+
   private final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
 
   /**
@@ -107,9 +141,7 @@ final class SharedLookups {
     if (takeTurn()) {
       passTurn(); // every sender may have left after this lookup found none free
     }
-    for (int i = 0; i < YIELDS && !mine.outcome.isDone(); i++) {
-      Thread.yield();
-    }
+    yieldWhileWaiting(mine);
     Object outcome;
     try {
       outcome = mine.outcome.get(waitNanos, TimeUnit.NANOSECONDS);
@@ -138,6 +170,26 @@ final class SharedLookups {
       return send(mine.key);
     }
     return (CacheStore.Lookup) outcome;
+  }
+
+  /**
+   * Gives up the core up to {@link #YIELDS} times while the lookup's answer has not come, unless
+   * yields have lately been slow; stops at the first slow one.
+   */
+  private void yieldWhileWaiting(Waiting mine) {
+    if (slowYields >= SLOW_SHARE_LIMIT && ++parkedAtOnce % PROBE_EVERY != 0) {
+      return;
+    }
+    for (int i = 0; i < YIELDS && !mine.outcome.isDone(); i++) {
+      long start = System.nanoTime();
+      Thread.yield();
+      boolean slow = System.nanoTime() - start > SLOW_YIELD_NANOS;
+      int share = slowYields;
+      slowYields = share + (slow ? (1024 - share) >> 3 : -(share >> 3));
+      if (slow) {
+        return;
+      }
+    }
   }
 
   private boolean takeTurn() {

@@ -110,7 +110,18 @@ public final class ThroughputProbe {
     CyclicBarrier start = new CyclicBarrier(threads + busy + 1);
     long[] window = new long[2];
     List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
+    ToLongFunction<Fixture> compute =
+        f -> {
+          long x = 1;
+          for (int i = 0; i < 1_000; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L; // a step of an LCG
+          }
+          return x;
+        };
+    for (int t = 0; t < threads + busy; t++) {
+      boolean calling = t < threads;
+      ToLongFunction<Fixture> step = calling ? v.call : compute;
+      LongAdder count = calling ? calls : computed;
       Thread worker =
           new Thread(
               () -> {
@@ -123,38 +134,13 @@ public final class ThroughputProbe {
                 }
                 long end = window[1];
                 while (System.nanoTime() < end) {
-                  acc += v.call.applyAsLong(fixture);
+                  acc += step.applyAsLong(fixture);
                   n++;
                 }
-                calls.add(n);
+                count.add(n);
                 sink += acc;
               },
-              "probe-" + t);
-      workers.add(worker);
-      worker.start();
-    }
-    for (int b = 0; b < busy; b++) {
-      Thread worker =
-          new Thread(
-              () -> {
-                long x = 1;
-                long n = 0;
-                try {
-                  start.await();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-                long end = window[1];
-                while (System.nanoTime() < end) {
-                  for (int i = 0; i < 1_000; i++) {
-                    x = x * 6364136223846793005L + 1442695040888963407L; // a step of an LCG
-                  }
-                  n++;
-                }
-                computed.add(n);
-                sink += x;
-              },
-              "busy-" + b);
+              (calling ? "probe-" : "busy-") + t);
       workers.add(worker);
       worker.start();
     }

@@ -112,7 +112,7 @@ public final class ThroughputProbe {
     List<Thread> workers = new ArrayList<>();
     ToLongFunction<Fixture> compute =
         f -> {
-          long x = 1;
+          long x = System.nanoTime(); // a seed the compiler cannot fold the loop over
           for (int i = 0; i < 1_000; i++) {
             x = x * 6364136223846793005L + 1442695040888963407L; // a step of an LCG
           }

@@ -82,23 +82,14 @@ run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" -Ddepc
   >"$out_dir/invalidate.out" 2>"$out_dir/invalidate.log"
 probe_rounds=10
 [ -n "$quick" ] && probe_rounds=4
-echo "bench: hits/s against raw GETs/s with 8 and 64 threads, interleaved, java and kryo ($probe_rounds rounds)" >&2
+echo "bench: hits/s against raw GETs/s with 8 and 64 threads, interleaved, java and kryo, and kryo with 2 more threads computing without pause beside the lookups ($probe_rounds rounds)" >&2
 : >"$out_dir/throughput-probe.out"
-for serializer in java kryo; do
-  for threads in 8 64; do
-    run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
-      "-Ddepcache.prefix=bench-probe-$serializer" "-Ddepcache.serializer=$serializer" \
-      "-Dbench.redis.url=$url" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-      -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 \
-      >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
-  done
-done
-echo "bench: the same with kryo and 2 more threads computing without pause beside the lookups" >&2
-for threads in 8 64; do
+for probe in "java 8 0" "java 64 0" "kryo 8 0" "kryo 64 0" "kryo 8 2" "kryo 64 2"; do
+  read -r serializer threads busy <<<"$probe"
   run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
-    "-Ddepcache.prefix=bench-probe-kryo" "-Ddepcache.serializer=kryo" \
+    "-Ddepcache.prefix=bench-probe-$serializer" "-Ddepcache.serializer=$serializer" \
     "-Dbench.redis.url=$url" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 2 \
+    -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 "$busy" \
     >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
 done
 near_rounds=3

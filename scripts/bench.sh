@@ -92,6 +92,17 @@ for probe in "java 8 0" "java 64 0" "kryo 8 0" "kryo 64 0" "kryo 8 2" "kryo 64 2
     -cp "$bench_jar" com.example.bench.ThroughputProbe "$threads" "$probe_rounds" 500 "$busy" \
     >>"$out_dir/throughput-probe.out" 2>>"$out_dir/throughput-probe.log"
 done
+alloc_rounds=5
+[ -n "$quick" ] && alloc_rounds=3
+echo "bench: bytes allocated by a hit and by a raw GET + decode, counted by the thread in one JVM, java and kryo ($alloc_rounds rounds)" >&2
+: >"$out_dir/hit-alloc.out"
+for serializer in java kryo; do
+  run_java "${opts[@]}" "-javaagent:$agent_jar" "-Ddepcache.redis.url=$url" \
+    "-Ddepcache.prefix=bench-alloc-$serializer" "-Ddepcache.serializer=$serializer" \
+    "-Dbench.redis.url=$url" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$bench_jar" com.example.bench.HitAllocProbe 50000 "$alloc_rounds" \
+    >>"$out_dir/hit-alloc.out" 2>>"$out_dir/hit-alloc.log"
+done
 near_rounds=3
 [ -n "$quick" ] && near_rounds=1
 echo "bench: invalidations with 3 other JVMs subscribed to the near cache (holding the dependency near, or not), against none ($near_rounds rounds)" >&2
@@ -123,7 +134,8 @@ sed '/^$/q' "$out_dir/jmh.out"
 details="$out_dir/details.txt"
 {
   sed '1,/^$/d' "$out_dir/jmh.out"
-  cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/near-invalidate.out" \
+  cat "$out_dir/invalidate.out" "$out_dir/throughput-probe.out" "$out_dir/hit-alloc.out" \
+    "$out_dir/near-invalidate.out" \
     "$out_dir/cluster.out" "$out_dir/startup.out" \
     "$out_dir/startup-spring-boot.out"
 } >"$details"
@@ -133,7 +145,9 @@ while IFS= read -r line; do
 done <"$details"
 echo
 for figure in hit_vs_raw_get_p50_ratio async_hit_vs_sync_hit_p50_ratio miss_vs_raw_get_p50_ratio \
-    hit_alloc_bytes_per_op hit_alloc_beyond_raw_bytes_per_op invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
+    hit_alloc_bytes_per_op hit_alloc_beyond_raw_bytes_per_op \
+    hit_alloc_probe_java_beyond_raw_bytes_per_op hit_alloc_probe_kryo_beyond_raw_bytes_per_op \
+    invalidate_10k_vs_unlink_ratio invalidate_100k_vs_unlink_ratio \
     invalidate_100k_ms invalidate_100k_max_command_ms invalidate_1m_ms invalidate_max_command_ms \
     throughput_8t_vs_raw_ratio throughput_64t_vs_raw_ratio throughput_8t_kryo_vs_raw_ratio \
     throughput_8t_kryo_vs_raw_get_decode_ratio throughput_64t_kryo_vs_raw_ratio \

@@ -61,21 +61,47 @@ final class CachedCalls {
    * @return a {@link Hit} that answers it, or the {@link Frame} of its computation
    */
   Call start(MethodInfo method, Class<?> owner, Object[] args) {
+    String key;
+    RuntimeException unkeyed = null;
+    try {
+      key = method.key(args);
+    } catch (UnstableKeyException | UnresolvableException e) {
+      key = null;
+      unkeyed = e;
+    }
+    return start(method, owner, key, unkeyed, args, 0, null, null, null, 0);
+  }
+
+  /**
+   * {@link #start(MethodInfo, Class, Object[])} of a call whose key is {@code key}, or could not be
+   * made ({@code unkeyed}). Its arguments are {@code args}, or when that is {@code null} the first
+   * {@code n} (up to three) of {@code a0, a1, a2}, or when {@code n} is {@code -1} the one {@code
+   * long} or {@code int} {@code l0}: a hit needs no array of them, nor a box, only a miss (for its
+   * templates' dependencies) does.
+   */
+  private Call start(
+      MethodInfo method,
+      Class<?> owner,
+      String key,
+      RuntimeException unkeyed,
+      Object[] args,
+      int n,
+      Object a0,
+      Object a1,
+      Object a2,
+      long l0) {
     ManagerCore manager = managerOf(method);
     if (!manager.enabled) {
       return null; // turned off through JMX: the body runs as if uncached
     }
     ClassLoader loader = method.loader(owner);
     Frame parent = frames.current();
-    String key;
-    try {
-      key = method.key(args);
-    } catch (UnstableKeyException | UnresolvableException e) {
+    if (unkeyed != null) {
       once.warn(
-          "key:" + method.id + ":" + e.getMessage(),
+          "key:" + method.id + ":" + unkeyed.getMessage(),
           "{}: {}; calls with such an argument run uncached",
           method.spec.signature(),
-          e.getMessage());
+          unkeyed.getMessage());
       // Still a frame, so that the dependencies of this call reach the enclosing cached call. It
       // looked nothing up: what it reads is read after the enclosing call began.
       Frame frame =
@@ -87,7 +113,7 @@ final class CachedCalls {
               loader,
               parent != null ? parent.sequence : Lookup.UNFENCED);
       frame.parent = parent;
-      addTemplateDependencies(frame, args);
+      addTemplateDependencies(frame, args != null ? args : arguments(method, n, a0, a1, a2, l0));
       frames.push(frame);
       return frame;
     }
@@ -120,7 +146,7 @@ final class CachedCalls {
     Frame frame = new Frame(manager, method, key, owner, loader, Lookup.fence(found));
     frame.parent = parent;
     frame.storeNanos = System.nanoTime() - asked;
-    addTemplateDependencies(frame, args);
+    addTemplateDependencies(frame, args != null ? args : arguments(method, n, a0, a1, a2, l0));
     Call led = lead(frame, parent);
     if (led != frame) {
       return led;
@@ -134,18 +160,16 @@ final class CachedCalls {
    * remembered key allocates no array of them.
    */
   Call start(MethodInfo method, Class<?> owner, int n, Object a0, Object a1, Object a2) {
-    Call near = nearStart(method, owner, method.knownKey(n, a0, a1, a2));
+    String known = method.knownKey(n, a0, a1, a2);
+    Call near = nearStart(method, owner, known);
     if (near != null) {
       return near;
     }
-    Object[] args =
-        switch (n) {
-          case 0 -> new Object[0];
-          case 1 -> new Object[] {a0};
-          case 2 -> new Object[] {a0, a1};
-          default -> new Object[] {a0, a1, a2};
-        };
-    return start(method, owner, args);
+    if (known != null) {
+      return start(method, owner, known, null, null, n, a0, a1, a2, 0);
+    }
+    // renders the key, and remembers it
+    return start(method, owner, arguments(method, n, a0, a1, a2, 0));
   }
 
   /** {@link #start} of a call whose one argument is a {@code long} or an {@code int}, unboxed. */
@@ -157,7 +181,23 @@ final class CachedCalls {
       key = null; // the start below meets it again, and reports it
     }
     Call near = nearStart(method, owner, key);
-    return near != null ? near : start(method, owner, new Object[] {method.argument(a0)});
+    if (near != null) {
+      return near;
+    }
+    return key != null
+        ? start(method, owner, key, null, null, -1, null, null, null, a0)
+        : start(method, owner, new Object[] {method.argument(a0)});
+  }
+
+  private static Object[] arguments(
+      MethodInfo method, int n, Object a0, Object a1, Object a2, long l0) {
+    return switch (n) {
+      case -1 -> new Object[] {method.argument(l0)};
+      case 0 -> new Object[0];
+      case 1 -> new Object[] {a0};
+      case 2 -> new Object[] {a0, a1};
+      default -> new Object[] {a0, a1, a2};
+    };
   }
 
   /**

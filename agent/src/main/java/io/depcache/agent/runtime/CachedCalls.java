@@ -61,6 +61,9 @@ final class CachedCalls {
    * @return a {@link Hit} that answers it, or the {@link Frame} of its computation
    */
   Call start(MethodInfo method, Class<?> owner, Object[] args) {
+    if (!managerOf(method).enabled) {
+      return null; // turned off through JMX: no key is rendered, the body runs as if uncached
+    }
     String key;
     RuntimeException unkeyed = null;
     try {

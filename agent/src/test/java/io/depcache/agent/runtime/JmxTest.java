@@ -3,6 +3,7 @@ package io.depcache.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.fixtures.Calls;
+import com.example.fixtures.CountedKeys;
 import com.example.fixtures.UserService;
 import io.depcache.DepCache;
 import io.depcache.agent.AgentMain;
@@ -135,6 +136,21 @@ class JmxTest {
     users.user(5);
     assertThat(Calls.count("user")).as("on again: the stored entry answers").isEqualTo(3);
     assertThat(get(manager(), "Hits")).isEqualTo(2L);
+  }
+
+  @Test
+  void aManagerTurnedOffRendersNoKey() throws Exception {
+    CountedKeys keys = new CountedKeys();
+    keys.named(new CountedKeys.Counted("first"), "a", "b", "c");
+    assertThat(CountedKeys.RENDERED.get()).as("on: the key is rendered").isPositive();
+    awaitRegistered(manager());
+    SERVER.setAttribute(manager(), new Attribute("Enabled", false));
+    int before = CountedKeys.RENDERED.get();
+    keys.named(new CountedKeys.Counted("second"), "a", "b", "c");
+    assertThat(Calls.count("named")).isEqualTo(2);
+    assertThat(CountedKeys.RENDERED.get())
+        .as("off: the agent asks nothing of the arguments")
+        .isEqualTo(before);
   }
 
   @Test

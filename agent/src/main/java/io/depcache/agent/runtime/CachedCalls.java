@@ -76,11 +76,12 @@ final class CachedCalls {
   }
 
   /**
-   * {@link #start(MethodInfo, Class, Object[])} of a call whose key is {@code key}, or could not be
-   * made ({@code unkeyed}). Its arguments are {@code args}, or when that is {@code null} the first
-   * {@code n} (up to three) of {@code a0, a1, a2}, or when {@code n} is {@code -1} the one {@code
-   * long} or {@code int} {@code l0}: a hit needs no array of them, nor a box, only a miss (for its
-   * templates' dependencies) does.
+   * {@link #start(MethodInfo, Class, Object[])} of a call of an enabled manager (each public start
+   * checks that first) whose key is {@code key}, or could not be made ({@code unkeyed}). Its
+   * arguments are {@code args}, or when that is {@code null} the first {@code n} (up to three) of
+   * {@code a0, a1, a2}, or when {@code n} is {@code -1} the one {@code long} or {@code int} {@code
+   * l0}: a hit needs no array of them, nor a box, only a miss (for its templates' dependencies)
+   * does.
    */
   private Call start(
       MethodInfo method,
@@ -94,9 +95,6 @@ final class CachedCalls {
       Object a2,
       long l0) {
     ManagerCore manager = managerOf(method);
-    if (!manager.enabled) {
-      return null; // turned off through JMX: the body runs as if uncached
-    }
     ClassLoader loader = method.loader(owner);
     Frame parent = frames.current();
     if (unkeyed != null) {
@@ -163,6 +161,9 @@ final class CachedCalls {
    * remembered key allocates no array of them.
    */
   Call start(MethodInfo method, Class<?> owner, int n, Object a0, Object a1, Object a2) {
+    if (!managerOf(method).enabled) {
+      return null; // as start(Object[])
+    }
     String known = method.knownKey(n, a0, a1, a2);
     Call near = nearStart(method, owner, known);
     if (near != null) {
@@ -177,19 +178,19 @@ final class CachedCalls {
 
   /** {@link #start} of a call whose one argument is a {@code long} or an {@code int}, unboxed. */
   Call start(MethodInfo method, Class<?> owner, long a0) {
+    if (!managerOf(method).enabled) {
+      return null; // as start(Object[])
+    }
     String key;
+    RuntimeException unkeyed = null;
     try {
       key = method.key(a0);
     } catch (UnstableKeyException | UnresolvableException e) {
-      key = null; // the start below meets it again, and reports it
+      key = null;
+      unkeyed = e;
     }
     Call near = nearStart(method, owner, key);
-    if (near != null) {
-      return near;
-    }
-    return key != null
-        ? start(method, owner, key, null, null, -1, null, null, null, a0)
-        : start(method, owner, new Object[] {method.argument(a0)});
+    return near != null ? near : start(method, owner, key, unkeyed, null, -1, null, null, null, a0);
   }
 
   private static Object[] arguments(
@@ -219,16 +220,17 @@ final class CachedCalls {
   }
 
   /**
-   * The near hit of a call whose key is known, or {@code null}: the caller then starts it as any
-   * other call, which asks the near cache again (a near miss is followed by a round trip anyway).
+   * The near hit of a call of an enabled manager whose key is known, or {@code null}: the caller
+   * then starts it as any other call, which asks the near cache again (a near miss is followed by a
+   * round trip anyway).
    */
   private Call nearStart(MethodInfo method, Class<?> owner, String key) {
     if (key == null) {
       return null;
     }
     ManagerCore manager = managerOf(method);
-    if (!manager.enabled || !manager.config.nearCache()) {
-      return null; // a store hit pays the arguments' array, as it would without the near cache
+    if (!manager.config.nearCache()) {
+      return null;
     }
     Hit hit;
     try {

@@ -25,24 +25,26 @@ import redis.clients.jedis.resps.Slowlog;
  * invalidations, from Redis' SLOWLOG.
  *
  * <p>Run under {@code -javaagent} with {@code -Ddepcache.redis.url} and {@code -Ddepcache.prefix};
- * arguments: {@code URL [dependents:trials ...]} (default {@code 10000:9 100000:5 1000000:1}). Each
- * trial fills the dependency afresh and times both, in a random order; the direct {@code UNLINK} is
- * left out from 1,000,000 dependents on (one command that blocks Redis for more than a second). One
- * dependent is written through {@link CacheManager#set(String, Object, long,
- * java.util.Collection)}, the others pipelined in the form the agent's write gave the dependency
- * set (a sorted set of score 0 members, as {@code put.lua} writes it, or a plain set under an agent
- * from before that), with the bytes of an entry the agent wrote. While an invalidation runs,
- * SLOWLOG records every command of 1 ms or more ({@code slowlog-log-slower-than 1000}, restored
- * afterwards; logging every command would slow the invalidation down by what it logs); the commands
- * counted are the scripts of the agent's connections (client name {@code depcache}), whose own
- * commands are part of them. A probe, not a test: nothing here asserts a time, but it fails when an
- * invalidation did not remove every dependent.
+ * arguments: {@code URL [dependents:trials ...]} (default {@code 10000:9 100000:5 1000000:1}),
+ * after {@value #WARM_UP_TRIALS} unmeasured trials of 10,000 dependents. Each trial fills the
+ * dependency afresh and times both, in a random order; the direct {@code UNLINK} is left out from
+ * 1,000,000 dependents on (one command that blocks Redis for more than a second). One dependent is
+ * written through {@link CacheManager#set(String, Object, long, java.util.Collection)}, the others
+ * pipelined in the form the agent's write gave the dependency set (a sorted set of score 0 members,
+ * as {@code put.lua} writes it, or a plain set under an agent from before that), with the bytes of
+ * an entry the agent wrote. While an invalidation runs, SLOWLOG records every command of 1 ms or
+ * more ({@code slowlog-log-slower-than 1000}, restored afterwards; logging every command would slow
+ * the invalidation down by what it logs); the commands counted are those of the agent's connections
+ * (client name {@code depcache}): its scripts, whose own commands are part of them, and the reads
+ * and unlinks of a large sorted set. A probe, not a test: nothing here asserts a time, but it fails
+ * when an invalidation did not remove every dependent.
  */
 public final class InvalidateProbe {
   private static final long TTL_SECONDS = 600;
   private static final int PIPELINE = 10_000;
   private static final int NO_DIRECT_FROM = 1_000_000;
   private static final String SLOWER_THAN_MICROS = "1000";
+  private static final int WARM_UP_TRIALS = 20;
 
   private final CacheManager manager = DepCache.manager();
   private final String namespace =
@@ -52,7 +54,7 @@ public final class InvalidateProbe {
   private final byte[] value;
   private long longestMicros;
   private String longest = "none of 1 ms or more";
-  private long scriptsInAll;
+  private long commandsInAll;
   private String layout = "none yet";
   private long overTenMillis;
 
@@ -80,7 +82,12 @@ public final class InvalidateProbe {
       try {
         redis.configSet("slowlog-max-len", "100000");
         InvalidateProbe probe = new InvalidateProbe(redis, agentEntry(redis));
-        probe.trial(10_000, true); // unmeasured: the JIT, the scripts, the pools
+        // Unmeasured: the scripts, the pools, and the JIT, whose compiler threads would otherwise
+        // take turns on the cores with Redis during the first trials (Redis waited for a core 1.8
+        // ms in a 10k invalidation of 11 ms when only one trial came first, 0.04 ms after 55).
+        for (int i = 0; i < WARM_UP_TRIALS; i++) {
+          probe.trial(10_000, true);
+        }
         for (String size : sizes) {
           String[] parts = size.split(":");
           probe.measure(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
@@ -94,8 +101,8 @@ public final class InvalidateProbe {
             "invalidate_commands_over_10ms: "
                 + probe.overTenMillis
                 + " of "
-                + probe.scriptsInAll
-                + " scripts");
+                + probe.commandsInAll
+                + " commands");
       } finally {
         redis.configSet("slowlog-log-slower-than", slowerThan);
         redis.configSet("slowlog-max-len", maxLen);
@@ -121,9 +128,14 @@ public final class InvalidateProbe {
       long invalidateNanos,
       long unlinkNanos,
       long scripts,
+      long commands,
       long maxMicros,
       long jvmCpuNanos,
-      long redisCpuNanos) {}
+      long callerCpuNanos,
+      long redisCpuNanos,
+      long redisWaitNanos,
+      long unlinkRedisCpuNanos,
+      long unlinkRedisWaitNanos) {}
 
   private void measure(int dependents, int trials) {
     List<Times> runs = new ArrayList<>();
@@ -150,6 +162,11 @@ public final class InvalidateProbe {
             + label
             + "_scripts: "
             + median(runs.stream().mapToLong(Times::scripts).toArray()));
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_commands: "
+            + median(runs.stream().mapToLong(Times::commands).toArray()));
     System.out.println("invalidate_" + label + "_max_command_ms: " + millis(max));
     // CPU spent during the invalidation: this JVM's, and the Redis main thread's when Redis is a
     // process of this machine (ServerCpu; 0 otherwise)
@@ -163,6 +180,30 @@ public final class InvalidateProbe {
             + label
             + "_redis_cpu_ms: "
             + millis(median(runs.stream().mapToLong(Times::redisCpuNanos).toArray()) / 1000.0));
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_caller_cpu_ms: "
+            + millis(median(runs.stream().mapToLong(Times::callerCpuNanos).toArray()) / 1000.0));
+    System.out.println(
+        "invalidate_"
+            + label
+            + "_redis_wait_ms: "
+            + millis(median(runs.stream().mapToLong(Times::redisWaitNanos).toArray()) / 1000.0));
+    if (dependents < NO_DIRECT_FROM) {
+      System.out.println(
+          "unlink_"
+              + label
+              + "_redis_cpu_ms: "
+              + millis(
+                  median(runs.stream().mapToLong(Times::unlinkRedisCpuNanos).toArray()) / 1000.0));
+      System.out.println(
+          "unlink_"
+              + label
+              + "_redis_wait_ms: "
+              + millis(
+                  median(runs.stream().mapToLong(Times::unlinkRedisWaitNanos).toArray()) / 1000.0));
+    }
   }
 
   /** Fills a dependency and invalidates it, and (when asked) fills another and unlinks its keys. */
@@ -172,9 +213,14 @@ public final class InvalidateProbe {
     long invalidate = 0;
     long unlink = 0;
     long scripts = 0;
+    long commands = 0;
     long max = 0;
     long jvmCpu = 0;
+    long callerCpu = 0;
     long redisCpu = 0;
+    long redisWait = 0;
+    long unlinkRedisCpu = 0;
+    long unlinkRedisWait = 0;
     for (boolean invalidating : order) {
       String dependency = "bench-invalidate:" + UUID.randomUUID().toString().substring(0, 8);
       String dependencyKey = KeyLayout.dependencyKey(namespace, dependency);
@@ -182,26 +228,31 @@ public final class InvalidateProbe {
       if (invalidating) {
         redis.configSet("slowlog-log-slower-than", SLOWER_THAN_MICROS);
         redis.slowlogReset();
-        long scriptsBefore = scriptCalls();
+        long[] callsBefore = calls();
         long[] redisBefore = ServerCpu.schedstat(pid);
         // The garbage of the fill is collected now, not in the middle of what is timed.
         System.gc();
         long jvmBefore = ServerCpu.jvmCpuNanos();
+        long callerBefore = ServerCpu.threadCpuNanos();
         long start = System.nanoTime();
         long removed = manager.invalidateDependency(dependency);
         invalidate = System.nanoTime() - start;
+        callerCpu = ServerCpu.threadCpuNanos() - callerBefore;
         jvmCpu = ServerCpu.jvmCpuNanos() - jvmBefore;
-        redisCpu = ServerCpu.schedstat(pid)[0] - redisBefore[0];
-        scripts = scriptCalls() - scriptsBefore;
-        scriptsInAll += scripts;
+        long[] redisAfter = ServerCpu.schedstat(pid);
+        redisCpu = redisAfter[0] - redisBefore[0];
+        redisWait = redisAfter[1] - redisBefore[1];
+        long[] callsAfter = calls();
+        scripts = callsAfter[0] - callsBefore[0];
+        commands = callsAfter[1] - callsBefore[1] - 1; // the first INFO
+        commandsInAll += commands;
         List<Slowlog> log = redis.slowlogGet(100_000);
         redis.configSet("slowlog-log-slower-than", "-1");
         if (removed != dependents + 1 || redis.exists(bytes(dependencyKey))) {
           fail("the invalidation removed " + removed + " of " + (dependents + 1) + " dependents");
         }
         for (Slowlog entry : log) {
-          if ("depcache".equals(entry.getClientName())
-              && entry.getArgs().get(0).toUpperCase(Locale.ROOT).startsWith("EVAL")) {
+          if ("depcache".equals(entry.getClientName())) {
             max = Math.max(max, entry.getExecutionTime());
             if (entry.getExecutionTime() > 10_000) {
               overTenMillis++;
@@ -215,16 +266,31 @@ public final class InvalidateProbe {
       } else {
         // In the order they were written, as an application that knew them would remove them.
         System.gc(); // as before the invalidation
+        long[] redisBefore = ServerCpu.schedstat(pid);
         long start = System.nanoTime();
         long removed = redis.unlink(keys);
         unlink = System.nanoTime() - start;
+        long[] redisAfter = ServerCpu.schedstat(pid);
+        unlinkRedisCpu = redisAfter[0] - redisBefore[0];
+        unlinkRedisWait = redisAfter[1] - redisBefore[1];
         redis.unlink(bytes(dependencyKey));
         if (removed != dependents + 1) {
           fail("UNLINK removed " + removed + " of " + (dependents + 1) + " keys");
         }
       }
     }
-    return new Times(invalidate, unlink, scripts, max, jvmCpu, redisCpu);
+    return new Times(
+        invalidate,
+        unlink,
+        scripts,
+        commands,
+        max,
+        jvmCpu,
+        callerCpu,
+        redisCpu,
+        redisWait,
+        unlinkRedisCpu,
+        unlinkRedisWait);
   }
 
   /**
@@ -275,18 +341,24 @@ public final class InvalidateProbe {
   }
 
   /**
-   * Scripts run by the server so far (the invalidation runs nothing else); an EVALSHA answered
-   * NOSCRIPT, then sent again as EVAL, counts once.
+   * {scripts, commands} run by the server so far, the commands counting this INFO once its reply is
+   * made; an EVALSHA answered NOSCRIPT, then sent again as EVAL, counts once.
    */
-  private long scriptCalls() {
-    long calls = 0;
+  private long[] calls() {
+    long scripts = 0;
+    long commands = 0;
     for (String line : redis.info("commandstats").split("\r\n")) {
-      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-        calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
-        calls -= Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+      if (line.startsWith("cmdstat_")) {
+        long calls =
+            Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))
+                - Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+        commands += calls;
+        if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+          scripts += calls;
+        }
       }
     }
-    return calls;
+    return new long[] {scripts, commands};
   }
 
   private static String label(int dependents) {

@@ -41,6 +41,13 @@ final class ServerCpu {
     }
   }
 
+  /** The CPU time of the calling thread, in nanoseconds. */
+  static long threadCpuNanos() {
+    return Boolean.getBoolean("user")
+        ? ManagementFactory.getThreadMXBean().getCurrentThreadUserTime()
+        : ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
   /** The CPU time of this JVM, every thread, in nanoseconds. */
   static long jvmCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

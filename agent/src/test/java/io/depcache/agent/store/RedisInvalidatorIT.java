@@ -105,16 +105,24 @@ class RedisInvalidatorIT {
     return found;
   }
 
-  /** Detaches and drains for one budget, as an invalidation does before it stops half way. */
+  /**
+   * Detaches and drains one page, as an invalidation does before it stops half way: the set is
+   * large, so the script only detached it, and the client read one page of it.
+   */
   private void stopHalfWay(String dependencyKey) {
-    RedisInvalidator.Detachment detached = store.invalidator().detach(List.of(dependencyKey));
+    RedisInvalidator invalidator = store.invalidator();
+    RedisInvalidator.Detachment detached = invalidator.detach(List.of(dependencyKey));
     assertThat(detached.left()).as("one script is not enough for the set").hasSize(1);
-    assertThat(detached.removed()).isPositive();
+    assertThat(detached.removed()).as("too large for the script to drain").isZero();
+    RedisInvalidator.Detached set = detached.left().get(0);
+    assertThat(set.read()).isTrue();
+    assertThat(invalidator.drainSorted(set, 1)).isEqualTo(RedisInvalidator.FIRST_READ);
+    assertThat(set.done()).isFalse();
   }
 
   @Test
   void aDrainStoppedHalfWayIsFinishedByTheNextInvalidation() throws Exception {
-    int count = 3 * RedisInvalidator.MAX_MEMBERS;
+    int count = 3 * RedisInvalidator.READ;
     writeDependents(dep("d"), "k", count);
 
     stopHalfWay(dep("d"));
@@ -132,7 +140,7 @@ class RedisInvalidatorIT {
 
   @Test
   void aDrainStoppedHalfWayIsFinishedByItsRetry() throws Exception {
-    int count = 3 * RedisInvalidator.MAX_MEMBERS;
+    int count = 3 * RedisInvalidator.READ;
     writeDependents(dep("d"), "k", count);
     AtomicBoolean failNext = new AtomicBoolean(true);
     CountDownLatch checked = new CountDownLatch(1);
@@ -241,6 +249,43 @@ class RedisInvalidatorIT {
   }
 
   @Test
+  void aLargeSortedSetIsReadByTheClientInPagesAndUnlinkedInBatches() throws Exception {
+    int count = 2 * RedisInvalidator.READ + 100;
+    writeDependents(dep("d"), "k", count);
+    admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+    assertThat(store.invalidate(List.of(dep("d")))).isEqualTo(count);
+
+    assertThat(existing("k", count)).isZero();
+    assertThat(admin.keys(KeyLayout.scanPattern(NS))).containsExactly(KeyLayout.fenceKey(dep("d")));
+    assertThat(scriptCalls())
+        .as("the detach script alone: no script reads the members")
+        .isEqualTo(1);
+    // 1,024, 2,048, 4,096, 8,192, then the last 1,124 of a page of 8,192
+    assertThat(calls("zrange")).as("pages read").isEqualTo(5);
+    // the members in batches, then the set itself
+    assertThat(calls("unlink"))
+        .isEqualTo((count + RedisInvalidator.UNLINK_BATCH - 1) / RedisInvalidator.UNLINK_BATCH + 1);
+  }
+
+  @Test
+  void aLargePlainSetFromAnAgentBeforeTheSortedSetsIsDrainedByScripts() {
+    int count = 3 * RedisInvalidator.SCRIPT_MOST;
+    String d = dep("legacy");
+    for (int i = 0; i < count; i++) {
+      admin.psetex(entry("old" + i), 60_000, "x");
+      admin.sadd(d, entry("old" + i));
+    }
+    admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+    assertThat(store.invalidate(List.of(d))).isEqualTo(count);
+
+    assertThat(existing("old", count)).isZero();
+    assertThat(admin.keys(KeyLayout.scanPattern(NS))).containsExactly(KeyLayout.fenceKey(d));
+    assertThat(calls("zrange")).isZero();
+  }
+
+  @Test
   void aSmallInvalidationIsOneScript() {
     for (int i = 0; i < 20; i++) {
       store.put(entry("k" + i), "v".getBytes(UTF_8), 600_000, List.of(dep("d")));
@@ -321,6 +366,19 @@ class RedisInvalidatorIT {
     // load. The point is the sharing: one set per drain script would take over 500.
     assertThat(scriptCalls()).isBetween(4L, 40L);
     assertThat(admin.keys(KeyLayout.scanPattern(NS))).allMatch(key -> key.endsWith("\u0000fence"));
+  }
+
+  /** Calls of a command that the server answered since the last reset. */
+  private long calls(String command) {
+    String stats =
+        new String((byte[]) admin.sendCommand(Protocol.Command.INFO, "commandstats"), UTF_8);
+    for (String line : stats.split("\r\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        return Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))
+            - Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+      }
+    }
+    return 0;
   }
 
   /**

@@ -38,12 +38,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * <p>A sorted set of more than {@value #SCRIPT_MOST} members is only detached by the script: this
  * class reads it, up to {@value #READ} members at a time by position, and unlinks them {@value
  * #UNLINK_BATCH} keys to a command, pipelined on one connection with the read of the next page, so
- * that the client takes in one page while Redis unlinks the one before. A script's reading costs
- * Redis about a quarter of a microsecond per member for turning the reply into Lua values (about 40
- * % on top of the unlinking itself); a reply to the client costs a tenth of that. No command takes
- * long: a page is read in well under a millisecond, and a batch unlinked in about one. Once every
- * page was unlinked, the same pipeline unlinks the set and takes it off its dependency's sets being
- * drained, as a drain script would.
+ * that the client takes in one page while Redis unlinks the one before. Reading members in a script
+ * costs Redis about 0.3 µs a member, for turning them into Lua values: 40 % on top of the unlinking
+ * itself, against little for a reply to the client ({@code DrainCostProbe} in the benchmarks,
+ * {@code docs/benchmarks.md}). No command takes long: a page is read in well under a millisecond,
+ * and a batch unlinked in about one. Once every page was unlinked, the same pipeline unlinks the
+ * set and takes it off its dependency's sets being drained, as a drain script would.
  */
 final class RedisInvalidator {
   /**

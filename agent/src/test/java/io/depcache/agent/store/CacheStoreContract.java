@@ -155,6 +155,26 @@ abstract class CacheStoreContract {
     assertThat(store.exists(d)).isFalse();
   }
 
+  /** More dependents than one script drains, read in pages of growing size (RedisInvalidator). */
+  @Test
+  void invalidateRemovesEveryDependentOfALargeSet() {
+    String d = dep("popular");
+    int count = 3_000;
+    for (int i = 0; i < count; i++) {
+      store.put(entry("p" + i), bytes("x"), 60_000, List.of(d));
+    }
+    store.put(entry("unrelated"), bytes("x"), 60_000, List.of(dep("other")));
+
+    assertThat(store.invalidate(List.of(d))).isEqualTo(count);
+
+    for (int i = 0; i < count; i++) {
+      assertThat(store.exists(entry("p" + i))).as("p%d", i).isFalse();
+    }
+    assertThat(store.exists(entry("unrelated"))).isTrue();
+    assertThat(store.exists(d)).isFalse();
+    assertThat(store.invalidate(List.of(d))).isZero();
+  }
+
   @Test
   void invalidateCountsOnlyEntriesThatStillExisted() {
     store.put(entry("a"), bytes("x"), 60_000, List.of(dep("d")));

@@ -28,7 +28,11 @@ import redis.clients.jedis.Response;
  *   <li>{@code client_read}: one {@code ZRANGE} of the whole set to the client, then the {@code
  *       UNLINK}: what a reply to the client adds;
  *   <li>{@code client_drain}: pages read by the client and unlinked in batches of 1,024, pipelined
- *       with the read of the next page, as {@code RedisInvalidator.drainSorted} does.
+ *       with the read of the next page, as {@code RedisInvalidator.drainSorted} does;
+ *   <li>{@code client_drain_two_connections}: the same pages read on one connection, each read as
+ *       soon as the one before arrived, while their unlinks go out on a second connection, whose
+ *       replies are read once, at the end: the client never waits for an unlink before it sends the
+ *       next.
  * </ul>
  *
  * <p>Arguments: {@code URL [members [trials]]} (default 10,000 and 9). Prints the medians as {@code
@@ -54,7 +58,13 @@ public final class DrainCostProbe {
           + "until #members < size "
           + "return read";
   private static final List<String> WAYS =
-      List.of("unlink", "script_read", "script_drain", "client_read", "client_drain");
+      List.of(
+          "unlink",
+          "script_read",
+          "script_drain",
+          "client_read",
+          "client_drain",
+          "client_drain_two_connections");
 
   private DrainCostProbe() {}
 
@@ -65,7 +75,8 @@ public final class DrainCostProbe {
     }
     int members = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int trials = args.length > 2 ? Integer.parseInt(args[2]) : 9;
-    try (Jedis redis = new Jedis(URI.create(args[0]))) {
+    try (Jedis redis = new Jedis(URI.create(args[0]));
+        Jedis unlinker = new Jedis(URI.create(args[0]))) {
       long pid = ServerCpu.pid(redis);
       if (pid < 0) {
         throw new IllegalStateException(
@@ -94,6 +105,7 @@ public final class DrainCostProbe {
                 }
                 case "script_drain" ->
                     (Long) redis.evalsha(bytes(drain), List.of(set), List.of(bytes("256")));
+                case "client_drain_two_connections" -> clientDrainTwo(redis, unlinker, set);
                 case "client_read" -> {
                   redis.zrange(set, 0, -1);
                   yield redis.unlink(keys);
@@ -170,6 +182,33 @@ public final class DrainCostProbe {
         page = next.get();
       }
     }
+  }
+
+  /** Pages as {@link #clientDrain} reads them, their unlinks sent on a second connection. */
+  private static long clientDrainTwo(Jedis reader, Jedis unlinker, byte[] set) {
+    long removed = 0;
+    List<Response<Long>> counts = new ArrayList<>();
+    try (Pipeline unlinks = unlinker.pipelined()) {
+      int size = 1_024;
+      long position = 0;
+      while (true) {
+        List<byte[]> page = reader.zrange(set, position, position + size - 1);
+        for (int i = 0; i < page.size(); i += 1_024) {
+          List<byte[]> batch = page.subList(i, Math.min(page.size(), i + 1_024));
+          counts.add(unlinks.unlink(batch.toArray(new byte[0][])));
+        }
+        if (page.size() < size) {
+          break;
+        }
+        position += size;
+        size = Math.min(8_192, 2 * size);
+      }
+      unlinks.sync();
+    }
+    for (Response<Long> count : counts) {
+      removed += count.get();
+    }
+    return removed;
   }
 
   private static long median(List<Long> values) {

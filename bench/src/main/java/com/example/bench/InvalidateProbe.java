@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.ZAddParams;
@@ -143,67 +144,43 @@ public final class InvalidateProbe {
       runs.add(trial(dependents, dependents < NO_DIRECT_FROM));
     }
     String label = label(dependents);
-    long invalidate = median(runs.stream().mapToLong(Times::invalidateNanos).toArray());
+    long invalidate = medianOf(runs, Times::invalidateNanos);
     long max = runs.stream().mapToLong(Times::maxMicros).max().orElse(0);
     System.out.println("invalidate_" + label + "_dependents: " + (dependents + 1));
     System.out.println("invalidate_" + label + "_trials: " + trials);
-    System.out.println("invalidate_" + label + "_ms: " + millis(invalidate / 1000.0));
+    printMillis("invalidate_" + label + "_ms", invalidate);
     if (dependents < NO_DIRECT_FROM) {
-      long unlink = median(runs.stream().mapToLong(Times::unlinkNanos).toArray());
-      System.out.println("unlink_" + label + "_ms: " + millis(unlink / 1000.0));
+      long unlink = medianOf(runs, Times::unlinkNanos);
+      printMillis("unlink_" + label + "_ms", unlink);
       System.out.println(
           "invalidate_"
               + label
               + "_vs_unlink_ratio: "
               + String.format(Locale.ROOT, "%.3f", (double) invalidate / unlink));
     }
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_scripts: "
-            + median(runs.stream().mapToLong(Times::scripts).toArray()));
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_commands: "
-            + median(runs.stream().mapToLong(Times::commands).toArray()));
+    System.out.println("invalidate_" + label + "_scripts: " + medianOf(runs, Times::scripts));
+    System.out.println("invalidate_" + label + "_commands: " + medianOf(runs, Times::commands));
     System.out.println("invalidate_" + label + "_max_command_ms: " + millis(max));
     // CPU spent during the invalidation: this JVM's, and the Redis main thread's when Redis is a
     // process of this machine (ServerCpu; 0 otherwise)
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_jvm_cpu_ms: "
-            + millis(median(runs.stream().mapToLong(Times::jvmCpuNanos).toArray()) / 1000.0));
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_redis_cpu_ms: "
-            + millis(median(runs.stream().mapToLong(Times::redisCpuNanos).toArray()) / 1000.0));
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_caller_cpu_ms: "
-            + millis(median(runs.stream().mapToLong(Times::callerCpuNanos).toArray()) / 1000.0));
-    System.out.println(
-        "invalidate_"
-            + label
-            + "_redis_wait_ms: "
-            + millis(median(runs.stream().mapToLong(Times::redisWaitNanos).toArray()) / 1000.0));
+    printMillis("invalidate_" + label + "_jvm_cpu_ms", medianOf(runs, Times::jvmCpuNanos));
+    printMillis("invalidate_" + label + "_redis_cpu_ms", medianOf(runs, Times::redisCpuNanos));
+    printMillis("invalidate_" + label + "_caller_cpu_ms", medianOf(runs, Times::callerCpuNanos));
+    printMillis("invalidate_" + label + "_redis_wait_ms", medianOf(runs, Times::redisWaitNanos));
     if (dependents < NO_DIRECT_FROM) {
-      System.out.println(
-          "unlink_"
-              + label
-              + "_redis_cpu_ms: "
-              + millis(
-                  median(runs.stream().mapToLong(Times::unlinkRedisCpuNanos).toArray()) / 1000.0));
-      System.out.println(
-          "unlink_"
-              + label
-              + "_redis_wait_ms: "
-              + millis(
-                  median(runs.stream().mapToLong(Times::unlinkRedisWaitNanos).toArray()) / 1000.0));
+      printMillis("unlink_" + label + "_redis_cpu_ms", medianOf(runs, Times::unlinkRedisCpuNanos));
+      printMillis(
+          "unlink_" + label + "_redis_wait_ms", medianOf(runs, Times::unlinkRedisWaitNanos));
     }
+  }
+
+  private static long medianOf(List<Times> runs, ToLongFunction<Times> measure) {
+    return median(runs.stream().mapToLong(measure).toArray());
+  }
+
+  /** Prints {@code name: } and a time in nanoseconds as milliseconds. */
+  private static void printMillis(String name, long nanos) {
+    System.out.println(name + ": " + millis(nanos / 1000.0));
   }
 
   /** Fills a dependency and invalidates it, and (when asked) fills another and unlinks its keys. */

@@ -98,7 +98,7 @@ final class ClusterClients {
       }
       if (client == null) {
         RedisClusterClient built = RedisCalls.run(description, "connect", this::build);
-        topology = new ClusterTopology(built, description);
+        topology = new ClusterTopology(built, description, timeoutMs);
         client = built;
       }
       return client;

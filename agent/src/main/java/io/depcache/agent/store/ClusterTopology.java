@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
@@ -17,7 +18,10 @@ import redis.clients.jedis.RedisClusterClient;
  * the calls of one node on one connection and to ask that connection for a replica's
  * acknowledgement ({@code WAIT}). Read on first use, again at most every {@value #MAX_AGE_MILLIS}
  * ms when used, and at once after a redirection, a connection failure or a short acknowledgement; a
- * stale answer only costs a redirection or a second look.
+ * stale answer only costs a redirection or a second look. For a moment of a failover a node may
+ * name no primary for a slot (its view of the slot's owner has not settled): then every node is
+ * asked, again every {@value #SETTLE_PAUSE_MILLIS} ms, until one names it or the store's timeout
+ * has passed.
  */
 final class ClusterTopology {
   static final int SLOTS = 16_384;
@@ -25,47 +29,83 @@ final class ClusterTopology {
   /** How old an answer is used, at most, before it is asked again. */
   static final long MAX_AGE_MILLIS = 1_000;
 
+  /** How long a caller waits between two rounds of asking every node for a slot's primary. */
+  static final long SETTLE_PAUSE_MILLIS = 20;
+
   /** One answer. */
   private record Snapshot(String[] primaryOfSlot, Map<String, Integer> replicas, long takenNanos) {}
 
   private final RedisClusterClient client;
   private final String description;
+  private final long settleMillis;
   private volatile Snapshot snapshot;
   private final ReentrantLock refreshing = new ReentrantLock();
 
-  ClusterTopology(RedisClusterClient client, String description) {
+  /**
+   * @param settleMillis how long a caller waits, at most, for some node to name a primary of a slot
+   *     that the first answer names none for: the store's timeout
+   */
+  ClusterTopology(RedisClusterClient client, String description, long settleMillis) {
     this.client = client;
     this.description = description;
+    this.settleMillis = settleMillis;
   }
 
   /**
    * The {@code host:port} of the primary that serves a slot.
    *
-   * @throws StoreException when no node answers, or no node serves the slot
+   * @throws StoreException when no node answers, or no node names a primary of the slot within the
+   *     store's timeout
    */
   String primaryOf(int slot) {
     String primary = current().primaryOfSlot()[slot];
-    if (primary == null) {
-      primary = refresh().primaryOfSlot()[slot];
-    }
-    if (primary == null) {
-      throw new StoreException("no primary of " + description + " serves slot " + slot);
-    }
-    return primary;
+    return primary != null ? primary : primaryOfNow(slot);
   }
 
   /**
    * The {@code host:port} of the primary that serves a slot, as a node answers now (not an answer
    * kept): for a connection that stays with that primary, a subscription.
    *
-   * @throws StoreException when no node answers, or no node serves the slot
+   * @throws StoreException when no node answers, or no node names a primary of the slot within the
+   *     store's timeout
    */
   String primaryOfNow(int slot) {
     String primary = refresh().primaryOfSlot()[slot];
-    if (primary == null) {
-      throw new StoreException("no primary of " + description + " serves slot " + slot);
+    if (primary != null) {
+      return primary;
     }
-    return primary;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+    while (true) {
+      for (ConnectionPool node : List.copyOf(client.getClusterNodes().values())) {
+        Snapshot answer;
+        try {
+          answer = snapshotOf(slotsOf(node, description));
+        } catch (StoreException e) {
+          continue; // a node that went away; another answers
+        }
+        if (answer.primaryOfSlot()[slot] != null) {
+          snapshot = answer;
+          return answer.primaryOfSlot()[slot];
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new StoreException(
+            "no node of "
+                + description
+                + " names a primary of slot "
+                + slot
+                + " within "
+                + settleMillis
+                + " ms");
+      }
+      try {
+        Thread.sleep(SETTLE_PAUSE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(
+            "waiting for a primary of slot " + slot + " of " + description + " interrupted", e);
+      }
+    }
   }
 
   /**
@@ -114,7 +154,13 @@ final class ClusterTopology {
    * @throws StoreException when none does
    */
   Snapshot refresh() {
-    List<Object> slots = slotsOfAnyNode(client.getClusterNodes().values(), description);
+    Snapshot fresh = snapshotOf(slotsOfAnyNode(client.getClusterNodes().values(), description));
+    snapshot = fresh;
+    return fresh;
+  }
+
+  /** One node's answer to {@code CLUSTER SLOTS}, read. */
+  private static Snapshot snapshotOf(List<Object> slots) {
     String[] primaryOfSlot = new String[SLOTS];
     Map<String, Integer> replicas = new HashMap<>();
     for (Object range : slots) {
@@ -127,9 +173,7 @@ final class ClusterTopology {
       }
       replicas.put(primary, served.size() - 3);
     }
-    Snapshot fresh = new Snapshot(primaryOfSlot, Map.copyOf(replicas), System.nanoTime());
-    snapshot = fresh;
-    return fresh;
+    return new Snapshot(primaryOfSlot, Map.copyOf(replicas), System.nanoTime());
   }
 
   /**
@@ -141,19 +185,28 @@ final class ClusterTopology {
     StoreException last = new StoreException("no node of " + description + " answers");
     for (ConnectionPool asked : nodes) {
       try {
-        return RedisCalls.run(
-            description,
-            "CLUSTER SLOTS",
-            () -> {
-              try (Jedis jedis = new Jedis(asked.getResource())) {
-                return jedis.clusterSlots();
-              }
-            });
+        return slotsOf(asked, description);
       } catch (StoreException e) {
         last = e;
       }
     }
     throw last;
+  }
+
+  /**
+   * {@code CLUSTER SLOTS} as one node says it.
+   *
+   * @throws StoreException when it does not answer
+   */
+  private static List<Object> slotsOf(ConnectionPool node, String description) {
+    return RedisCalls.run(
+        description,
+        "CLUSTER SLOTS",
+        () -> {
+          try (Jedis jedis = new Jedis(node.getResource())) {
+            return jedis.clusterSlots();
+          }
+        });
   }
 
   private static String address(List<?> node) {

@@ -45,7 +45,12 @@ final class RedisClients {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   static UnifiedJedis standalone(String url, int timeoutMs) {
-    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT, provider -> {});
+    return standalone(url, timeoutMs, provider -> {});
+  }
+
+  /** {@link #standalone(String, int)}, handing its connections to {@code made}. */
+  static UnifiedJedis standalone(String url, int timeoutMs, Consumer<ConnectionProvider> made) {
+    return standalone(url, timeoutMs, null, null, TlsSettings.DEFAULT, made);
   }
 
   /**

@@ -2,13 +2,17 @@ package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -78,6 +82,13 @@ final class RedisInvalidator {
   /** Members of a sorted set read by one {@code ZRANGE} at most. */
   static final int READ = 8_192;
 
+  /**
+   * The most dependencies of one invalidation whose detached sets are read with the detach script
+   * ({@link #detachAhead}): a read costs little, but more than nothing for a set the script
+   * drained.
+   */
+  static final int READ_AHEAD = 8;
+
   /** Keys unlinked by one {@code UNLINK} of a sorted set's page. */
   static final int UNLINK_BATCH = 1_024;
 
@@ -93,13 +104,30 @@ final class RedisInvalidator {
   private static final byte[] DETACH_SCRIPT_MOST = bytes(Integer.toString(SCRIPT_MOST));
   private static final byte[] START = bytes("0");
 
+  /** What names this JVM's detached sets apart from every other JVM's. */
+  private static final String JVM_UNIQUE = UUID.randomUUID().toString();
+
+  /** Names this JVM's detached sets apart from each other. */
+  private static final AtomicLong DETACHMENTS = new AtomicLong();
+
   private final UnifiedJedis client;
+  private final Supplier<Connection> connections;
   private final String redactedUrl;
   private final byte[] sequenceKey;
   private final byte[] epochKey;
 
-  RedisInvalidator(UnifiedJedis client, String redactedUrl, byte[] sequenceKey, byte[] epochKey) {
+  /**
+   * @param connections connections of {@code client}'s pool, one of which reads and unlinks a large
+   *     sorted set ({@link #drainSorted}); closing it gives it back
+   */
+  RedisInvalidator(
+      UnifiedJedis client,
+      Supplier<Connection> connections,
+      String redactedUrl,
+      byte[] sequenceKey,
+      byte[] epochKey) {
     this.client = client;
+    this.connections = connections;
     this.redactedUrl = redactedUrl;
     this.sequenceKey = sequenceKey;
     this.epochKey = epochKey;
@@ -114,6 +142,15 @@ final class RedisInvalidator {
     final byte[] draining;
     final long sortedSize;
     byte[] cursor = START;
+
+    /**
+     * Its first {@value #FIRST_READ} members, when they were read in the round trip that detached
+     * it; null otherwise, and once {@link #drainSorted} took them.
+     */
+    List<byte[]> firstPage;
+
+    /** Which dependency of the detach call it is the set of, -1 for another call's. */
+    int ownOf = -1;
 
     Detached(byte[] set, byte[] draining, long sortedSize) {
       this.set = set;
@@ -143,43 +180,8 @@ final class RedisInvalidator {
    */
   long invalidate(Collection<String> dependencyKeys, FollowUp followUp) {
     Set<String> unique = new LinkedHashSet<>(dependencyKeys);
-    if (followUp != null && !unique.isEmpty() && unique.size() <= DETACH_GROUP) {
-      List<String> group = List.copyOf(unique);
-      DetachCall detach = detachCall(group);
-      List<Response<Object>> replies =
-          call(
-              "detach script",
-              () -> {
-                try (AbstractPipeline pipeline = client.pipelined()) {
-                  Response<Object> detached =
-                      pipeline.evalsha(DETACH.sha(), detach.keys, detach.args);
-                  Response<Object> followed =
-                      pipeline.evalsha(followUp.script.sha(), followUp.keys, followUp.args);
-                  pipeline.sync();
-                  return List.of(detached, followed);
-                }
-              });
-      Response<Object> followed = replies.get(1);
-      Detachment detached;
-      try {
-        detached = detached(group, detach.keys, (List<?>) replies.get(0).get());
-      } catch (JedisDataException e) {
-        if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-          throw RedisCalls.failure(redactedUrl, "detach script", e);
-        }
-        detached = detach(group); // loads the script; the follow-up is the caller's
-        followed = null;
-      }
-      long removed = detached.removed();
-      List<Detached> sets = new ArrayList<>(detached.left());
-      if (sets.isEmpty() && followed != null) {
-        try {
-          followUp.answered(followed.get());
-        } catch (JedisDataException e) {
-          // not known there yet, or refused: the caller runs it, and learns why
-        }
-      }
-      return removed + drainAll(sets);
+    if (!unique.isEmpty() && unique.size() <= DETACH_GROUP) {
+      return detachAhead(List.copyOf(unique), followUp);
     }
     long removed = 0;
     List<Detached> sets = new ArrayList<>();
@@ -199,6 +201,69 @@ final class RedisInvalidator {
       sets.addAll(detached.left());
     }
     return removed + drainAll(sets);
+  }
+
+  /**
+   * One detach script for all the dependencies, sent with the follow-up (when there is one) and,
+   * for at most {@value #READ_AHEAD} dependencies, a read of the first {@value #FIRST_READ} members
+   * of each one's detached set, pipelined: Redis runs them in that order, so a large set's first
+   * page comes back with the detachment instead of a round trip later. A set the script drained is
+   * gone by then, and its read is empty; a plain set's read fails (WRONGTYPE) and is not used.
+   */
+  @SuppressWarnings("unchecked") // a ZRANGE's reply
+  private long detachAhead(List<String> group, FollowUp followUp) {
+    DetachCall detach = detachCall(group);
+    int reads = group.size() <= READ_AHEAD ? group.size() : 0;
+    List<Response<?>> replies =
+        call(
+            "detach script",
+            () -> {
+              try (AbstractPipeline pipeline = client.pipelined()) {
+                List<Response<?>> sent = new ArrayList<>(2 + reads);
+                sent.add(pipeline.evalsha(DETACH.sha(), detach.keys, detach.args));
+                sent.add(
+                    followUp == null
+                        ? null
+                        : pipeline.evalsha(followUp.script.sha(), followUp.keys, followUp.args));
+                for (int i = 0; i < reads; i++) {
+                  sent.add(pipeline.zrange(detach.keys.get(5 + 4 * i), 0, FIRST_READ - 1));
+                }
+                pipeline.sync();
+                return sent;
+              }
+            });
+    Detachment detached;
+    boolean loaded = true;
+    try {
+      detached = detached(group, detach.keys, (List<?>) replies.get(0).get());
+    } catch (JedisDataException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+        throw RedisCalls.failure(redactedUrl, "detach script", e);
+      }
+      detached = detach(group); // loads the script; the follow-up is the caller's
+      loaded = false;
+    }
+    List<Detached> sets = new ArrayList<>(detached.left());
+    if (loaded) {
+      for (Detached set : sets) {
+        if (set.ownOf >= 0 && set.ownOf < reads && set.read() && Arrays.equals(set.cursor, START)) {
+          try {
+            set.firstPage = (List<byte[]>) replies.get(2 + set.ownOf).get();
+          } catch (JedisDataException e) {
+            // not sorted after all: a drain script reads it
+          }
+        }
+      }
+      Response<?> followed = replies.get(1);
+      if (sets.isEmpty() && followed != null) {
+        try {
+          followUp.answered(followed.get());
+        } catch (JedisDataException e) {
+          // not known there yet, or refused: the caller runs it, and learns why
+        }
+      }
+    }
+    return detached.removed() + drainAll(sets);
   }
 
   /**
@@ -224,65 +289,101 @@ final class RedisInvalidator {
   }
 
   /**
-   * Drains a detached sorted set from its cursor by reading it: pages by position, of {@value
-   * #FIRST_READ} members, then twice as many each time up to {@value #READ}, each unlinked in
-   * batches of {@value #UNLINK_BATCH} keys in the round trip that reads the next page; the last
-   * round trip unlinks the set and takes it off its dependency's sets being drained. Stops after
-   * {@code pages} pages (tests stop half way), the cursor then where the next page begins. A set
-   * that is not sorted (an agent before the sorted sets wrote it, under a name no sorted set had)
-   * is left as it was, for a drain script; one that is gone was finished by another invalidation,
-   * which read every member before it unlinked it.
+   * Drains a detached sorted set from its cursor by reading it, on one connection of the pool:
+   * pages by position, of {@value #FIRST_READ} members, then twice as many each time up to {@value
+   * #READ}, each unlinked in batches of {@value #UNLINK_BATCH} keys. One page ahead: the unlinks of
+   * a page and the read of the next go out together, and the client then waits for the unlinks of
+   * the page before, so Redis unlinks one page while the client takes in the next and writes its
+   * unlinks, and never waits for the client. The last round trip unlinks the set and takes it off
+   * its dependency's sets being drained. Stops after {@code pages} pages (tests stop half way), the
+   * cursor then where the next page begins. A set that is not sorted (an agent before the sorted
+   * sets wrote it, under a name no sorted set had) is left as it was, for a drain script; one that
+   * is gone was finished by another invalidation, which read every member before it unlinked it.
    *
    * @return how many entries existed and were removed
    */
   long drainSorted(Detached set, int pages) {
     long from = Long.parseLong(new String(set.cursor, StandardCharsets.US_ASCII));
+    List<byte[]> first = from == 0 ? set.firstPage : null;
+    set.firstPage = null;
     return call(
         "drain",
         () -> {
-          long removed = 0;
-          try (AbstractPipeline pipeline = client.pipelined()) {
-            int size = FIRST_READ;
-            Response<List<byte[]>> next = pipeline.zrange(set.set, from, from + size - 1);
-            pipeline.sync();
-            List<byte[]> page;
+          try (Connection connection = connections.get()) {
+            boolean read = false;
             try {
-              page = next.get();
-            } catch (JedisDataException e) {
-              return 0L; // WRONGTYPE: a plain set
-            }
-            long position = from;
-            for (int read = 1; ; read++) {
-              position += size;
-              boolean last = page.size() < size;
-              boolean stop = !last && read >= pages;
-              size = Math.min(READ, 2 * size);
-              next = last || stop ? null : pipeline.zrange(set.set, position, position + size - 1);
-              List<Response<Long>> unlinked = new ArrayList<>();
-              for (int i = 0; i < page.size(); i += UNLINK_BATCH) {
-                List<byte[]> batch = page.subList(i, Math.min(page.size(), i + UNLINK_BATCH));
-                unlinked.add(pipeline.unlink(batch.toArray(new byte[0][])));
+              long removed = drainSorted(connection, set, from, first, pages);
+              read = true;
+              return removed;
+            } finally {
+              if (!read) {
+                // Replies may wait on it unread: the pool must not hand it to another call.
+                connection.setBroken();
               }
-              if (last) {
-                pipeline.unlink(set.set);
-                pipeline.srem(set.draining, set.set);
-              }
-              pipeline.sync();
-              for (Response<Long> count : unlinked) {
-                removed += count.get();
-              }
-              if (last) {
-                set.cursor = new byte[0];
-                return removed;
-              }
-              if (stop) {
-                set.cursor = bytes(Long.toString(position));
-                return removed;
-              }
-              page = next.get();
             }
           }
         });
+  }
+
+  private static long drainSorted(
+      Connection connection, Detached set, long from, List<byte[]> first, int pages) {
+    int size = FIRST_READ;
+    List<byte[]> page = first;
+    if (page == null) {
+      connection.sendCommand(
+          Protocol.Command.ZRANGE, set.set, number(from), number(from + size - 1));
+      try {
+        page = connection.getBinaryMultiBulkReply();
+      } catch (JedisDataException e) {
+        return 0; // WRONGTYPE: a plain set
+      }
+    }
+    long removed = 0;
+    long position = from;
+    int unread = 0; // unlinks of the page before, sent, their replies not read yet
+    for (int read = 1; ; read++) {
+      position += size;
+      boolean last = page.size() < size;
+      boolean more = !last && read < pages;
+      size = Math.min(READ, 2 * size);
+      if (more) {
+        connection.sendCommand(
+            Protocol.Command.ZRANGE, set.set, number(position), number(position + size - 1));
+      }
+      int batches = 0;
+      for (int i = 0; i < page.size(); i += UNLINK_BATCH) {
+        List<byte[]> batch = page.subList(i, Math.min(page.size(), i + UNLINK_BATCH));
+        connection.sendCommand(Protocol.Command.UNLINK, batch.toArray(new byte[0][]));
+        batches++;
+      }
+      if (last) {
+        connection.sendCommand(Protocol.Command.UNLINK, set.set);
+        connection.sendCommand(Protocol.Command.SREM, set.draining, set.set);
+      }
+      for (int i = 0; i < unread; i++) {
+        removed += connection.getIntegerReply();
+      }
+      if (more) {
+        page = connection.getBinaryMultiBulkReply();
+        unread = batches;
+        continue;
+      }
+      for (int i = 0; i < batches; i++) {
+        removed += connection.getIntegerReply();
+      }
+      if (last) {
+        connection.getIntegerReply(); // the set
+        connection.getIntegerReply(); // off the sets being drained
+        set.cursor = new byte[0];
+      } else {
+        set.cursor = number(position);
+      }
+      return removed;
+    }
+  }
+
+  private static byte[] number(long value) {
+    return bytes(Long.toString(value));
   }
 
   /** A detach script's keys and arguments. */
@@ -292,7 +393,7 @@ final class RedisInvalidator {
     List<byte[]> keys = new ArrayList<>(2 + 4 * dependencyKeys.size());
     keys.add(sequenceKey);
     keys.add(epochKey);
-    String unique = UUID.randomUUID().toString();
+    String unique = JVM_UNIQUE + ":" + DETACHMENTS.incrementAndGet();
     for (String dependencyKey : dependencyKeys) {
       keys.add(bytes(dependencyKey));
       keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));
@@ -334,6 +435,7 @@ final class RedisInvalidator {
       if (ownFrom.length > 0) {
         Detached own = new Detached(keys.get(5 + 4 * i), draining, (Long) sets.get(1));
         own.cursor = ownFrom;
+        own.ownOf = i;
         left.add(own);
       }
       for (int j = 2; j < sets.size(); j += 2) {

@@ -17,6 +17,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -50,7 +51,16 @@ public final class RedisStore implements CacheStore {
   private final SharedLookups lookups;
   private final RedisInvalidator invalidator;
 
-  RedisStore(UnifiedJedis client, String redactedUrl, String sequenceKey, int timeoutMs) {
+  /**
+   * @param connections the client's own connections: a large invalidation takes one to read and
+   *     unlink a dependency set on ({@link RedisInvalidator})
+   */
+  RedisStore(
+      UnifiedJedis client,
+      ConnectionProvider connections,
+      String redactedUrl,
+      String sequenceKey,
+      int timeoutMs) {
     this.client = client;
     this.redactedUrl = redactedUrl;
     this.sequenceKey = bytes(sequenceKey);
@@ -64,7 +74,9 @@ public final class RedisStore implements CacheStore {
             key -> RedisCalls.run(redactedUrl, "MGET", mgetOne, key),
             this.sequenceKey,
             timeoutMs);
-    this.invalidator = new RedisInvalidator(client, redactedUrl, this.sequenceKey, epochKey);
+    this.invalidator =
+        new RedisInvalidator(
+            client, connections::getConnection, redactedUrl, this.sequenceKey, epochKey);
   }
 
   /**
@@ -89,8 +101,9 @@ public final class RedisStore implements CacheStore {
    * @throws StoreException when the URL is not a valid Redis URL
    */
   public static RedisStore connect(String url, int timeoutMs, String sequenceKey) {
-    return new RedisStore(
-        RedisClients.standalone(url, timeoutMs), Redaction.redactUrl(url), sequenceKey, timeoutMs);
+    ConnectionProvider[] connections = new ConnectionProvider[1];
+    UnifiedJedis client = RedisClients.standalone(url, timeoutMs, p -> connections[0] = p);
+    return new RedisStore(client, connections[0], Redaction.redactUrl(url), sequenceKey, timeoutMs);
   }
 
   /**
@@ -106,9 +119,11 @@ public final class RedisStore implements CacheStore {
   static CacheStore connect(ManagerConfig settings, String sequenceKey) {
     if (settings.sentinelMaster() != null) {
       SentinelConnections[] provider = new SentinelConnections[1];
+      UnifiedJedis client = RedisClients.sentinel(settings, p -> provider[0] = p);
       RedisStore store =
           new RedisStore(
-              RedisClients.sentinel(settings, p -> provider[0] = p),
+              client,
+              provider[0],
               "sentinel '"
                   + settings.sentinelMaster()
                   + "' of "
@@ -118,11 +133,10 @@ public final class RedisStore implements CacheStore {
       return new FailoverReplay(store, provider[0]);
     }
 
+    ConnectionProvider[] connections = new ConnectionProvider[1];
+    UnifiedJedis client = RedisClients.standalone(settings, p -> connections[0] = p);
     return new RedisStore(
-        RedisClients.standalone(settings),
-        settings.redactedRedisUrl(),
-        sequenceKey,
-        settings.timeoutMs());
+        client, connections[0], settings.redactedRedisUrl(), sequenceKey, settings.timeoutMs());
   }
 
   /** The near cache's channel: connections of its own to the server of the settings. */

@@ -117,6 +117,9 @@ public final class ClusterHitProbe {
     figure("cluster_hit_vs_raw_get_p50_ratio", hitP50 / getDecodeP50);
   }
 
+  /** Unmeasured invalidations of a tenth as many dependents before the measured ones. */
+  private static final int WARM_UP_TRIALS = 20;
+
   private static void invalidations(
       RedisClusterClient raw, Set<HostAndPort> nodes, String namespace, int trials) {
     byte[] value = new byte[64];
@@ -130,17 +133,21 @@ public final class ClusterHitProbe {
     List<Long> replicasCpu = new ArrayList<>();
     List<Long> waits = new ArrayList<>();
     Map<String, Long> overTenByCommand = new TreeMap<>();
-    // Unmeasured, as InvalidateProbe's first trial: the JIT, the scripts, the pools.
-    String warm = "warm" + ThreadLocalRandom.current().nextInt(1_000_000);
-    byte[] warmSet = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, warm));
-    try (AbstractPipeline pipeline = raw.pipelined()) {
-      for (int i = 0; i < DEPENDENTS / 10; i++) {
-        String entry = KeyLayout.entryKey(namespace, warm + ":" + i);
-        pipeline.set(RedisClusterStore.storedName(entry), value);
-        pipeline.zadd(warmSet, 0, entry.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams());
+    // Unmeasured, as InvalidateProbe's first trials: the scripts, the pools, and the JIT, whose
+    // compiler threads would otherwise take the cores from the nodes in the first measured trials.
+    for (int w = 0; w < WARM_UP_TRIALS; w++) {
+      String warm = "warm" + w + ":" + ThreadLocalRandom.current().nextInt(1_000_000);
+      byte[] warmSet = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, warm));
+      try (AbstractPipeline pipeline = raw.pipelined()) {
+        for (int i = 0; i < DEPENDENTS / 10; i++) {
+          String entry = KeyLayout.entryKey(namespace, warm + ":" + i);
+          pipeline.set(RedisClusterStore.storedName(entry), value);
+          pipeline.zadd(
+              warmSet, 0, entry.getBytes(StandardCharsets.UTF_8), ZAddParams.zAddParams());
+        }
       }
+      DepCache.manager().invalidateDependency(warm);
     }
-    DepCache.manager().invalidateDependency(warm);
     for (int trial = 0; trial < trials; trial++) {
       String name = "hot" + trial + ThreadLocalRandom.current().nextInt(1_000_000);
       byte[] set = RedisClusterStore.storedName(KeyLayout.dependencyKey(namespace, name));
@@ -183,7 +190,8 @@ public final class ClusterHitProbe {
       for (int n = 0; n < order.size(); n++) {
         before[n] = ServerCpu.schedstat(pids[n]);
       }
-      // The garbage of the fill is collected now, not in the middle of what is timed.
+      // The compilations and the garbage of the fill are done with now, not in what is timed.
+      ServerCpu.awaitQuietCompiler();
       System.gc();
       long jvmBefore = ServerCpu.jvmCpuNanos();
       long start = System.nanoTime();

@@ -207,7 +207,8 @@ public final class InvalidateProbe {
         redis.slowlogReset();
         long[] callsBefore = calls();
         long[] redisBefore = ServerCpu.schedstat(pid);
-        // The garbage of the fill is collected now, not in the middle of what is timed.
+        // The compilations and the garbage of the fill are done with now, not in what is timed.
+        ServerCpu.awaitQuietCompiler();
         System.gc();
         long jvmBefore = ServerCpu.jvmCpuNanos();
         long callerBefore = ServerCpu.threadCpuNanos();
@@ -242,7 +243,8 @@ public final class InvalidateProbe {
         }
       } else {
         // In the order they were written, as an application that knew them would remove them.
-        System.gc(); // as before the invalidation
+        ServerCpu.awaitQuietCompiler(); // as before the invalidation
+        System.gc();
         long[] redisBefore = ServerCpu.schedstat(pid);
         long start = System.nanoTime();
         long removed = redis.unlink(keys);

@@ -1,6 +1,7 @@
 package com.example.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,4 +54,38 @@ final class ServerCpu {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
+
+  /**
+   * Waits until this JVM is idle for {@value #QUIET_MILLIS} ms (the caller sleeping, the JVM's
+   * other threads together using less than a tenth of a core, the JIT finishing no compilation),
+   * for at most {@value #QUIET_WAIT_MILLIS} ms: what a probe did just before a measure (a fill of
+   * 100,000 keys) queues compilations, and the compiler threads would take the cores from Redis in
+   * what is timed. A compilation in progress shows only in the CPU, which is read in ticks of 10
+   * ms, so the windows are 100 ms long.
+   */
+  static void awaitQuietCompiler() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long deadline = System.nanoTime() + QUIET_WAIT_MILLIS * 1_000_000L;
+    long compiled = timed ? jit.getTotalCompilationTime() : 0;
+    long quiet = 0;
+    while (quiet < QUIET_MILLIS && System.nanoTime() - deadline < 0) {
+      long cpu = jvmCpuNanos();
+      try {
+        Thread.sleep(WINDOW_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long busy = jvmCpuNanos() - cpu;
+      long now = timed ? jit.getTotalCompilationTime() : 0;
+      boolean idle = busy < WINDOW_MILLIS * 100_000L && now == compiled; // < 10 % of a core
+      compiled = now;
+      quiet = idle ? quiet + WINDOW_MILLIS : 0;
+    }
+  }
+
+  private static final long WINDOW_MILLIS = 100;
+  private static final long QUIET_MILLIS = 300;
+  private static final long QUIET_WAIT_MILLIS = 10_000;
 }

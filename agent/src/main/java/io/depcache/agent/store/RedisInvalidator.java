@@ -2,7 +2,6 @@ package io.depcache.agent.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -246,7 +245,8 @@ final class RedisInvalidator {
     List<Detached> sets = new ArrayList<>(detached.left());
     if (loaded) {
       for (Detached set : sets) {
-        if (set.ownOf >= 0 && set.ownOf < reads && set.read() && Arrays.equals(set.cursor, START)) {
+        // A set the client reads is one the script only detached: its cursor is at the start.
+        if (set.ownOf >= 0 && set.ownOf < reads && set.read()) {
           try {
             set.firstPage = (List<byte[]>) replies.get(2 + set.ownOf).get();
           } catch (JedisDataException e) {

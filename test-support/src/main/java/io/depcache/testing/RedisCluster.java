@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -346,7 +347,8 @@ public final class RedisCluster implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
     while (!role(replicaPort).equals("master")) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("replica " + replicaPort + " was not promoted in 30 s");
+        throw new IllegalStateException(
+            "replica " + replicaPort + " was not promoted in 30 s\n" + views());
       }
       sleep(50);
     }
@@ -430,7 +432,8 @@ public final class RedisCluster implements AutoCloseable {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("the cluster did not recover within 30 s of a kill");
+        throw new IllegalStateException(
+            "the cluster did not recover within 30 s of a kill\n" + views());
       }
       sleep(100);
     }
@@ -507,58 +510,114 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** Every node says the cluster is ok and every slot is served by a node that agrees. */
+  /**
+   * Every node says the cluster is ok and every slot is served by a node that agrees. Past 30 s the
+   * error says what was last missing, with every node's view of the cluster and the end of its log.
+   */
   private void awaitReady(String cli) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
     while (true) {
-      boolean ready = true;
+      String missing = null;
       for (Node node : nodes) {
         CommandRun info = run(List.of(cli, "-p", Integer.toString(node.port()), "CLUSTER", "INFO"));
         if (info.exit() != 0
             || !info.output().contains("cluster_state:ok")
             || !info.output().contains("cluster_slots_ok:16384")) {
-          ready = false;
+          missing = "node " + node.port() + " says:\n" + info.output();
           break;
         }
       }
-      if (ready) {
+      if (missing == null) {
         CommandRun check =
             run(List.of(cli, "--cluster", "check", "127.0.0.1:" + nodes.get(0).port()));
-        if (check.exit() == 0 && !check.output().contains("[WARNING]") && replicasListed()) {
-          return;
+        if (check.exit() != 0 || check.output().contains("[WARNING]")) {
+          missing = "redis-cli --cluster check says:\n" + check.output();
+        } else {
+          missing = disagreement();
+          if (missing == null) {
+            return;
+          }
         }
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("the cluster was not ready within 30 s");
+        throw new IllegalStateException(
+            "the cluster was not ready within 30 s; last, " + missing + "\n" + views());
       }
       sleep(100);
     }
   }
 
-  /**
-   * Every node's {@code CLUSTER SLOTS} lists every replica: a replica is listed once it synced with
-   * its primary (until then it could not take over with its data), and a store that waits for
-   * replicas' acknowledgements counts the ones listed.
-   */
-  private boolean replicasListed() {
-    List<Integer> replicas = replicas();
+  /** Every node's {@code CLUSTER NODES} and the last lines of its log, for an error message. */
+  private String views() {
+    StringBuilder views = new StringBuilder();
     for (Node node : nodes) {
+      CommandRun seen =
+          run(List.of(cli(), "-p", Integer.toString(node.port()), "CLUSTER", "NODES"));
+      List<String> log = log(node.port()).lines().toList();
+      views
+          .append("--- node ")
+          .append(node.port())
+          .append(", CLUSTER NODES:\n")
+          .append(seen.output())
+          .append("--- its log, last lines:\n")
+          .append(String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())))
+          .append('\n');
+    }
+    return views.toString();
+  }
+
+  /**
+   * Every node, replicas included, answers {@code CLUSTER SLOTS} with the same owner for every
+   * slot, and lists every replica. A replica learns of a slot that moved to its primary only from
+   * the cluster's gossip, some moments after the primaries; one asked to take over before then
+   * claims only the slots it knew of, and the one it missed stays unserved for good (its own view
+   * lacks it, the others' view names it). A replica is listed once it synced with its primary
+   * (until then it could not take over with its data), and a store that waits for replicas'
+   * acknowledgements counts the ones listed.
+   *
+   * @return null when every node agrees and lists every replica, else what one does not
+   */
+  private String disagreement() {
+    List<Integer> replicas = replicas();
+    Map<Long, String> first = null;
+    int firstPort = 0;
+    for (Node node : nodes) {
+      Map<Long, String> owners = new TreeMap<>();
+      Map<String, Integer> listed = new HashMap<>();
       try (Jedis jedis = jedis(node.port(), 2_000)) {
-        Map<String, Integer> listed = new HashMap<>();
         for (Object range : jedis.clusterSlots()) {
           List<?> served = (List<?>) range;
           List<?> primary = (List<?>) served.get(2);
-          listed.put(
-              new String((byte[]) primary.get(0), UTF_8) + ":" + primary.get(1), served.size() - 3);
-        }
-        if (listed.values().stream().mapToInt(Integer::intValue).sum() != replicas.size()) {
-          return false;
+          String owner = new String((byte[]) primary.get(0), UTF_8) + ":" + primary.get(1);
+          owners.put((Long) served.get(0), served.get(1) + " " + owner);
+          listed.put(owner, served.size() - 3);
         }
       } catch (RuntimeException e) {
-        return false;
+        return "node " + node.port() + " did not answer CLUSTER SLOTS: " + e;
+      }
+      if (listed.values().stream().mapToInt(Integer::intValue).sum() != replicas.size()) {
+        return "node "
+            + node.port()
+            + " lists replicas per primary "
+            + listed
+            + " of the replicas "
+            + replicas;
+      }
+      if (first == null) {
+        first = owners;
+        firstPort = node.port();
+      } else if (!first.equals(owners)) {
+        return "nodes "
+            + firstPort
+            + " and "
+            + node.port()
+            + " disagree on the slots' owners: "
+            + first
+            + " against "
+            + owners;
       }
     }
-    return true;
+    return null;
   }
 
   @Override

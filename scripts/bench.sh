@@ -35,7 +35,12 @@ for needed in "$agent_jar" "$bench_jar" "$boot_jar" demo-app/target/classes/com/
     api/target/classes/io/depcache/DepCache.class; do
   [ -e "$needed" ] || stale=yes
 done
-if [ -z "$stale" ] && [ -n "$(find bench/src bench/pom.xml -newer "$bench_jar" -print -quit)" ]; then
+# A jar older than a source it is built from measures code that is no longer there.
+newer_than() { [ -n "$(find "${@:2}" -newer "$1" -print -quit 2>/dev/null)" ]; }
+if [ -z "$stale" ] && { newer_than "$bench_jar" bench/src bench/pom.xml test-support/src \
+    || newer_than "$agent_jar" agent/src/main agent/pom.xml api/src/main api/pom.xml pom.xml \
+    || newer_than "$boot_jar" layouts/boot-app/src layouts/boot-app/pom.xml layouts/app-logic/src \
+    || newer_than demo-app/target/classes/com/example/demo/DemoApp.class demo-app/src; }; then
   stale=yes
 fi
 if [ -n "$stale" ]; then

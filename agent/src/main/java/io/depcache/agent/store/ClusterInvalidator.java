@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -102,7 +101,7 @@ final class ClusterInvalidator {
    *     still being drained
    */
   List<Detached> detach(List<String> dependencyKeys, long sequence) {
-    return detach(detachCalls(dependencyKeys, sequence, UUID.randomUUID().toString()));
+    return detach(detachCalls(dependencyKeys, sequence, RedisInvalidator.uniqueName()));
   }
 
   /**

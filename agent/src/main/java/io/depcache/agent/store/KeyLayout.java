@@ -14,9 +14,10 @@ import java.util.HexFormat;
  *                                    depend on it, a sorted set in the order they joined (so that
  *                                    an invalidation reads it a page at a time by position); it
  *                                    expires no earlier than its longest-lived member
- * {prefix}:{manager}:d:{dependency}\0invalidating:{uuid}
+ * {prefix}:{manager}:d:{dependency}\0invalidating:{unique}
  *                                    a dependency set while RedisStore invalidates it: renamed
- *                                    away first so that new registrations start a fresh set
+ *                                    away first so that new registrations start a fresh set;
+ *                                    {unique} is the JVM's id (a UUID made at start) and a counter
  * {entry or dependency key}\0fence  the invalidation sequence at which that key was last deleted
  *                                    or invalidated; a write whose computation started earlier is
  *                                    refused (see CacheStore#putIfUnchangedSince)

@@ -109,6 +109,15 @@ final class RedisInvalidator {
   /** Names this JVM's detached sets apart from each other. */
   private static final AtomicLong DETACHMENTS = new AtomicLong();
 
+  /**
+   * A name no other detachment of any JVM has: this JVM's id and a counter, without a {@link
+   * UUID}'s {@code SecureRandom} per call. The cluster's invalidator names its detached sets with
+   * it too.
+   */
+  static String uniqueName() {
+    return JVM_UNIQUE + ":" + DETACHMENTS.incrementAndGet();
+  }
+
   private final UnifiedJedis client;
   private final Supplier<Connection> connections;
   private final String redactedUrl;
@@ -393,7 +402,7 @@ final class RedisInvalidator {
     List<byte[]> keys = new ArrayList<>(2 + 4 * dependencyKeys.size());
     keys.add(sequenceKey);
     keys.add(epochKey);
-    String unique = JVM_UNIQUE + ":" + DETACHMENTS.incrementAndGet();
+    String unique = uniqueName();
     for (String dependencyKey : dependencyKeys) {
       keys.add(bytes(dependencyKey));
       keys.add(bytes(KeyLayout.fenceKey(dependencyKey)));

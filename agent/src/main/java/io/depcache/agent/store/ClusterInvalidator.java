@@ -214,21 +214,30 @@ final class ClusterInvalidator {
       for (int from = starts[slot]; from < starts[slot + 1]; from += GROUP) {
         int to = Math.min(from + GROUP, starts[slot + 1]);
         List<byte[]> names = new ArrayList<>(to - from);
-        List<Integer> distinct = new ArrayList<>(4);
+        // A slot has one to five tags (ClusterKeys): a short array, no boxing.
+        int[] distinct = new int[8];
+        int tagCount = 0;
         for (int k = from; k < to; k++) {
           int i = bySlot[k];
           names.add(ClusterKeys.ofMember(members.get(i), tags[i]));
-          if (!distinct.contains(tags[i])) {
-            distinct.add(tags[i]);
+          int seen = 0;
+          while (seen < tagCount && distinct[seen] != tags[i]) {
+            seen++;
+          }
+          if (seen == tagCount) {
+            if (tagCount == distinct.length) {
+              distinct = Arrays.copyOf(distinct, 2 * tagCount);
+            }
+            distinct[tagCount++] = tags[i];
           }
         }
-        List<byte[]> fenced = new ArrayList<>(distinct.size());
-        for (int tag : distinct) {
-          fenced.add(ClusterKeys.tagMember(tag));
+        List<byte[]> fenced = new ArrayList<>(tagCount);
+        for (int t = 0; t < tagCount; t++) {
+          fenced.add(ClusterKeys.tagMember(distinct[t]));
         }
         groups.add(
             new ClusterScripts.SlotGroup(
-                slot, ClusterKeys.tagFences(distinct.get(0), owner), fenced, names));
+                slot, ClusterKeys.tagFences(distinct[0], owner), fenced, names));
         ranges.add(new int[] {from, to});
       }
     }

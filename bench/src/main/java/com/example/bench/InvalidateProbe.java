@@ -45,7 +45,13 @@ public final class InvalidateProbe {
   private static final int PIPELINE = 10_000;
   private static final int NO_DIRECT_FROM = 1_000_000;
   private static final String SLOWER_THAN_MICROS = "1000";
-  private static final int WARM_UP_TRIALS = 20;
+  private static final int WARM_UP_TRIALS = Integer.getInteger("bench.warmups", 20);
+
+  /**
+   * {@code -Dbench.threads=true}: a diagnosis, not a figure. Prints the threads of this machine
+   * that used the most CPU in the timed invalidations, summed over the trials.
+   */
+  private static final boolean THREADS = Boolean.getBoolean("bench.threads");
 
   private final CacheManager manager = DepCache.manager();
   private final String namespace =
@@ -53,6 +59,7 @@ public final class InvalidateProbe {
   private final Jedis redis;
   private final long pid;
   private final byte[] value;
+  private final java.util.Map<String, Long> threadCpu = new java.util.HashMap<>();
   private long longestMicros;
   private String longest = "none of 1 ms or more";
   private long commandsInAll;
@@ -89,9 +96,22 @@ public final class InvalidateProbe {
         for (int i = 0; i < WARM_UP_TRIALS; i++) {
           probe.trial(10_000, true);
         }
+        probe.threadCpu.clear();
         for (String size : sizes) {
           String[] parts = size.split(":");
           probe.measure(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+        if (THREADS) {
+          probe.threadCpu.entrySet().stream()
+              .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+              .limit(20)
+              .forEach(
+                  e ->
+                      System.out.printf(
+                          Locale.ROOT,
+                          "thread cpu: %8.3f ms  %s%n",
+                          e.getValue() / 1e6,
+                          e.getKey()));
         }
         System.out.println("invalidate_dependency_set: " + probe.layout);
         System.out.println("invalidate_max_command_ms: " + millis(probe.longestMicros));
@@ -210,11 +230,26 @@ public final class InvalidateProbe {
         // The compilations and the garbage of the fill are done with now, not in what is timed.
         ServerCpu.awaitQuietCompiler();
         System.gc();
+        java.util.Map<java.io.File, String> threads =
+            THREADS ? ServerCpu.everyThread() : java.util.Map.of();
+        java.io.File[] tasks = threads.keySet().toArray(new java.io.File[0]);
+        long[] threadsBefore = THREADS ? ServerCpu.threadCpu(tasks) : null;
         long jvmBefore = ServerCpu.jvmCpuNanos();
         long callerBefore = ServerCpu.threadCpuNanos();
         long start = System.nanoTime();
         long removed = manager.invalidateDependency(dependency);
         invalidate = System.nanoTime() - start;
+        if (THREADS) {
+          long[] threadsAfter = ServerCpu.threadCpu(tasks);
+          for (int t = 0; t < tasks.length; t++) {
+            if (threadsAfter[t] > 0) {
+              threadCpu.merge(
+                  label(dependents) + " " + threads.get(tasks[t]),
+                  threadsAfter[t] - threadsBefore[t],
+                  Long::sum);
+            }
+          }
+        }
         callerCpu = ServerCpu.threadCpuNanos() - callerBefore;
         jvmCpu = ServerCpu.jvmCpuNanos() - jvmBefore;
         long[] redisAfter = ServerCpu.schedstat(pid);

@@ -88,4 +88,53 @@ final class ServerCpu {
   private static final long WINDOW_MILLIS = 100;
   private static final long QUIET_MILLIS = 300;
   private static final long QUIET_WAIT_MILLIS = 10_000;
+
+  /**
+   * A diagnosis, not a figure: every thread of every process of this machine, by its {@code
+   * /proc/<pid>/task/<tid>} directory, named {@code "process-name/thread-name tid"}. {@link
+   * #threadCpu} reads their CPU time.
+   */
+  static java.util.Map<java.io.File, String> everyThread() {
+    java.util.Map<java.io.File, String> threads = new java.util.HashMap<>();
+    java.io.File[] processes = new java.io.File("/proc").listFiles();
+    if (processes == null) {
+      return threads;
+    }
+    for (java.io.File process : processes) {
+      if (!process.getName().chars().allMatch(Character::isDigit)) {
+        continue;
+      }
+      java.io.File[] tasks = new java.io.File(process, "task").listFiles();
+      if (tasks == null) {
+        continue;
+      }
+      String name = read(new java.io.File(process, "comm"));
+      for (java.io.File task : tasks) {
+        threads.put(task, name + "/" + read(new java.io.File(task, "comm")) + " " + task.getName());
+      }
+    }
+    return threads;
+  }
+
+  /** The CPU time so far of threads of {@link #everyThread}, in ns (0 for one that ended). */
+  static long[] threadCpu(java.io.File[] threads) {
+    long[] cpu = new long[threads.length];
+    for (int i = 0; i < threads.length; i++) {
+      String stat = read(new java.io.File(threads[i], "schedstat"));
+      try {
+        cpu[i] = stat.isEmpty() ? 0 : Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+      } catch (RuntimeException e) {
+        cpu[i] = 0;
+      }
+    }
+    return cpu;
+  }
+
+  private static String read(java.io.File file) {
+    try {
+      return Files.readString(file.toPath()).trim();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
 }

@@ -74,9 +74,16 @@ final class RedisInvalidator {
 
   /**
    * Members of a sorted set read by its first {@code ZRANGE}: small, so that Redis gets the first
-   * unlinks soon; each page after it reads twice as many, up to {@value #READ}.
+   * unlinks soon; each page after it reads {@value #GROWTH} times as many, up to {@value #READ}.
    */
   static final int FIRST_READ = 1_024;
+
+  /**
+   * How much larger each page is than the one before: 4, so that 10,000 members take three reads
+   * (1,024, 4,096, 8,192) and four round trips, where doubling took four reads; every round trip
+   * costs Redis a wake-up on cores it shares (docs/benchmarks.md, "Pages that grow faster").
+   */
+  static final int GROWTH = 4;
 
   /** Members of a sorted set read by one {@code ZRANGE} at most. */
   static final int READ = 8_192;
@@ -299,15 +306,16 @@ final class RedisInvalidator {
 
   /**
    * Drains a detached sorted set from its cursor by reading it, on one connection of the pool:
-   * pages by position, of {@value #FIRST_READ} members, then twice as many each time up to {@value
-   * #READ}, each unlinked in batches of {@value #UNLINK_BATCH} keys. One page ahead: the unlinks of
-   * a page and the read of the next go out together, and the client then waits for the unlinks of
-   * the page before, so Redis unlinks one page while the client takes in the next and writes its
-   * unlinks, and never waits for the client. The last round trip unlinks the set and takes it off
-   * its dependency's sets being drained. Stops after {@code pages} pages (tests stop half way), the
-   * cursor then where the next page begins. A set that is not sorted (an agent before the sorted
-   * sets wrote it, under a name no sorted set had) is left as it was, for a drain script; one that
-   * is gone was finished by another invalidation, which read every member before it unlinked it.
+   * pages by position, of {@value #FIRST_READ} members, then {@value #GROWTH} times as many each
+   * time up to {@value #READ}, each unlinked in batches of {@value #UNLINK_BATCH} keys. One page
+   * ahead: the unlinks of a page and the read of the next go out together, and the client then
+   * waits for the unlinks of the page before, so Redis unlinks one page while the client takes in
+   * the next and writes its unlinks, and never waits for the client. The last round trip unlinks
+   * the set and takes it off its dependency's sets being drained. Stops after {@code pages} pages
+   * (tests stop half way), the cursor then where the next page begins. A set that is not sorted (an
+   * agent before the sorted sets wrote it, under a name no sorted set had) is left as it was, for a
+   * drain script; one that is gone was finished by another invalidation, which read every member
+   * before it unlinked it.
    *
    * @return how many entries existed and were removed
    */
@@ -354,7 +362,7 @@ final class RedisInvalidator {
       position += size;
       boolean last = page.size() < size;
       boolean more = !last && read < pages;
-      size = Math.min(READ, 2 * size);
+      size = Math.min(READ, GROWTH * size);
       if (more) {
         connection.sendCommand(
             Protocol.Command.ZRANGE, set.set, number(position), number(position + size - 1));

@@ -3,11 +3,13 @@ package com.example.bench;
 import io.depcache.CacheManager;
 import io.depcache.DepCache;
 import io.depcache.agent.store.KeyLayout;
+import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +61,7 @@ public final class InvalidateProbe {
   private final Jedis redis;
   private final long pid;
   private final byte[] value;
-  private final java.util.Map<String, Long> threadCpu = new java.util.HashMap<>();
+  private final Map<String, Long> threadCpu = new HashMap<>();
   private long longestMicros;
   private String longest = "none of 1 ms or more";
   private long commandsInAll;
@@ -103,7 +105,7 @@ public final class InvalidateProbe {
         }
         if (THREADS) {
           probe.threadCpu.entrySet().stream()
-              .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+              .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
               .limit(20)
               .forEach(
                   e ->
@@ -230,16 +232,20 @@ public final class InvalidateProbe {
         // The compilations and the garbage of the fill are done with now, not in what is timed.
         ServerCpu.awaitQuietCompiler();
         System.gc();
-        java.util.Map<java.io.File, String> threads =
-            THREADS ? ServerCpu.everyThread() : java.util.Map.of();
-        java.io.File[] tasks = threads.keySet().toArray(new java.io.File[0]);
+        Map<File, String> threads = THREADS ? ServerCpu.everyThread() : Map.of();
+        File[] tasks = threads.keySet().toArray(new File[0]);
         long[] threadsBefore = THREADS ? ServerCpu.threadCpu(tasks) : null;
         long jvmBefore = ServerCpu.jvmCpuNanos();
         long callerBefore = ServerCpu.threadCpuNanos();
         long start = System.nanoTime();
         long removed = manager.invalidateDependency(dependency);
         invalidate = System.nanoTime() - start;
-        if (THREADS) {
+        callerCpu = ServerCpu.threadCpuNanos() - callerBefore;
+        jvmCpu = ServerCpu.jvmCpuNanos() - jvmBefore;
+        long[] redisAfter = ServerCpu.schedstat(pid);
+        redisCpu = redisAfter[0] - redisBefore[0];
+        redisWait = redisAfter[1] - redisBefore[1];
+        if (THREADS) { // read after the figures above: the diagnosis adds nothing to them
           long[] threadsAfter = ServerCpu.threadCpu(tasks);
           for (int t = 0; t < tasks.length; t++) {
             if (threadsAfter[t] > 0) {
@@ -250,11 +256,6 @@ public final class InvalidateProbe {
             }
           }
         }
-        callerCpu = ServerCpu.threadCpuNanos() - callerBefore;
-        jvmCpu = ServerCpu.jvmCpuNanos() - jvmBefore;
-        long[] redisAfter = ServerCpu.schedstat(pid);
-        redisCpu = redisAfter[0] - redisBefore[0];
-        redisWait = redisAfter[1] - redisBefore[1];
         long[] callsAfter = calls();
         scripts = callsAfter[0] - callsBefore[0];
         commands = callsAfter[1] - callsBefore[1] - 1; // the first INFO

@@ -1,10 +1,13 @@
 package com.example.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -94,33 +97,33 @@ final class ServerCpu {
    * /proc/<pid>/task/<tid>} directory, named {@code "process-name/thread-name tid"}. {@link
    * #threadCpu} reads their CPU time.
    */
-  static java.util.Map<java.io.File, String> everyThread() {
-    java.util.Map<java.io.File, String> threads = new java.util.HashMap<>();
-    java.io.File[] processes = new java.io.File("/proc").listFiles();
+  static Map<File, String> everyThread() {
+    Map<File, String> threads = new HashMap<>();
+    File[] processes = new File("/proc").listFiles();
     if (processes == null) {
       return threads;
     }
-    for (java.io.File process : processes) {
+    for (File process : processes) {
       if (!process.getName().chars().allMatch(Character::isDigit)) {
         continue;
       }
-      java.io.File[] tasks = new java.io.File(process, "task").listFiles();
+      File[] tasks = new File(process, "task").listFiles();
       if (tasks == null) {
         continue;
       }
-      String name = read(new java.io.File(process, "comm"));
-      for (java.io.File task : tasks) {
-        threads.put(task, name + "/" + read(new java.io.File(task, "comm")) + " " + task.getName());
+      String name = read(new File(process, "comm"));
+      for (File task : tasks) {
+        threads.put(task, name + "/" + read(new File(task, "comm")) + " " + task.getName());
       }
     }
     return threads;
   }
 
   /** The CPU time so far of threads of {@link #everyThread}, in ns (0 for one that ended). */
-  static long[] threadCpu(java.io.File[] threads) {
+  static long[] threadCpu(File[] threads) {
     long[] cpu = new long[threads.length];
     for (int i = 0; i < threads.length; i++) {
-      String stat = read(new java.io.File(threads[i], "schedstat"));
+      String stat = read(new File(threads[i], "schedstat"));
       try {
         cpu[i] = stat.isEmpty() ? 0 : Long.parseLong(stat.substring(0, stat.indexOf(' ')));
       } catch (RuntimeException e) {
@@ -130,7 +133,7 @@ final class ServerCpu {
     return cpu;
   }
 
-  private static String read(java.io.File file) {
+  private static String read(File file) {
     try {
       return Files.readString(file.toPath()).trim();
     } catch (IOException | RuntimeException e) {

@@ -81,7 +81,8 @@ final class RedisInvalidator {
   /**
    * How much larger each page is than the one before: 4, so that 10,000 members take three reads
    * (1,024, 4,096, 8,192) and four round trips, where doubling took four reads; every round trip
-   * costs Redis a wake-up on cores it shares (docs/benchmarks.md, "Pages that grow faster").
+   * costs Redis a wake-up on cores it shares (docs/benchmarks.md, "Invalidation: pages that grow
+   * faster").
    */
   static final int GROWTH = 4;
 

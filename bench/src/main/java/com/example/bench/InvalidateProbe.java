@@ -3,7 +3,6 @@ package com.example.bench;
 import io.depcache.CacheManager;
 import io.depcache.DepCache;
 import io.depcache.agent.store.KeyLayout;
-import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -232,9 +231,12 @@ public final class InvalidateProbe {
         // The compilations and the garbage of the fill are done with now, not in what is timed.
         ServerCpu.awaitQuietCompiler();
         System.gc();
-        Map<File, String> threads = THREADS ? ServerCpu.everyThread() : Map.of();
-        File[] tasks = threads.keySet().toArray(new File[0]);
-        long[] threadsBefore = THREADS ? ServerCpu.threadCpu(tasks) : null;
+        Map<Long, String> threads = THREADS ? ServerCpu.everyThread() : Map.of();
+        long[] tids = threads.keySet().stream().mapToLong(Long::longValue).toArray();
+        long[] threadsBefore = new long[tids.length];
+        for (int t = 0; t < tids.length; t++) {
+          threadsBefore[t] = ServerCpu.schedstat(tids[t])[0];
+        }
         long jvmBefore = ServerCpu.jvmCpuNanos();
         long callerBefore = ServerCpu.threadCpuNanos();
         long start = System.nanoTime();
@@ -246,11 +248,14 @@ public final class InvalidateProbe {
         redisCpu = redisAfter[0] - redisBefore[0];
         redisWait = redisAfter[1] - redisBefore[1];
         if (THREADS) { // read after the figures above: the diagnosis adds nothing to them
-          long[] threadsAfter = ServerCpu.threadCpu(tasks);
-          for (int t = 0; t < tasks.length; t++) {
-            if (threadsAfter[t] > 0) {
+          long[] threadsAfter = new long[tids.length];
+          for (int t = 0; t < tids.length; t++) {
+            threadsAfter[t] = ServerCpu.schedstat(tids[t])[0];
+          }
+          for (int t = 0; t < tids.length; t++) {
+            if (threadsAfter[t] > 0) { // 0: the thread ended
               threadCpu.merge(
-                  label(dependents) + " " + threads.get(tasks[t]),
+                  label(dependents) + " " + threads.get(tids[t]),
                   threadsAfter[t] - threadsBefore[t],
                   Long::sum);
             }

@@ -93,12 +93,12 @@ final class ServerCpu {
   private static final long QUIET_WAIT_MILLIS = 10_000;
 
   /**
-   * A diagnosis, not a figure: every thread of every process of this machine, by its {@code
-   * /proc/<pid>/task/<tid>} directory, named {@code "process-name/thread-name tid"}. {@link
-   * #threadCpu} reads their CPU time.
+   * A diagnosis, not a figure: every thread of every process of this machine, by its id, named
+   * {@code "process-name/thread-name tid"}. {@link #schedstat} reads a thread's CPU time by its id
+   * as it reads a process's ({@code /proc/<tid>/schedstat}).
    */
-  static Map<File, String> everyThread() {
-    Map<File, String> threads = new HashMap<>();
+  static Map<Long, String> everyThread() {
+    Map<Long, String> threads = new HashMap<>();
     File[] processes = new File("/proc").listFiles();
     if (processes == null) {
       return threads;
@@ -113,24 +113,12 @@ final class ServerCpu {
       }
       String name = read(new File(process, "comm"));
       for (File task : tasks) {
-        threads.put(task, name + "/" + read(new File(task, "comm")) + " " + task.getName());
+        threads.put(
+            Long.parseLong(task.getName()),
+            name + "/" + read(new File(task, "comm")) + " " + task.getName());
       }
     }
     return threads;
-  }
-
-  /** The CPU time so far of threads of {@link #everyThread}, in ns (0 for one that ended). */
-  static long[] threadCpu(File[] threads) {
-    long[] cpu = new long[threads.length];
-    for (int i = 0; i < threads.length; i++) {
-      String stat = read(new File(threads[i], "schedstat"));
-      try {
-        cpu[i] = stat.isEmpty() ? 0 : Long.parseLong(stat.substring(0, stat.indexOf(' ')));
-      } catch (RuntimeException e) {
-        cpu[i] = 0;
-      }
-    }
-    return cpu;
   }
 
   private static String read(File file) {

@@ -10,6 +10,7 @@ import io.depcache.agent.serial.EntrySummary;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreAdmin;
 import io.depcache.agent.store.StoreException;
+import io.depcache.agent.store.StoreFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,7 +223,7 @@ public final class Operations implements AutoCloseable {
   }
 
   private StoreAdmin admin(ManagerConfig settings) {
-    String identity = settings.redisUrl() + "#" + settings.timeoutMs();
+    String identity = StoreFactory.identity(settings);
     if (admin != null && !identity.equals(adminOf)) {
       admin.close();
       admin = null;

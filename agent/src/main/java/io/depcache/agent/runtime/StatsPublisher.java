@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with a ttl of {@value #TTL_MILLIS} ms, for {@code java -jar depcache-agent.jar stats}: a JVM that
  * stops publishing ages out; one that closes removes its own. On its own daemon thread, started
  * with the first Redis manager; a failure waits for the next round, unlogged (the call path logs
- * the store's troubles).
+ * the store's troubles) unless the server refuses the commands, which is logged once.
  */
 final class StatsPublisher implements AutoCloseable {
   static final long PERIOD_MILLIS = 10_000;
@@ -35,6 +36,7 @@ final class StatsPublisher implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final Map<String, StoreAdmin> admins = new ConcurrentHashMap<>();
   private final Map<String, String> prefixes = new ConcurrentHashMap<>();
+  private final Set<String> refusals = ConcurrentHashMap.newKeySet();
   private final long pid = ProcessHandle.current().pid();
   private volatile long startedAt;
   private volatile ScheduledExecutorService scheduler;
@@ -110,11 +112,30 @@ final class StatsPublisher implements AutoCloseable {
                   FleetStats.fields(snapshot(cores, now)),
                   TTL_MILLIS);
             } catch (StoreException e) {
+              refused(group, e);
               // the next round tries again
             }
           });
     } catch (RuntimeException e) {
       // never let the schedule die of one round
+    }
+  }
+
+  /**
+   * One WARN line per Redis and prefix for a refusal that does not heal by itself (a command the
+   * ACL user may not run): without it the JVM would be missing from {@code stats} with no word of
+   * why. An outage is the call path's to log.
+   */
+  private void refused(String group, StoreException e) {
+    String why = String.valueOf(e.getMessage());
+    if ((why.contains("NOPERM")
+            || why.contains("can't run this command")
+            || why.contains("unknown command"))
+        && refusals.add(group)) {
+      OnceLog.LOG.warn(
+          "depcache: this JVM's counters are not published for `stats`, which will not list it,"
+              + " until the server takes the commands (see the README's ACL lines): {}",
+          why);
     }
   }
 

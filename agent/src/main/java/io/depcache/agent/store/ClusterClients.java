@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
@@ -160,9 +161,36 @@ final class ClusterClients {
    */
   long clear(String namespace, String entryPrefix) {
     ClusterScripts scripts = scripts();
-    byte[] pattern = ClusterKeys.scanPattern(namespace);
     byte[] entries = RedisClusterStore.bytes(entryPrefix);
-    long removed = 0;
+    long[] removed = {0};
+    scan(
+        ClusterKeys.scanPattern(namespace),
+        keys -> {
+          List<ClusterScripts.Call> unlinks = new ArrayList<>(keys.size());
+          for (byte[] key : keys) {
+            unlinks.add(new ClusterScripts.Call(List.of(key), List.of()));
+          }
+          List<Object> replies = scripts.runEach(UNLINK, unlinks);
+          for (int i = 0; i < keys.size(); i++) {
+            // an entry's fence or lease starts like the entry, and is no entry: no user text
+            // holds a \0 (KeyLayout)
+            if (ClusterKeys.startsWith(keys.get(i), entries) && !internal(keys.get(i))) {
+              removed[0] += (Long) replies.get(i);
+            }
+          }
+        });
+    return removed[0];
+  }
+
+  /**
+   * Hands every key that matches {@code pattern} on every primary to {@code page}, a page of one
+   * node at a time ({@code SCAN} on each; a key is in one slot, so on one primary).
+   *
+   * @param pattern a {@code SCAN MATCH} pattern, e.g. from {@link ClusterKeys#scanPattern}
+   * @param page takes each non-empty page
+   * @throws StoreException when a node does not answer
+   */
+  void scan(byte[] pattern, Consumer<List<byte[]>> page) {
     for (ConnectionPool node : primaries()) {
       try (Jedis jedis =
           RedisCalls.run(description, "connect", () -> new Jedis(node.getResource()))) {
@@ -170,28 +198,15 @@ final class ClusterClients {
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
         do {
           byte[] from = cursor;
-          ScanResult<byte[]> page =
+          ScanResult<byte[]> keys =
               RedisCalls.run(description, "SCAN", () -> jedis.scan(from, params));
-          List<byte[]> keys = page.getResult();
-          if (!keys.isEmpty()) {
-            List<ClusterScripts.Call> unlinks = new ArrayList<>(keys.size());
-            for (byte[] key : keys) {
-              unlinks.add(new ClusterScripts.Call(List.of(key), List.of()));
-            }
-            List<Object> replies = scripts.runEach(UNLINK, unlinks);
-            for (int i = 0; i < keys.size(); i++) {
-              // an entry's fence or lease starts like the entry, and is no entry: no user text
-              // holds a \0 (KeyLayout)
-              if (ClusterKeys.startsWith(keys.get(i), entries) && !internal(keys.get(i))) {
-                removed += (Long) replies.get(i);
-              }
-            }
+          if (!keys.getResult().isEmpty()) {
+            page.accept(keys.getResult());
           }
-          cursor = page.getCursorAsBytes();
+          cursor = keys.getCursorAsBytes();
         } while (!(cursor.length == 1 && cursor[0] == '0'));
       }
     }
-    return removed;
   }
 
   private static boolean internal(byte[] key) {

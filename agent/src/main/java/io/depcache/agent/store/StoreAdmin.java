@@ -3,10 +3,10 @@ package io.depcache.agent.store;
 import io.depcache.agent.config.ManagerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -17,41 +17,55 @@ import redis.clients.jedis.resps.ScanResult;
  * ({@code dependents}) and the counters that running agents publish ({@code stats}), and their
  * publishing. Its own small client, so that publishing never takes a connection from the call
  * path's pool; like every Redis client of depcache it connects lazily and waits at most the
- * timeout.
+ * timeout. On a Redis Cluster every name is the cluster's ({@link ClusterKeys}): a dependency set
+ * is read on its slot's primary, and the published counters are found by a {@code SCAN} of every
+ * primary.
  */
 public final class StoreAdmin implements AutoCloseable {
   private static final int SCAN_COUNT = 500;
 
-  private final UnifiedJedis client;
-  private final String redactedUrl;
+  /** Replaces what one JVM published, in one step on the key's node. */
+  private static final LuaScript PUBLISH = LuaScript.load("stats-publish.lua");
 
-  private StoreAdmin(UnifiedJedis client, String redactedUrl) {
-    this.client = client;
-    this.redactedUrl = redactedUrl;
+  private final Topology topology;
+  private final String description;
+
+  private StoreAdmin(Topology topology, String description) {
+    this.topology = topology;
+    this.description = description;
   }
 
   /**
    * Opens the admin client of a manager's Redis.
    *
    * @return the client, or {@code null} for the memory backend, which has nothing to share
-   * @throws StoreException when the URL is not a valid Redis URL, or the store is a Redis Cluster
+   * @throws StoreException when the URL is not a valid Redis URL, or the cluster's nodes are not
+   *     {@code host:port}
    */
   public static StoreAdmin open(ManagerConfig settings) {
     if (settings.inMemory()) {
       return null;
     }
     if (!settings.clusterNodes().isEmpty()) {
-      // dependents and fleet stats read and write keys of their own, not yet spread over slots
-      throw new StoreException(
-          "listing dependents and publishing fleet stats are not supported on a Redis Cluster by"
-              + " this version");
+      ClusterClients clients;
+      try {
+        clients =
+            new ClusterClients(
+                settings.clusterNodes(),
+                settings.timeoutMs(),
+                () -> RedisClients.clusterNodeConfig(settings));
+      } catch (IllegalArgumentException e) {
+        throw new StoreException(e.getMessage(), e);
+      }
+      return new StoreAdmin(new Cluster(clients), clients.describe());
     }
     if (settings.sentinelMaster() != null) {
+      String sentinel = "sentinel '" + settings.sentinelMaster() + "'";
       return new StoreAdmin(
-          RedisClients.sentinel(settings, provider -> {}),
-          "sentinel '" + settings.sentinelMaster() + "'");
+          new Standalone(RedisClients.sentinel(settings, provider -> {}), sentinel), sentinel);
     }
-    return new StoreAdmin(RedisClients.standalone(settings), settings.redactedRedisUrl());
+    String url = settings.redactedRedisUrl();
+    return new StoreAdmin(new Standalone(RedisClients.standalone(settings), url), url);
   }
 
   /**
@@ -61,7 +75,8 @@ public final class StoreAdmin implements AutoCloseable {
    * @return how many there are, and the first {@code limit} of them (complete entry keys)
    */
   public Members members(String dependencyKey, int limit) {
-    byte[] key = bytes(dependencyKey);
+    byte[] key = topology.name(dependencyKey);
+    UnifiedJedis client = topology.client();
     String type = call("TYPE", () -> client.type(key));
     List<String> keys = new ArrayList<>();
     long total;
@@ -109,69 +124,146 @@ public final class StoreAdmin implements AutoCloseable {
    * @param ttlMillis how long they last unless published again
    */
   public void publish(String key, Map<String, String> fields, long ttlMillis) {
-    byte[] k = bytes(key);
-    Map<byte[], byte[]> hash = new LinkedHashMap<>();
-    fields.forEach((name, value) -> hash.put(bytes(name), bytes(value)));
-    call(
-        "publish",
-        () -> {
-          var transaction = client.multi();
-          transaction.del(k);
-          transaction.hset(k, hash);
-          transaction.pexpire(k, ttlMillis);
-          return transaction.exec();
+    List<byte[]> args = new ArrayList<>(1 + 2 * fields.size());
+    args.add(bytes(Long.toString(ttlMillis)));
+    fields.forEach(
+        (name, value) -> {
+          args.add(bytes(name));
+          args.add(bytes(value));
         });
+    List<byte[]> keys = List.of(topology.name(key));
+    call("publish script", () -> PUBLISH.run(topology.client(), keys, args));
   }
 
   /** Removes what a JVM published: it stopped. */
   public void unpublish(String key) {
-    call("DEL", () -> client.del(bytes(key)));
+    byte[] name = topology.name(key);
+    call("DEL", () -> topology.client().del(name));
   }
 
   /**
    * Everything that live JVMs published under a prefix.
    *
    * @param keysOf from {@link KeyLayout#statsKeysOf}
-   * @return per key, its fields, in key order
+   * @return per key (as {@link KeyLayout#statsKey} made it), its fields, in key order
    */
   public Map<String, Map<String, String>> published(String keysOf) {
     Map<String, Map<String, String>> all = new TreeMap<>();
-    ScanParams params = new ScanParams().match(bytes(KeyLayout.scanPattern(keysOf))).count(500);
-    byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-    do {
-      byte[] at = cursor;
-      ScanResult<byte[]> page = call("SCAN", () -> client.scan(at, params));
-      for (byte[] key : page.getResult()) {
-        Map<byte[], byte[]> hash = call("HGETALL", () -> client.hgetAll(key));
-        if (hash.isEmpty()) {
-          continue; // expired in between
-        }
-        Map<String, String> fields = new TreeMap<>();
-        hash.forEach((name, value) -> fields.put(text(name), text(value)));
-        all.put(text(key), fields);
-      }
-      cursor = page.getCursorAsBytes();
-    } while (!isStart(cursor));
+    UnifiedJedis client = topology.client();
+    topology.scan(
+        keysOf,
+        page -> {
+          for (byte[] key : page) {
+            Map<byte[], byte[]> hash = call("HGETALL", () -> client.hgetAll(key));
+            if (hash.isEmpty()) {
+              continue; // expired in between
+            }
+            Map<String, String> fields = new TreeMap<>();
+            hash.forEach((name, value) -> fields.put(text(name), text(value)));
+            all.put(topology.plainName(key), fields);
+          }
+        });
     return all;
   }
 
   /** One round trip, to tell whether Redis answers. */
   public void ping() {
-    call("PING", client::ping);
+    call("PING", () -> topology.client().ping());
   }
 
-  /** For messages: the URL without its password. */
+  /** For messages: the URL without its password, or the cluster's nodes. */
   public String describe() {
-    return redactedUrl;
+    return description;
   }
 
   @Override
   public void close() {
-    client.close();
+    topology.close();
   }
 
   private <T> T call(String operation, Supplier<T> action) {
-    return RedisCalls.run(redactedUrl, operation, action);
+    return RedisCalls.run(description, operation, action);
+  }
+
+  /** What differs between one server (or a Sentinel's primary) and a cluster. */
+  private interface Topology {
+    /** The client that routes a call by its key. */
+    UnifiedJedis client();
+
+    /** The Redis name of a key of {@link KeyLayout}. */
+    byte[] name(String key);
+
+    /** The key of {@link KeyLayout} that a Redis name found by {@link #scan} stands for. */
+    String plainName(byte[] name);
+
+    /** Hands every Redis name of a key that starts with {@code start} to {@code page}. */
+    void scan(String start, Consumer<List<byte[]>> page);
+
+    void close();
+  }
+
+  private record Standalone(UnifiedJedis client, String description) implements Topology {
+    @Override
+    public byte[] name(String key) {
+      return bytes(key);
+    }
+
+    @Override
+    public String plainName(byte[] name) {
+      return text(name);
+    }
+
+    @Override
+    public void scan(String start, Consumer<List<byte[]>> page) {
+      ScanParams params =
+          new ScanParams().match(bytes(KeyLayout.scanPattern(start))).count(SCAN_COUNT);
+      byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+      do {
+        byte[] at = cursor;
+        ScanResult<byte[]> keys =
+            RedisCalls.run(description, "SCAN", () -> client.scan(at, params));
+        if (!keys.getResult().isEmpty()) {
+          page.accept(keys.getResult());
+        }
+        cursor = keys.getCursorAsBytes();
+      } while (!isStart(cursor));
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  private record Cluster(ClusterClients clients) implements Topology {
+    @Override
+    public UnifiedJedis client() {
+      return clients.client();
+    }
+
+    @Override
+    public byte[] name(String key) {
+      return ClusterKeys.of(key);
+    }
+
+    @Override
+    public String plainName(byte[] name) {
+      return new String(
+          name,
+          ClusterKeys.TAG_LENGTH,
+          name.length - ClusterKeys.TAG_LENGTH,
+          StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void scan(String start, Consumer<List<byte[]>> page) {
+      clients.scan(ClusterKeys.scanPattern(start), page);
+    }
+
+    @Override
+    public void close() {
+      clients.close();
+    }
   }
 
   private static boolean isStart(byte[] cursor) {

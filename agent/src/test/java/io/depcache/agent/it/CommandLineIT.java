@@ -2,9 +2,7 @@ package io.depcache.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.depcache.testing.CommandRun;
 import io.depcache.testing.TestRedis;
 import java.net.ServerSocket;
@@ -92,28 +90,16 @@ class CommandLineIT {
   }
 
   private CommandRun cliAt(String redisUrl, String... arguments) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Ddepcache.redis.url=" + redisUrl);
-    command.add("-Ddepcache.redis.timeout-ms=2000");
-    command.add("-Ddepcache.prefix=" + prefix);
-    List<String> rest = new ArrayList<>();
-    for (String argument : arguments) {
-      (argument.startsWith("-D") ? command : rest).add(argument); // JVM options go first
-    }
-    command.add("-jar");
-    command.add(ItSettings.agentJar());
-    command.addAll(rest);
-    return CommandRun.of(command);
+    return Cli.run(
+        List.of(
+            "-Ddepcache.redis.url=" + redisUrl,
+            "-Ddepcache.redis.timeout-ms=2000",
+            "-Ddepcache.prefix=" + prefix),
+        arguments);
   }
 
   private static JsonObject json(CommandRun run) {
-    assertThat(run.output().lines().filter(l -> l.startsWith("{")).count())
-        .as("one JSON document in: " + run.output())
-        .isEqualTo(1);
-    String document = run.output().lines().filter(l -> l.startsWith("{")).findFirst().get();
-    JsonElement parsed = JsonParser.parseString(document);
-    return parsed.getAsJsonObject();
+    return Cli.json(run);
   }
 
   @Test

@@ -216,6 +216,37 @@ class SecureRedisIT extends SecuredDeploymentScenarios {
   }
 
   @Test
+  void aUserThatMayNotPublishItsCountersIsOneWarnLineAndCachingGoesOn() throws Exception {
+    try (Jedis admin = entries()) {
+      admin.aclSetUser("depcache", "-hset");
+    }
+    try (AppProcess app =
+        AppProcess.start(
+            ItSettings.javaHomes().get(0),
+            agent(certs.truststore().toString(), password),
+            List.of())) {
+      assertThat(app.send("user 15")).isEqualTo("user15 computed=1");
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!app.log().contains("counters are not published for `stats`")) {
+        assertThat(System.nanoTime())
+            .as("the stats' WARN line in%n%s", app.log())
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(app.send("user 15")).isEqualTo("user15 computed=1"); // a hit
+      assertThat(app.log().lines().filter(l -> l.contains(" WARN ") && l.contains("depcache")))
+          .singleElement()
+          .asString()
+          .contains("can't run this command")
+          .doesNotContain(password);
+    } finally {
+      try (Jedis admin = entries()) {
+        admin.aclSetUser("depcache", "+hset");
+      }
+    }
+  }
+
+  @Test
   void aServerCertificateOfAnotherCaIsOneLogLineAndTheApplicationRunsUncached() throws Exception {
     aCertificateOfAnotherCaIsOneWarnLine();
   }

@@ -229,10 +229,8 @@ final class Coherence implements AutoCloseable {
 
   private void failed(RuntimeException e) {
     String why = String.valueOf(e.getMessage());
-    // NOPERM for a command, "can't run this command" for one inside a script
-    if (why.contains("NOPERM")
-        || why.contains("can't run this command")
-        || why.contains("unknown command")) {
+    // a permission the ACL user lacks, for a command or inside a script, or an unknown command
+    if (StoreException.refusal(why)) {
       if (refusal == null) {
         // one line until the near cache serves again, whichever of its commands is refused next
         refusal = why;

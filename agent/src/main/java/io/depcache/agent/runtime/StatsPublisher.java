@@ -32,11 +32,15 @@ final class StatsPublisher implements AutoCloseable {
   static final long TTL_MILLIS = 35_000;
   private static final long FIRST_MILLIS = 1_000;
 
+  /** How long closing waits for a round under way: a call per Redis, each within its timeout. */
+  private static final long CLOSE_WAIT_MILLIS = 1_000;
+
   private final Managers managers;
   private final AtomicBoolean started = new AtomicBoolean();
   private final Map<String, StoreAdmin> admins = new ConcurrentHashMap<>();
   private final Map<String, String> prefixes = new ConcurrentHashMap<>();
   private final Set<String> refusals = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final long pid = ProcessHandle.current().pid();
   private volatile long startedAt;
   private volatile ScheduledExecutorService scheduler;
@@ -104,6 +108,9 @@ final class StatsPublisher implements AutoCloseable {
       groups.forEach(
           (group, cores) -> {
             ManagerConfig settings = settingsOf.get(group);
+            if (closed) {
+              return; // an admin opened now would never be closed
+            }
             try {
               StoreAdmin admin = admins.computeIfAbsent(group, g -> StoreAdmin.open(settings));
               prefixes.putIfAbsent(group, settings.prefix());
@@ -128,10 +135,7 @@ final class StatsPublisher implements AutoCloseable {
    */
   private void refused(String group, StoreException e) {
     String why = String.valueOf(e.getMessage());
-    if ((why.contains("NOPERM")
-            || why.contains("can't run this command")
-            || why.contains("unknown command"))
-        && refusals.add(group)) {
+    if (StoreException.refusal(why) && refusals.add(group)) {
       OnceLog.LOG.warn(
           "depcache: this JVM's counters are not published for `stats`, which will not list it,"
               + " until the server takes the commands (see the README's ACL lines): {}",
@@ -178,8 +182,16 @@ final class StatsPublisher implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     ScheduledExecutorService s = scheduler;
     if (s != null) {
+      s.shutdown();
+      try {
+        // a round under way would write this JVM's key again after it was removed below
+        s.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       s.shutdownNow();
     }
     admins.forEach(

@@ -238,7 +238,7 @@ final class ClusterClients {
     for (String address : addresses) {
       ConnectionPool pool = nodes.get(address);
       if (pool == null) {
-        cluster.refreshClusterTopology();
+        ClusterTopology.refreshClient(cluster, description);
         pool = cluster.getClusterNodes().get(address);
       }
       if (pool == null) {

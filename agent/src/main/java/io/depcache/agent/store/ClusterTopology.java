@@ -120,13 +120,27 @@ final class ClusterTopology {
   ConnectionPool pool(String node) {
     ConnectionPool pool = client.getClusterNodes().get(node);
     if (pool == null) {
-      client.refreshClusterTopology();
+      refreshClient(client, description);
       pool = client.getClusterNodes().get(node);
     }
     if (pool == null) {
       throw new StoreException("node " + node + " of " + description + " is unknown");
     }
     return pool;
+  }
+
+  /**
+   * Has the cluster client read the slots again, its failure a {@link StoreException} as every
+   * call's.
+   */
+  static void refreshClient(RedisClusterClient client, String description) {
+    RedisCalls.run(
+        description,
+        "CLUSTER SLOTS",
+        () -> {
+          client.refreshClusterTopology();
+          return null;
+        });
   }
 
   private Snapshot current() {

@@ -15,11 +15,11 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * What an operator reads from a Redis store beside its entries: the members of a dependency set
  * ({@code dependents}) and the counters that running agents publish ({@code stats}), and their
- * publishing. Its own small client, so that publishing never takes a connection from the call
- * path's pool; like every Redis client of depcache it connects lazily and waits at most the
- * timeout. On a Redis Cluster every name is the cluster's ({@link ClusterKeys}): a dependency set
- * is read on its slot's primary, and the published counters are found by a {@code SCAN} of every
- * primary.
+ * publishing. A client of its own (on a cluster, a cluster client of its own), so that publishing
+ * never takes a connection from the call path's pool; like every Redis client of depcache it
+ * connects lazily and waits at most the timeout. On a Redis Cluster every name is the cluster's
+ * ({@link ClusterKeys}): a dependency set is read on its slot's primary, and the published counters
+ * are found by a {@code SCAN} of every primary.
  */
 public final class StoreAdmin implements AutoCloseable {
   private static final int SCAN_COUNT = 500;

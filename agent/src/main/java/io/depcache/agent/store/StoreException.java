@@ -37,4 +37,34 @@ public class StoreException extends RuntimeException {
   public Kind kind() {
     return kind;
   }
+
+  /**
+   * Whether a failure's message says the server refuses the command, which does not heal by itself
+   * (an operator must change the server): a permission the ACL user lacks, for a command, a key or
+   * a channel, sent directly or run inside a script, in the words of Redis 7.0 and 7.1 ({@code
+   * NOPERM}, {@code can't run this command}, {@code can't access}) and of 7.2 and later ({@code ACL
+   * failure in script}, {@code no permissions to}); or a command the server does not know.
+   *
+   * @param message a failure's message, or {@code null}
+   */
+  public static boolean refusal(String message) {
+    if (message == null) {
+      return false;
+    }
+    for (String words : REFUSALS) {
+      if (message.contains(words)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final String[] REFUSALS = {
+    "NOPERM",
+    "can't run this command",
+    "can't access",
+    "ACL failure in script",
+    "no permissions to",
+    "unknown command"
+  };
 }

@@ -29,7 +29,7 @@ import redis.clients.jedis.Protocol;
  * is needed. A wrong password, or none, is refused as an outage, in one sentence without the
  * password.
  */
-class AclStoreIT extends CacheStoreContract {
+class AclStoreIT extends CacheStoreContract implements StoreAdminContract {
   private static final Pattern README_LINE =
       Pattern.compile("^ACL SETUSER depcache .*$", Pattern.MULTILINE);
   private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
@@ -95,6 +95,13 @@ class AclStoreIT extends CacheStoreContract {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** As the README's user: its line names every command of publishing, dependents and stats. */
+  @Override
+  public StoreAdmin createAdmin() throws Exception {
+    return StoreAdmin.open(
+        settings("depcache.redis.user", "depcache", "depcache.redis.password", password));
   }
 
   /** Under {@code ~depcache:*}: the README's user may touch nothing else. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** What every {@link CacheStore} does, run against each implementation. */
 abstract class CacheStoreContract {
   CacheStore store;
+  String prefix;
   String ns;
   String otherNs;
 
@@ -32,7 +33,7 @@ abstract class CacheStoreContract {
   @BeforeEach
   void setUp() {
     store = createStore();
-    String prefix = newPrefix();
+    prefix = newPrefix();
     ns = KeyLayout.namespace(prefix, "m");
     otherNs = KeyLayout.namespace(prefix, "other");
   }
@@ -42,6 +43,21 @@ abstract class CacheStoreContract {
     store.clear(ns);
     store.clear(otherNs);
     store.close();
+  }
+
+  /** The store under test (for {@link StoreAdminContract}). */
+  public CacheStore store() {
+    return store;
+  }
+
+  /** This test's prefix (for {@link StoreAdminContract}). */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** This test's namespace (for {@link StoreAdminContract}). */
+  public String namespace() {
+    return ns;
   }
 
   String entry(String key) {

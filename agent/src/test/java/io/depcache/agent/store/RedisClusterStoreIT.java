@@ -2,20 +2,36 @@ package io.depcache.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.depcache.agent.config.AgentConfig;
 import io.depcache.testing.TestCluster;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The store contract on a Redis Cluster of six local nodes, and how the cluster store names keys.
  */
-class RedisClusterStoreIT extends CacheStoreContract {
+class RedisClusterStoreIT extends CacheStoreContract implements StoreAdminContract {
   @Override
   CacheStore createStore() {
     return RedisClusterStore.connect(
         Arrays.asList(TestCluster.get().nodes().split(",")), 2_000, "t:seq");
+  }
+
+  @Override
+  public StoreAdmin createAdmin() throws Exception {
+    return StoreAdmin.open(
+        AgentConfig.load(
+                null,
+                Map.of(
+                    "depcache.redis.cluster.nodes",
+                    TestCluster.get().nodes(),
+                    "depcache.redis.timeout-ms",
+                    "2000"),
+                Map.of())
+            .defaultManager());
   }
 
   @Test

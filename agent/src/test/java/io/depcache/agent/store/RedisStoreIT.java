@@ -5,19 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.depcache.agent.config.AgentConfig;
 import io.depcache.testing.TestRedis;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.Tuple;
 
-class RedisStoreIT extends CacheStoreContract {
+class RedisStoreIT extends CacheStoreContract implements StoreAdminContract {
   @Override
   CacheStore createStore() {
     return RedisStore.connect(TestRedis.url(), 2_000);
+  }
+
+  @Override
+  public StoreAdmin createAdmin() throws Exception {
+    return StoreAdmin.open(
+        AgentConfig.load(
+                null,
+                Map.of("depcache.redis.url", TestRedis.url(), "depcache.redis.timeout-ms", "2000"),
+                Map.of())
+            .defaultManager());
   }
 
   @Test

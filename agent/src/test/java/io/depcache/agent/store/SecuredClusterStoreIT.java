@@ -26,7 +26,7 @@ import redis.clients.jedis.Jedis;
  * every command the store sends there. A wrong password, a wrong CA or no TLS at all is a failed
  * call that says why, without the password.
  */
-class SecuredClusterStoreIT extends CacheStoreContract {
+class SecuredClusterStoreIT extends CacheStoreContract implements StoreAdminContract {
   private static final String USER = "depcache";
   private static final String PASSWORD = ReadmeAcl.password();
   private static final String ADMIN = "cluster-admin";
@@ -80,6 +80,12 @@ class SecuredClusterStoreIT extends CacheStoreContract {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** As the user of the README's cluster line, over TLS. */
+  @Override
+  public StoreAdmin createAdmin() throws Exception {
+    return StoreAdmin.open(secured(PASSWORD, certs().truststore().toString()));
   }
 
   /** Under {@code ~{*}depcache:*}: the README's user may touch nothing else. */

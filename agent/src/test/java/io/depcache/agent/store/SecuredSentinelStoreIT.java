@@ -30,7 +30,7 @@ import redis.clients.jedis.Jedis;
  * password, a wrong CA or no TLS at all is a failed call that says why, without the password.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SecuredSentinelStoreIT extends CacheStoreContract {
+class SecuredSentinelStoreIT extends CacheStoreContract implements StoreAdminContract {
   private static final String MASTER = "depcache-secured";
   private static final String USER = "depcache-app";
   private static final String PASSWORD = "sentinel-secret-pw";
@@ -86,6 +86,13 @@ class SecuredSentinelStoreIT extends CacheStoreContract {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The primary the sentinels name, as the store's user, over TLS. */
+  @Override
+  public StoreAdmin createAdmin() throws Exception {
+    sentinel();
+    return StoreAdmin.open(secured(PASSWORD, certs.truststore().toString()));
   }
 
   /** What the first call of a store of {@code settings} fails with. */

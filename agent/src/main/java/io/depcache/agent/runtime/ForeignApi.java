@@ -5,6 +5,7 @@ import io.depcache.CacheEvent;
 import io.depcache.CacheEventListener;
 import io.depcache.CacheEventType;
 import io.depcache.CacheEvents;
+import io.depcache.CacheLevel;
 import io.depcache.CacheManager;
 import io.depcache.DepCacheException;
 import java.lang.reflect.Constructor;
@@ -64,6 +65,11 @@ final class ForeignApi {
     private final Class<?> listenerType;
     private final Method onEvent;
     private final Constructor<?> event;
+
+    /** The copy's event with its level, or {@code null} for a copy from before levels existed. */
+    private final Constructor<?> eventWithLevel;
+
+    private final Map<String, Object> levels = new ConcurrentHashMap<>();
     private final Map<String, Object> eventTypes = new ConcurrentHashMap<>();
     private final Constructor<?> exception;
     private final Map<String, Object> managers = new ConcurrentHashMap<>();
@@ -90,7 +96,65 @@ final class ForeignApi {
       for (Object constant : eventType.getEnumConstants()) {
         eventTypes.put(((Enum<?>) constant).name(), constant);
       }
+      eventWithLevel = withLevel(eventClass, eventType);
       exception = type(DepCacheException.class).getConstructor(String.class, Throwable.class);
+    }
+
+    /**
+     * The copy's canonical event constructor, which takes the level that served a hit (a near hit
+     * is counted apart, e.g. by its {@code StatsCollector}), and its levels; {@code null} when the
+     * copy predates levels: its events are made without one.
+     */
+    private Constructor<?> withLevel(Class<?> eventClass, Class<?> eventType) {
+      Class<?> levelType;
+      try {
+        levelType = type(CacheLevel.class);
+      } catch (ClassNotFoundException e) {
+        return null;
+      }
+      for (Object constant : levelType.getEnumConstants()) {
+        levels.put(((Enum<?>) constant).name(), constant);
+      }
+      try {
+        return eventClass.getConstructor(
+            eventType,
+            String.class,
+            String.class,
+            String.class,
+            java.util.Set.class,
+            long.class,
+            long.class,
+            long.class,
+            levelType);
+      } catch (NoSuchMethodException e) {
+        return null;
+      }
+    }
+
+    /** The copy's event of the agent's. */
+    private Object eventOf(CacheEvent e) throws ReflectiveOperationException {
+      Object type = eventTypes.get(e.type().name());
+      if (eventWithLevel != null) {
+        return eventWithLevel.newInstance(
+            type,
+            e.manager(),
+            e.key(),
+            e.method(),
+            e.dependencies(),
+            e.ttl(),
+            e.count(),
+            e.timestamp(),
+            e.level() == null ? null : levels.get(e.level().name()));
+      }
+      return event.newInstance(
+          type,
+          e.manager(),
+          e.key(),
+          e.method(),
+          e.dependencies(),
+          e.ttl(),
+          e.count(),
+          e.timestamp());
     }
 
     private Class<?> type(Class<?> ours) throws ClassNotFoundException {
@@ -255,17 +319,7 @@ final class ForeignApi {
             f ->
                 e -> {
                   try {
-                    onEvent.invoke(
-                        f,
-                        event.newInstance(
-                            eventTypes.get(e.type().name()),
-                            e.manager(),
-                            e.key(),
-                            e.method(),
-                            e.dependencies(),
-                            e.ttl(),
-                            e.count(),
-                            e.timestamp()));
+                    onEvent.invoke(f, eventOf(e));
                   } catch (InvocationTargetException t) {
                     // the dispatcher logs a listener that throws, as it does for its own
                     throw new IllegalStateException(

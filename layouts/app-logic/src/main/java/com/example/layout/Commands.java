@@ -26,6 +26,12 @@ public final class Commands {
         case "user" -> shop.user(Long.parseLong(words[1])).name() + " runs=" + shop.userRuns;
         case "team" ->
             shop.team(Long.parseLong(words[1])) + " runs=" + shop.teamRuns + "/" + shop.userRuns;
+        case "items" -> {
+          for (long id = 0; id < Long.parseLong(words[1]); id++) {
+            shop.item(id);
+          }
+          yield "runs=" + shop.itemRuns;
+        }
         case "rename" -> {
           shop.rename(Long.parseLong(words[1]), words[2]);
           yield "ok";
@@ -49,9 +55,12 @@ public final class Commands {
             stats == null
                 ? "not listening"
                 : "hits=" + stats.getStats().hits() + " misses=" + stats.getStats().misses();
+        case "nearhits" ->
+            stats == null ? "not listening" : String.valueOf(stats.getStats().nearHits());
         case "reset" -> {
           shop.userRuns.set(0);
           shop.teamRuns.set(0);
+          shop.itemRuns.set(0);
           yield "ok";
         }
         case "loader" -> String.valueOf(DepCache.class.getClassLoader());

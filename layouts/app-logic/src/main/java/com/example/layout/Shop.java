@@ -18,6 +18,7 @@ public class Shop {
 
   final AtomicInteger userRuns = new AtomicInteger();
   final AtomicInteger teamRuns = new AtomicInteger();
+  final AtomicInteger itemRuns = new AtomicInteger();
   private final Map<Long, String> names = new ConcurrentHashMap<>();
 
   /** Declares its dependency in the body. */
@@ -36,6 +37,16 @@ public class Shop {
   public String team(long id) {
     teamRuns.incrementAndGet();
     return "team" + id + "[" + user(id).name() + "," + user(id + 1).name() + "]";
+  }
+
+  /**
+   * One of many entries of one dependency: invalidating {@code catalog} removes more of them than
+   * one script drains, so the agent reads the dependency's set in pages.
+   */
+  @DepCached(dependencies = "catalog")
+  public String item(long id) {
+    itemRuns.incrementAndGet();
+    return "item" + id;
   }
 
   /** Invalidates {@code user:<id>} once it returned. */

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A Spring Boot 4 executable jar built by {@code spring-boot-maven-plugin}: the API only in {@code
- * BOOT-INF/lib}, run with {@code java -javaagent:depcache-agent.jar -jar app.jar}.
+ * BOOT-INF/lib}, run with {@code java -javaagent:depcache-agent.jar -jar app.jar}, the near cache
+ * on.
  */
 class SpringBootJarIT {
   static Stream<String> javaHomes() {
@@ -24,11 +25,16 @@ class SpringBootJarIT {
         JvmProcess.start(
             List.of(
                 LayoutSettings.java(javaHome),
-                "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
+                "-javaagent:"
+                    + LayoutSettings.agentJar()
+                    + "="
+                    + LayoutSettings.agentOptions()
+                    + ",near-cache.enabled=true",
                 "-jar",
                 LayoutSettings.bootApp(),
                 "--server.port=0"))) {
       Scenario.run(app::send);
+      Scenario.near(app::send);
       // The application's loader delegates to its parent first: it resolves the agent's copy of
       // the API on the bootstrap path, and its own copy in BOOT-INF/lib is never loaded.
       assertThat(app.send("loader")).isEqualTo("null");

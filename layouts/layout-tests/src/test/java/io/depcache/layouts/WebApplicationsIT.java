@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two web applications in one embedded Tomcat 11, each a war with its own copy of the API in {@code
- * WEB-INF/lib} under its own child-first loader; the container has no copy at all.
+ * WEB-INF/lib} under its own child-first loader; the container has no copy at all. The near cache
+ * is on: an entry one application holds near is decoded again for the other, in its own loader.
  */
 class WebApplicationsIT {
   private static final HttpClient HTTP =
@@ -35,7 +36,11 @@ class WebApplicationsIT {
         JvmProcess.start(
             List.of(
                 LayoutSettings.java(javaHome),
-                "-javaagent:" + LayoutSettings.agentJar() + "=" + LayoutSettings.agentOptions(),
+                "-javaagent:"
+                    + LayoutSettings.agentJar()
+                    + "="
+                    + LayoutSettings.agentOptions()
+                    + ",near-cache.enabled=true",
                 "-cp",
                 LayoutSettings.containerClassPath(),
                 "com.example.layout.container.Container",
@@ -54,6 +59,11 @@ class WebApplicationsIT {
       assertThat(b.send("invalidate user:1")).isEqualTo("2");
       assertThat(a.send("user 1")).isEqualTo("Ada runs=6");
       assertThat(b.send("user 1")).isEqualTo("Ada runs=0");
+      Scenario.near(a);
+      // a's near entry holds a's class of the value: b decodes its own, in its own loader
+      assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
+      assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
+      assertThat(a.send("user 9")).isEqualTo("user9 runs=2");
       assertThat(container.log())
           .contains("depcache agent installed")
           .doesNotContain("could not instrument");

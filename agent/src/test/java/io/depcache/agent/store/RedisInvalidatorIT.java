@@ -336,7 +336,10 @@ class RedisInvalidatorIT {
 
     assertThat(existing("old", count)).isZero();
     assertThat(admin.keys(KeyLayout.scanPattern(NS))).containsExactly(KeyLayout.fenceKey(d));
-    assertThat(calls("zrange")).isZero();
+    // The client reads no page of a plain set. The one ZRANGE is the read ahead that goes out with
+    // the detach script: refused (WRONGTYPE) when the script left part of the set for a drain
+    // script, answered empty when the script drained all of it within its budget (a fast machine).
+    assertThat(attempts("zrange")).isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -422,14 +425,23 @@ class RedisInvalidatorIT {
     assertThat(admin.keys(KeyLayout.scanPattern(NS))).allMatch(key -> key.endsWith("\u0000fence"));
   }
 
+  /** Calls of {@code command} since the last reset, those that failed included. */
+  private long attempts(String command) {
+    return commandStat(command, "calls");
+  }
+
   /** Calls of a command that the server answered since the last reset. */
   private long calls(String command) {
+    return commandStat(command, "calls") - commandStat(command, "failed_calls");
+  }
+
+  /** One field of {@code INFO commandstats} for a command; 0 when it did not run. */
+  private long commandStat(String command, String field) {
     String stats =
         new String((byte[]) admin.sendCommand(Protocol.Command.INFO, "commandstats"), UTF_8);
     for (String line : stats.split("\r\n")) {
       if (line.startsWith("cmdstat_" + command + ":")) {
-        return Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))
-            - Long.parseLong(line.replaceAll(".*,failed_calls=(\\d+).*", "$1"));
+        return Long.parseLong(line.replaceAll(".*[:,]" + field + "=(\\d+).*", "$1"));
       }
     }
     return 0;

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -73,7 +74,13 @@ public final class CheckerApp {
       int rowCount = Integer.parseInt(words[6]);
       long maxPauseMicros = Long.parseLong(words[7]);
       Path log = Path.of(words[8]);
-      try (RedisClient db = RedisClient.builder().fromURI(url).build()) {
+      // The rows' database outlasts the faults the tests make: a JVM stopped for 2 s mid-read
+      // resumes to a read that Jedis' default 2 s timeout has already failed.
+      try (RedisClient db =
+          RedisClient.builder()
+              .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())
+              .fromURI(url)
+              .build()) {
         Workload workload =
             new Workload(
                 db, namespace, rowCount, new Readers(new Rows(db, namespace, maxPauseMicros)));

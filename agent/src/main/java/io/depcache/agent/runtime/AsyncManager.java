@@ -5,8 +5,14 @@ import java.util.Collection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
-/** {@link AsyncCacheManager} over a manager: each operation runs on depcache's own threads. */
+/**
+ * {@link AsyncCacheManager} over a manager: each operation runs on depcache's own threads, with the
+ * caller's context class loader, as the synchronous call would: a value is read in the caller's
+ * classes (a web application's own, not those of whichever application's call first made the
+ * thread), and a loader runs with the context it was written for.
+ */
 final class AsyncManager implements AsyncCacheManager {
   private final ManagerRuntime manager;
   private final Executor executor;
@@ -23,7 +29,7 @@ final class AsyncManager implements AsyncCacheManager {
 
   @Override
   public <T> CompletableFuture<T> get(String key) {
-    return CompletableFuture.supplyAsync(() -> manager.<T>get(key), executor);
+    return supply(() -> manager.<T>get(key));
   }
 
   @Override
@@ -33,14 +39,21 @@ final class AsyncManager implements AsyncCacheManager {
 
   @Override
   public CompletableFuture<Void> set(String key, Object value) {
-    return CompletableFuture.runAsync(() -> manager.set(key, value), executor);
+    return supply(
+        () -> {
+          manager.set(key, value);
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Void> set(
       String key, Object value, long ttlSeconds, Collection<String> dependencies) {
-    return CompletableFuture.runAsync(
-        () -> manager.set(key, value, ttlSeconds, dependencies), executor);
+    return supply(
+        () -> {
+          manager.set(key, value, ttlSeconds, dependencies);
+          return null;
+        });
   }
 
   @Override
@@ -72,7 +85,23 @@ final class AsyncManager implements AsyncCacheManager {
 
   @Override
   public <T> CompletableFuture<T> getOrCompute(String key, long ttlSeconds, Callable<T> loader) {
+    return supply(() -> manager.getOrCompute(key, ttlSeconds, loader));
+  }
+
+  /** Runs {@code work} on depcache's threads with the caller's context class loader. */
+  private <T> CompletableFuture<T> supply(Supplier<T> work) {
+    ClassLoader caller = Thread.currentThread().getContextClassLoader();
     return CompletableFuture.supplyAsync(
-        () -> manager.getOrCompute(key, ttlSeconds, loader), executor);
+        () -> {
+          Thread thread = Thread.currentThread();
+          ClassLoader before = thread.getContextClassLoader();
+          thread.setContextClassLoader(caller);
+          try {
+            return work.get();
+          } finally {
+            thread.setContextClassLoader(before);
+          }
+        },
+        executor);
   }
 }

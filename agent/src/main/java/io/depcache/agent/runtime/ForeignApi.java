@@ -251,14 +251,21 @@ final class ForeignApi {
       }
     }
 
-    /** The copy's {@code DepCacheException} in place of the agent's, so callers catch it. */
+    /**
+     * The copy's {@code DepCacheException} in place of the agent's, so callers catch it: the same
+     * message, cause, stack and suppressed exceptions, as if the copy had thrown it.
+     */
     private Throwable translate(Throwable thrown) {
       if (!(thrown instanceof DepCacheException)) {
         return thrown;
       }
       try {
-        Throwable translated = (Throwable) exception.newInstance(thrown.getMessage(), thrown);
+        Throwable translated =
+            (Throwable) exception.newInstance(thrown.getMessage(), thrown.getCause());
         translated.setStackTrace(thrown.getStackTrace());
+        for (Throwable suppressed : thrown.getSuppressed()) {
+          translated.addSuppressed(suppressed);
+        }
         return translated;
       } catch (ReflectiveOperationException e) {
         return thrown;

@@ -5,8 +5,10 @@ import io.depcache.DepCacheException;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.monitor.EventDispatcher;
 import io.depcache.agent.serial.CorruptEntryException;
+import io.depcache.agent.serial.EntryCodec;
 import io.depcache.agent.serial.EntrySigner;
 import io.depcache.agent.serial.Serializer;
+import io.depcache.agent.serial.StoredEntry;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreException;
@@ -65,6 +67,25 @@ final class ManagerCore {
     this.events = new EventDispatcher(config.name());
     this.signing = EntrySigner.of(config.signingKeyBytes(), config.signingKeyPreviousBytes());
     this.repeater = repeater;
+    warmDecoding(serializer, config.maxEntryBytes());
+  }
+
+  /**
+   * Encodes and decodes one small entry, so that the classes of the hit path's decoding are loaded
+   * and initialized now, by the thread that makes the manager, and not by the first hits all at
+   * once: many virtual threads that wait for one class's initialization each pin their carrier.
+   */
+  private static void warmDecoding(Serializer serializer, int maxEntryBytes) {
+    try {
+      byte[] bytes =
+          EntryCodec.encode(
+              new StoredEntry(StoredEntry.Kind.VALUE, "depcache", null, null, null),
+              serializer,
+              maxEntryBytes);
+      EntryCodec.decode(bytes, serializer, ManagerCore.class.getClassLoader(), maxEntryBytes);
+    } catch (RuntimeException e) {
+      // the first real entry says what is wrong, where a caller sees it
+    }
   }
 
   String name() {

@@ -84,6 +84,9 @@ public final class Managers implements AutoCloseable {
             task -> {
               Thread thread = new Thread(task, "depcache-async-" + threads.incrementAndGet());
               thread.setDaemon(true);
+              // not the loader of the application whose call made the thread, which it would keep
+              // from being unloaded; each operation runs with its caller's (AsyncManager)
+              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
               return thread;
             });
     pool.allowCoreThreadTimeOut(true);

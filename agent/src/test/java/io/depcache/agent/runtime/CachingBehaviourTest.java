@@ -428,4 +428,41 @@ abstract class CachingBehaviourTest {
     assertThat(manager.async().get("async:1").get(10, TimeUnit.SECONDS)).isEqualTo("computed");
     assertThat(manager.async().invalidateDependency("none").get(10, TimeUnit.SECONDS)).isZero();
   }
+
+  @Test
+  void asyncOperationsRunWithTheCallersContextClassLoader() throws Exception {
+    CacheManager manager = DepCache.manager();
+    Thread caller = Thread.currentThread();
+    ClassLoader before = caller.getContextClassLoader();
+    // as a web application's request thread has its own loader as the context
+    ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0], before);
+    caller.setContextClassLoader(application);
+    try {
+      for (int i = 0; i < 8; i++) { // every thread of the pool, not only a fresh one
+        String seen =
+            manager
+                .async()
+                .getOrCompute(
+                    "async:loader:" + i,
+                    60,
+                    () ->
+                        Thread.currentThread().getContextClassLoader() == application
+                            ? "the caller's"
+                            : String.valueOf(Thread.currentThread().getContextClassLoader()))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo("the caller's");
+      }
+    } finally {
+      caller.setContextClassLoader(before);
+    }
+    String later =
+        manager
+            .async()
+            .getOrCompute(
+                "async:loader:after",
+                60,
+                () -> String.valueOf(Thread.currentThread().getContextClassLoader() == application))
+            .get(10, TimeUnit.SECONDS);
+    assertThat(later).as("a thread keeps no caller's loader").isEqualTo("false");
+  }
 }

@@ -129,9 +129,10 @@ final class CachedCalls {
       }
     } catch (DepCacheException e) {
       // on-error=fail: the store failed and the user asked for the call to fail with it.
+      RuntimeException theirs = CallerException.of(e, owner);
       return method.async.isAsync()
-          ? new Hit(method.async.failed(e, method.returnType(owner)), null)
-          : new Hit(null, e);
+          ? new Hit(method.async.failed(theirs, method.returnType(owner)), null)
+          : new Hit(null, theirs);
     }
     if (found instanceof Hit hit) {
       // a near hit was counted where it was found, once for the method, manager and store
@@ -279,7 +280,7 @@ final class CachedCalls {
       // A flight that never lands would hold its waiters, and every later miss, for wait-ms.
       singleFlight.land(flightKey, flight, null);
       if (e instanceof DepCacheException failure) {
-        return new Hit(null, failure); // on-error=fail
+        return new Hit(null, CallerException.of(failure, frame.owner)); // on-error=fail
       }
       throw e;
     }
@@ -508,7 +509,7 @@ final class CachedCalls {
         try {
           written = store(frame, recorded, returned, thrown);
         } catch (DepCacheException e) {
-          frame.failure = e; // on-error=fail
+          frame.failure = CallerException.of(e, frame.owner); // on-error=fail
         }
       }
     } finally {

@@ -86,8 +86,9 @@ public final class Jmx implements AutoCloseable {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             task -> {
-              Thread thread = new Thread(task, "depcache-jmx");
+              Thread thread = new Thread(null, task, "depcache-jmx", 0, false);
               thread.setDaemon(true);
+              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
               return thread;
             });
     this.registrar = pool;

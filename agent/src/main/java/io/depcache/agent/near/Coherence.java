@@ -162,13 +162,15 @@ final class Coherence implements AutoCloseable {
     this.resets = broadcast + ":reset";
     this.sequenceKey = KeyLayout.sequenceKey(prefix);
     this.prefixKeys = KeyLayout.keysOf(prefix);
-    this.subscriber = new Thread(this::subscribeLoop, "depcache-near-subscriber");
+    this.subscriber = new Thread(null, this::subscribeLoop, "depcache-near-subscriber", 0, false);
     subscriber.setDaemon(true);
+    subscriber.setContextClassLoader(ClassLoader.getSystemClassLoader());
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
-              Thread t = new Thread(task, "depcache-near-heartbeat");
+              Thread t = new Thread(null, task, "depcache-near-heartbeat", 0, false);
               t.setDaemon(true);
+              t.setContextClassLoader(ClassLoader.getSystemClassLoader());
               return t;
             });
   }

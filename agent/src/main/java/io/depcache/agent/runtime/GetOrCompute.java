@@ -23,7 +23,8 @@ final class GetOrCompute {
 
   /** The cached value of {@code key}, or the loader's, stored unless a fence refuses it. */
   <T> T compute(ManagerCore manager, String key, long ttlSeconds, Callable<T> loader) {
-    ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader classLoader = context != null ? context : ClassLoader.getSystemClassLoader();
     Frame parent = frames.current();
     // a near hit first: counted once, where the store's lookup would count it twice
     Lookup found = entries.nearLookup(manager, key, null, null, classLoader, parent);

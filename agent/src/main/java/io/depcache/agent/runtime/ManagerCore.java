@@ -83,7 +83,7 @@ final class ManagerCore {
               serializer,
               maxEntryBytes);
       EntryCodec.decode(bytes, serializer, ManagerCore.class.getClassLoader(), maxEntryBytes);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // the first real entry says what is wrong, where a caller sees it
     }
   }

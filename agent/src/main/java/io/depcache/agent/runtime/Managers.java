@@ -82,7 +82,8 @@ public final class Managers implements AutoCloseable {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             task -> {
-              Thread thread = new Thread(task, "depcache-async-" + threads.incrementAndGet());
+              Thread thread =
+                  new Thread(null, task, "depcache-async-" + threads.incrementAndGet(), 0, false);
               thread.setDaemon(true);
               // not the loader of the application whose call made the thread, which it would keep
               // from being unloaded; each operation runs with its caller's (AsyncManager)

@@ -32,8 +32,9 @@ final class Repeater implements AutoCloseable {
             ? null
             : Executors.newSingleThreadScheduledExecutor(
                 task -> {
-                  Thread thread = new Thread(task, "depcache-repeat");
+                  Thread thread = new Thread(null, task, "depcache-repeat", 0, false);
                   thread.setDaemon(true);
+                  thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
                   return thread;
                 });
   }

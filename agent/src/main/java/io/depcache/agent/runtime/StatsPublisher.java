@@ -58,8 +58,9 @@ final class StatsPublisher implements AutoCloseable {
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
-              Thread thread = new Thread(task, "depcache-stats");
+              Thread thread = new Thread(null, task, "depcache-stats", 0, false);
               thread.setDaemon(true);
+              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
               return thread;
             });
     scheduler = s;

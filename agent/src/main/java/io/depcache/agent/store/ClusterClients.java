@@ -43,8 +43,9 @@ final class ClusterClients {
       Executors.newFixedThreadPool(
           3,
           task -> {
-            Thread thread = new Thread(task, "depcache-cluster-pipeline");
+            Thread thread = new Thread(null, task, "depcache-cluster-pipeline", 0, false);
             thread.setDaemon(true);
+            thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
             return thread;
           });
   private volatile RedisClusterClient client;

@@ -75,8 +75,11 @@ final class DeadlineConnections implements ConnectionProvider {
             // as many openings as the pool has connections, and no more
             new ArrayBlockingQueue<>(Math.max(1, poolConfig.getMaxTotal())),
             task -> {
-              Thread thread = new Thread(task, "depcache-redis-open-" + threads.incrementAndGet());
+              Thread thread =
+                  new Thread(
+                      null, task, "depcache-redis-open-" + threads.incrementAndGet(), 0, false);
               thread.setDaemon(true);
+              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
               return thread;
             });
     opener.allowCoreThreadTimeOut(true);

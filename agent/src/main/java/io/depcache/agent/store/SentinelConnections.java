@@ -87,8 +87,9 @@ final class SentinelConnections implements ConnectionProvider {
     this.connections = connections;
     this.poolConfig = poolConfig;
     this.timeoutMs = timeoutMs;
-    this.watcher = new Thread(this::watch, "depcache-sentinel");
+    this.watcher = new Thread(null, this::watch, "depcache-sentinel", 0, false);
     watcher.setDaemon(true);
+    watcher.setContextClassLoader(ClassLoader.getSystemClassLoader());
     watcher.start();
   }
 

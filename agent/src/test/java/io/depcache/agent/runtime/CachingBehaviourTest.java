@@ -436,9 +436,20 @@ abstract class CachingBehaviourTest {
     ClassLoader before = caller.getContextClassLoader();
     // as a web application's request thread has its own loader as the context
     ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0], before);
+    // Every core thread of the pool made first, under another loader (the pool makes one per task
+    // until it has them all): the calls below run on threads that exist already, as in an
+    // application that has run a while.
+    int pool = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    List<java.util.concurrent.CompletableFuture<Long>> first = new ArrayList<>();
+    for (int i = 0; i < pool; i++) {
+      first.add(manager.async().ttl("async:loader:none"));
+    }
+    for (var task : first) {
+      task.get(10, TimeUnit.SECONDS);
+    }
     caller.setContextClassLoader(application);
     try {
-      for (int i = 0; i < 8; i++) { // every thread of the pool, not only a fresh one
+      for (int i = 0; i < 2 * pool; i++) {
         String seen =
             manager
                 .async()
@@ -464,5 +475,8 @@ abstract class CachingBehaviourTest {
                 () -> String.valueOf(Thread.currentThread().getContextClassLoader() == application))
             .get(10, TimeUnit.SECONDS);
     assertThat(later).as("a thread keeps no caller's loader").isEqualTo("false");
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().startsWith("depcache-"))
+        .allMatch(t -> t.getContextClassLoader() != application, "no depcache thread holds it");
   }
 }

@@ -64,6 +64,16 @@ public final class Commands {
           yield "ok";
         }
         case "loader" -> String.valueOf(DepCache.class.getClassLoader());
+        case "held" ->
+            // depcache's threads that hold this application's loader, which would keep it from
+            // being unloaded with the application
+            String.valueOf(
+                Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("depcache-"))
+                    .filter(t -> t.getContextClassLoader() == Commands.class.getClassLoader())
+                    .map(Thread::getName)
+                    .sorted()
+                    .toList());
         default -> "unknown command " + words[0];
       };
     } catch (RuntimeException | LinkageError e) {

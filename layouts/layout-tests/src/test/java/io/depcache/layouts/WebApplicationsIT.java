@@ -64,6 +64,9 @@ class WebApplicationsIT {
       assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
       assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
       assertThat(a.send("user 9")).isEqualTo("user9 runs=2");
+      // depcache's threads, made lazily by these applications' requests, hold neither's loader
+      assertThat(a.send("held")).isEqualTo("[]");
+      assertThat(b.send("held")).isEqualTo("[]");
       assertThat(container.log())
           .contains("depcache agent installed")
           .doesNotContain("could not instrument");

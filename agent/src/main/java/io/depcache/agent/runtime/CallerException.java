@@ -42,12 +42,18 @@ final class CallerException {
       return failure;
     }
     Constructor<?> theirs = THEIRS.get(owner);
-    if (theirs == null) {
-      return failure;
-    }
+    return theirs == null ? failure : (RuntimeException) rebuilt(theirs, failure);
+  }
+
+  /**
+   * {@code failure} rebuilt by {@code theirs}, a {@code (String, Throwable)} constructor of another
+   * copy's exception class: the same message, cause, stack and suppressed exceptions; {@code
+   * failure} itself when that constructor fails.
+   */
+  static Throwable rebuilt(Constructor<?> theirs, Throwable failure) {
     try {
-      RuntimeException translated =
-          (RuntimeException) theirs.newInstance(failure.getMessage(), failure.getCause());
+      Throwable translated =
+          (Throwable) theirs.newInstance(failure.getMessage(), failure.getCause());
       translated.setStackTrace(failure.getStackTrace());
       for (Throwable suppressed : failure.getSuppressed()) {
         translated.addSuppressed(suppressed);

@@ -256,20 +256,9 @@ final class ForeignApi {
      * message, cause, stack and suppressed exceptions, as if the copy had thrown it.
      */
     private Throwable translate(Throwable thrown) {
-      if (!(thrown instanceof DepCacheException)) {
-        return thrown;
-      }
-      try {
-        Throwable translated =
-            (Throwable) exception.newInstance(thrown.getMessage(), thrown.getCause());
-        translated.setStackTrace(thrown.getStackTrace());
-        for (Throwable suppressed : thrown.getSuppressed()) {
-          translated.addSuppressed(suppressed);
-        }
-        return translated;
-      } catch (ReflectiveOperationException e) {
-        return thrown;
-      }
+      return thrown instanceof DepCacheException
+          ? CallerException.rebuilt(exception, thrown)
+          : thrown;
     }
 
     /** The copy's {@code CacheEvents}: its listeners registered on the agent's, translated. */

@@ -255,7 +255,7 @@ final class CachedCalls {
     if (frame.method.async.isAsync()) {
       return leadAsync(frame, parent);
     }
-    String flightKey = frame.manager.entryKey(frame.key);
+    String flightKey = flightKey(frame);
     SingleFlight.Flight flight = singleFlight.lead(flightKey, frame.sequence);
     if (flight == null) {
       SingleFlight.Outcome shared = singleFlight.join(flightKey, frame.sequence);
@@ -312,7 +312,7 @@ final class CachedCalls {
     if (frame.method.async != Async.FUTURE || frame.sequence == Lookup.UNFENCED) {
       return frame;
     }
-    String flightKey = frame.manager.entryKey(frame.key);
+    String flightKey = flightKey(frame);
     SingleFlight.Flight flight = singleFlight.leadAsync(flightKey, frame.sequence);
     if (flight != null) {
       frame.lead = new Frame.Lead(flightKey, flight);
@@ -616,4 +616,27 @@ final class CachedCalls {
       }
     }
   }
+
+  /**
+   * Which calls share one computation: those of one entry key from one class. Two web applications
+   * that run the same class (each its own copy, another class of the same name) share the entry in
+   * Redis, each decoding it in its own classes, but never a computation: a waiter would get the
+   * other's value, an object of classes it cannot use.
+   */
+  private static String flightKey(Frame frame) {
+    String entryKey = frame.manager.entryKey(frame.key);
+    return frame.owner == null ? entryKey : entryKey + OWNER_IDS.get(frame.owner);
+  }
+
+  /** Tells apart classes of the same name in different loaders, for {@link #flightKey}. */
+  private static final ClassValue<String> OWNER_IDS =
+      new ClassValue<>() {
+        private final java.util.concurrent.atomic.AtomicLong next =
+            new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        protected String computeValue(Class<?> owner) {
+          return "\u0000" + next.incrementAndGet();
+        }
+      };
 }

@@ -37,6 +37,14 @@ public final class Commands {
           yield "ok";
         }
         case "key" -> shop.keyOf(words[1]);
+        case "slow" -> {
+          try {
+            yield shop.slow(Long.parseLong(words[1])).name();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            yield "interrupted";
+          }
+        }
         case "invalidate" -> String.valueOf(DepCache.manager().invalidateDependency(words[1]));
         case "set" -> {
           DepCache.manager().set(words[1], words[2]);

@@ -49,6 +49,13 @@ public class Shop {
     return "item" + id;
   }
 
+  /** A slow computation of a value of the application's own class: two callers overlap. */
+  @DepCached
+  public Profile slow(long id) throws InterruptedException {
+    Thread.sleep(500);
+    return new Profile(id, "slow" + id);
+  }
+
   /** Invalidates {@code user:<id>} once it returned. */
   @Invalidates("user:{0}")
   public void rename(long id, String name) {

@@ -64,6 +64,21 @@ class WebApplicationsIT {
       assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
       assertThat(b.send("user 9")).isEqualTo("user9 runs=0");
       assertThat(a.send("user 9")).isEqualTo("user9 runs=2");
+      // Both applications miss one key at once: each gets a value of its own classes, not the
+      // other's computation (its Profile is another class of the same name).
+      java.util.concurrent.CompletableFuture<String> fromA =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return a.send("slow 5");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Thread.sleep(100);
+      assertThat(b.send("slow 5")).isEqualTo("slow5");
+      assertThat(fromA.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("slow5");
+      assertThat(b.send("slow 5")).isEqualTo("slow5");
       // depcache's threads, made lazily by these applications' requests, hold neither's loader
       assertThat(a.send("held")).isEqualTo("[]");
       assertThat(b.send("held")).isEqualTo("[]");

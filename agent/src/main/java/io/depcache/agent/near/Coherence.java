@@ -1,5 +1,6 @@
 package io.depcache.agent.near;
 
+import io.depcache.agent.store.AgentThreads;
 import io.depcache.agent.store.FollowUp;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.NearChannel;
@@ -162,17 +163,10 @@ final class Coherence implements AutoCloseable {
     this.resets = broadcast + ":reset";
     this.sequenceKey = KeyLayout.sequenceKey(prefix);
     this.prefixKeys = KeyLayout.keysOf(prefix);
-    this.subscriber = new Thread(null, this::subscribeLoop, "depcache-near-subscriber", 0, false);
-    subscriber.setDaemon(true);
-    subscriber.setContextClassLoader(ClassLoader.getSystemClassLoader());
+    this.subscriber = AgentThreads.daemon(this::subscribeLoop, "depcache-near-subscriber");
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread t = new Thread(null, task, "depcache-near-heartbeat", 0, false);
-              t.setDaemon(true);
-              t.setContextClassLoader(ClassLoader.getSystemClassLoader());
-              return t;
-            });
+            task -> AgentThreads.daemon(task, "depcache-near-heartbeat"));
   }
 
   void start() {

@@ -13,8 +13,11 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,10 +67,13 @@ final class ForeignApi {
     private final Class<?> asyncType;
     private final Class<?> listenerType;
     private final Method onEvent;
-    private final Constructor<?> event;
 
-    /** The copy's event with its level, or {@code null} for a copy from before levels existed. */
-    private final Constructor<?> eventWithLevel;
+    /**
+     * The copy's event constructor: the canonical one, whose last parameter is the level that
+     * served a hit (so that a near hit is counted apart, e.g. by its {@code StatsCollector}); or,
+     * for a copy from before levels existed, the one without it.
+     */
+    private final Constructor<?> event;
 
     private final Map<String, Object> levels = new ConcurrentHashMap<>();
     private final Map<String, Object> eventTypes = new ConcurrentHashMap<>();
@@ -83,78 +89,53 @@ final class ForeignApi {
       listenerType = type(CacheEventListener.class);
       Class<?> eventClass = type(CacheEvent.class);
       onEvent = listenerType.getMethod("onEvent", eventClass);
-      event =
-          eventClass.getConstructor(
-              eventType,
-              String.class,
-              String.class,
-              String.class,
-              java.util.Set.class,
-              long.class,
-              long.class,
-              long.class);
       for (Object constant : eventType.getEnumConstants()) {
         eventTypes.put(((Enum<?>) constant).name(), constant);
       }
-      eventWithLevel = withLevel(eventClass, eventType);
+      event = eventConstructor(eventClass, eventType);
       exception = type(DepCacheException.class).getConstructor(String.class, Throwable.class);
     }
 
-    /**
-     * The copy's canonical event constructor, which takes the level that served a hit (a near hit
-     * is counted apart, e.g. by its {@code StatsCollector}), and its levels; {@code null} when the
-     * copy predates levels: its events are made without one.
-     */
-    private Constructor<?> withLevel(Class<?> eventClass, Class<?> eventType) {
-      Class<?> levelType;
+    private Constructor<?> eventConstructor(Class<?> eventClass, Class<?> eventType)
+        throws NoSuchMethodException {
+      List<Class<?>> parameters =
+          new ArrayList<>(
+              List.of(
+                  eventType,
+                  String.class,
+                  String.class,
+                  String.class,
+                  java.util.Set.class,
+                  long.class,
+                  long.class,
+                  long.class));
       try {
-        levelType = type(CacheLevel.class);
-      } catch (ClassNotFoundException e) {
-        return null;
-      }
-      for (Object constant : levelType.getEnumConstants()) {
-        levels.put(((Enum<?>) constant).name(), constant);
-      }
-      try {
-        return eventClass.getConstructor(
-            eventType,
-            String.class,
-            String.class,
-            String.class,
-            java.util.Set.class,
-            long.class,
-            long.class,
-            long.class,
-            levelType);
-      } catch (NoSuchMethodException e) {
-        return null;
+        Class<?> levelType = type(CacheLevel.class);
+        for (Object constant : levelType.getEnumConstants()) {
+          levels.put(((Enum<?>) constant).name(), constant);
+        }
+        parameters.add(levelType);
+        return eventClass.getConstructor(parameters.toArray(new Class<?>[0]));
+      } catch (ClassNotFoundException | NoSuchMethodException e) {
+        parameters.subList(8, parameters.size()).clear();
+        return eventClass.getConstructor(parameters.toArray(new Class<?>[0]));
       }
     }
 
     /** The copy's event of the agent's. */
     private Object eventOf(CacheEvent e) throws ReflectiveOperationException {
-      Object type = eventTypes.get(e.type().name());
-      if (eventWithLevel != null) {
-        return eventWithLevel.newInstance(
-            type,
-            e.manager(),
-            e.key(),
-            e.method(),
-            e.dependencies(),
-            e.ttl(),
-            e.count(),
-            e.timestamp(),
-            e.level() == null ? null : levels.get(e.level().name()));
-      }
-      return event.newInstance(
-          type,
-          e.manager(),
-          e.key(),
-          e.method(),
-          e.dependencies(),
-          e.ttl(),
-          e.count(),
-          e.timestamp());
+      Object[] fields = {
+        eventTypes.get(e.type().name()),
+        e.manager(),
+        e.key(),
+        e.method(),
+        e.dependencies(),
+        e.ttl(),
+        e.count(),
+        e.timestamp(),
+        e.level() == null ? null : levels.get(e.level().name())
+      };
+      return event.newInstance(Arrays.copyOf(fields, event.getParameterCount()));
     }
 
     private Class<?> type(Class<?> ours) throws ClassNotFoundException {

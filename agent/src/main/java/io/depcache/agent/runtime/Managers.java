@@ -11,6 +11,7 @@ import io.depcache.agent.serial.EntryCodec;
 import io.depcache.agent.serial.EntryDependencies;
 import io.depcache.agent.serial.Serializer;
 import io.depcache.agent.serial.Serializers;
+import io.depcache.agent.store.AgentThreads;
 import io.depcache.agent.store.CacheStore;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreFactory;
@@ -81,15 +82,7 @@ public final class Managers implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread =
-                  new Thread(null, task, "depcache-async-" + threads.incrementAndGet(), 0, false);
-              thread.setDaemon(true);
-              // not the loader of the application whose call made the thread, which it would keep
-              // from being unloaded; each operation runs with its caller's (AsyncManager)
-              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
-              return thread;
-            });
+            task -> AgentThreads.daemon(task, "depcache-async-" + threads.incrementAndGet()));
     pool.allowCoreThreadTimeOut(true);
     this.async = pool;
     // A command waits for the repeat before it exits: nothing of it goes on in the background.

@@ -1,5 +1,6 @@
 package io.depcache.agent.runtime;
 
+import io.depcache.agent.store.AgentThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +32,7 @@ final class Repeater implements AutoCloseable {
         delayMillis <= 0 || inline
             ? null
             : Executors.newSingleThreadScheduledExecutor(
-                task -> {
-                  Thread thread = new Thread(null, task, "depcache-repeat", 0, false);
-                  thread.setDaemon(true);
-                  thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
-                  return thread;
-                });
+                task -> AgentThreads.daemon(task, "depcache-repeat"));
   }
 
   /** Runs {@code invalidation} once more after the delay; nothing when repeating is off. */

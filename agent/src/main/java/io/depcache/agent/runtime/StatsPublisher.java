@@ -4,6 +4,7 @@ import io.depcache.CacheEventType;
 import io.depcache.agent.config.ManagerConfig;
 import io.depcache.agent.monitor.ManagerStats;
 import io.depcache.agent.monitor.MethodStats;
+import io.depcache.agent.store.AgentThreads;
 import io.depcache.agent.store.KeyLayout;
 import io.depcache.agent.store.StoreAdmin;
 import io.depcache.agent.store.StoreException;
@@ -57,12 +58,7 @@ final class StatsPublisher implements AutoCloseable {
     }
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(null, task, "depcache-stats", 0, false);
-              thread.setDaemon(true);
-              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
-              return thread;
-            });
+            task -> AgentThreads.daemon(task, "depcache-stats"));
     scheduler = s;
     s.scheduleAtFixedRate(this::publishAll, FIRST_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }

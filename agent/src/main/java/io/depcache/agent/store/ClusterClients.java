@@ -21,7 +21,6 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Jedis cluster client of a {@link RedisClusterStore}, made on first use: Jedis' cluster client
@@ -41,13 +40,7 @@ final class ClusterClients {
   private final String description;
   private final ExecutorService syncs =
       Executors.newFixedThreadPool(
-          3,
-          task -> {
-            Thread thread = new Thread(null, task, "depcache-cluster-pipeline", 0, false);
-            thread.setDaemon(true);
-            thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
-            return thread;
-          });
+          3, task -> AgentThreads.daemon(task, "depcache-cluster-pipeline"));
   private volatile RedisClusterClient client;
   private volatile ClusterTopology topology;
   private boolean closed;
@@ -196,16 +189,7 @@ final class ClusterClients {
       try (Jedis jedis =
           RedisCalls.run(description, "connect", () -> new Jedis(node.getResource()))) {
         ScanParams params = new ScanParams().count(RedisClusterStore.BATCH).match(pattern);
-        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-        do {
-          byte[] from = cursor;
-          ScanResult<byte[]> keys =
-              RedisCalls.run(description, "SCAN", () -> jedis.scan(from, params));
-          if (!keys.getResult().isEmpty()) {
-            page.accept(keys.getResult());
-          }
-          cursor = keys.getCursorAsBytes();
-        } while (!(cursor.length == 1 && cursor[0] == '0'));
+        RedisCalls.scanPages(description, cursor -> jedis.scan(cursor, params), page);
       }
     }
   }

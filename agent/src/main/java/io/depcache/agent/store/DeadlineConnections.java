@@ -74,14 +74,7 @@ final class DeadlineConnections implements ConnectionProvider {
             TimeUnit.SECONDS,
             // as many openings as the pool has connections, and no more
             new ArrayBlockingQueue<>(Math.max(1, poolConfig.getMaxTotal())),
-            task -> {
-              Thread thread =
-                  new Thread(
-                      null, task, "depcache-redis-open-" + threads.incrementAndGet(), 0, false);
-              thread.setDaemon(true);
-              thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
-              return thread;
-            });
+            task -> AgentThreads.daemon(task, "depcache-redis-open-" + threads.incrementAndGet()));
     opener.allowCoreThreadTimeOut(true);
     this.pool = new ConnectionPool(new OffThread(connections), poolConfig);
   }

@@ -1,11 +1,15 @@
 package io.depcache.agent.store;
 
 import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * One Redis call under depcache's rules: every client failure becomes a {@link StoreException} of
@@ -49,6 +53,24 @@ final class RedisCalls {
     } catch (RuntimeException e) {
       throw failure(redactedUrl, operation, e);
     }
+  }
+
+  /**
+   * Walks a {@code SCAN} from its first cursor to its last, each page one call under these rules.
+   *
+   * @param scan one {@code SCAN} from the cursor it is given
+   * @param page takes each non-empty page of keys
+   */
+  static void scanPages(
+      String redactedUrl, Function<byte[], ScanResult<byte[]>> scan, Consumer<List<byte[]>> page) {
+    byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+    do {
+      ScanResult<byte[]> keys = run(redactedUrl, "SCAN", scan, cursor);
+      if (!keys.getResult().isEmpty()) {
+        page.accept(keys.getResult());
+      }
+      cursor = keys.getCursorAsBytes();
+    } while (!(cursor.length == 1 && cursor[0] == '0'));
   }
 
   private static StoreException busy(String redactedUrl, String operation, ConnectionsBusy e) {

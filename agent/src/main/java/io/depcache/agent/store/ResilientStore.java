@@ -392,9 +392,7 @@ public final class ResilientStore implements CacheStore {
   private void startRetries() {
     synchronized (retryLock) {
       if (retryThread == null) {
-        retryThread = new Thread(null, this::retryLoop, "depcache-retry", 0, false);
-        retryThread.setDaemon(true);
-        retryThread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+        retryThread = AgentThreads.daemon(this::retryLoop, "depcache-retry");
         retryThread.start();
       }
     }

@@ -87,9 +87,7 @@ final class SentinelConnections implements ConnectionProvider {
     this.connections = connections;
     this.poolConfig = poolConfig;
     this.timeoutMs = timeoutMs;
-    this.watcher = new Thread(null, this::watch, "depcache-sentinel", 0, false);
-    watcher.setDaemon(true);
-    watcher.setContextClassLoader(ClassLoader.getSystemClassLoader());
+    this.watcher = AgentThreads.daemon(this::watch, "depcache-sentinel");
     watcher.start();
   }
 

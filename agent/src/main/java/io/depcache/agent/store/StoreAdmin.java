@@ -217,16 +217,7 @@ public final class StoreAdmin implements AutoCloseable {
     public void scan(String start, Consumer<List<byte[]>> page) {
       ScanParams params =
           new ScanParams().match(bytes(KeyLayout.scanPattern(start))).count(SCAN_COUNT);
-      byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-      do {
-        byte[] at = cursor;
-        ScanResult<byte[]> keys =
-            RedisCalls.run(description, "SCAN", () -> client.scan(at, params));
-        if (!keys.getResult().isEmpty()) {
-          page.accept(keys.getResult());
-        }
-        cursor = keys.getCursorAsBytes();
-      } while (!isStart(cursor));
+      RedisCalls.scanPages(description, cursor -> client.scan(cursor, params), page);
     }
 
     @Override
